@@ -1,0 +1,78 @@
+//! `reprint scan`: all-against-all reuse detection over files and folders.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::{Output, engine_config};
+use crate::cli::{FormatArg, MetricArg, ScanOpts};
+use reprint::corpus::{LoadOptions, load_paths};
+use reprint::report::{self, Format};
+use reprint::scan::{Detector, Metric};
+
+/// Loads, scans, reports. Exit status 0 with reuse, 1 without, 2 when any
+/// input failed.
+pub fn run(o: ScanOpts) -> Result<ExitCode> {
+    let mut config = engine_config(&o.engine);
+    config.metric = match o.metric {
+        MetricArg::Containment => Metric::Containment,
+        MetricArg::Jaccard => Metric::Jaccard,
+    };
+    config.matrix_limit = o.matrix_limit;
+    let detector = Detector::new(config)?;
+    if o.explain {
+        super::params::explain(
+            &mut std::io::stderr().lock(),
+            detector.lsh_params(),
+            o.engine.threshold,
+            o.engine.num_perm,
+        )?;
+    }
+
+    let extensions = o
+        .ext
+        .iter()
+        .map(|e| e.trim_start_matches('.').to_string())
+        .collect();
+    let loaded = load_paths(&o.paths, &LoadOptions { extensions });
+    if !o.quiet {
+        for w in &loaded.warnings {
+            eprintln!("reprint: warning: {}: {}", w.origin, w.message);
+        }
+    }
+    for e in &loaded.errors {
+        eprintln!("reprint: error: {e}");
+    }
+    let failed = !loaded.errors.is_empty();
+    if loaded.documents.is_empty() && !failed {
+        eprintln!(
+            "reprint: warning: no documents found (directories are searched for .{} files; use --ext to change)",
+            o.ext.join(", .")
+        );
+    }
+
+    let report = detector.scan(&loaded.documents)?;
+
+    let format = match o.format {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Csv => Format::Csv,
+    };
+    let mut out = Output::open(o.output.as_deref())?;
+    report::write(&report, format, out.writer())?;
+    out.finish()?;
+    if let Some(path) = &o.matrix_csv {
+        let mut out = Output::open(Some(path))?;
+        report::write_matrix_csv(&report, out.writer())
+            .with_context(|| format!("cannot write '{}'", path.display()))?;
+        out.finish()?;
+    }
+
+    Ok(ExitCode::from(if failed {
+        2
+    } else if report.pairs.is_empty() {
+        1
+    } else {
+        0
+    }))
+}

@@ -1,0 +1,216 @@
+//! Publication dates: a calendar day, optionally with a time of day and a
+//! UTC offset.
+//!
+//! Dates decide the direction of reuse (the earlier article is the source),
+//! so they must compare sensibly when one side is a plain day
+//! (`2026-03-04`) and the other a full timestamp
+//! (`2026-03-04T09:15:00Z`): such a pair compares by day only.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A parsed publication date. Keeps the text it was parsed from so reports
+/// echo the input unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Date {
+    raw: String,
+    /// Days since 1970-01-01 of the calendar day as written (local to the
+    /// writer's offset).
+    day: i64,
+    /// Seconds since 1970-01-01T00:00:00Z, when a time of day was given.
+    instant: Option<i64>,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and
+    /// `HH:MM[:SS[.fraction]]`, optionally followed by `Z` or `±HH[:MM]`.
+    /// A missing offset means UTC. Returns `None` for anything else.
+    ///
+    /// ```
+    /// use reprint::date::Date;
+    /// let day = Date::parse("2026-03-04").unwrap();
+    /// let morning = Date::parse("2026-03-04T08:00:00+01:00").unwrap();
+    /// let evening = Date::parse("2026-03-04 19:30").unwrap();
+    /// assert_eq!(day.cmp_published(&evening), std::cmp::Ordering::Equal);
+    /// assert_eq!(morning.cmp_published(&evening), std::cmp::Ordering::Less);
+    /// assert!(Date::parse("yesterday").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<Date> {
+        let s = text.trim();
+        let b = s.as_bytes();
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let year = digits(&b[0..4])?;
+        let month = digits(&b[5..7])?;
+        let dom = digits(&b[8..10])?;
+        if !(1..=12).contains(&month) || dom < 1 || dom > days_in_month(year, month) {
+            return None;
+        }
+        let day = days_from_civil(year, month, dom);
+        let rest = &b[10..];
+        if rest.is_empty() {
+            return Some(Date {
+                raw: s.to_string(),
+                day,
+                instant: None,
+            });
+        }
+        if rest[0] != b'T' && rest[0] != b't' && rest[0] != b' ' {
+            return None;
+        }
+        let rest = &rest[1..];
+        if rest.len() < 5 || rest[2] != b':' {
+            return None;
+        }
+        let hour = digits(&rest[0..2])?;
+        let minute = digits(&rest[3..5])?;
+        let mut pos = 5;
+        let mut second = 0;
+        if rest.len() >= 8 && rest[5] == b':' {
+            second = digits(&rest[6..8])?;
+            pos = 8;
+            if pos < rest.len() && (rest[pos] == b'.' || rest[pos] == b',') {
+                pos += 1;
+                while pos < rest.len() && rest[pos].is_ascii_digit() {
+                    pos += 1;
+                }
+            }
+        }
+        if hour > 23 || minute > 59 || second > 60 {
+            return None;
+        }
+        let zone = &rest[pos..];
+        let offset = match zone {
+            [] | [b'Z'] | [b'z'] => 0,
+            [sign @ (b'+' | b'-'), tail @ ..] => {
+                let (h, m) = match tail {
+                    [h1, h2] => (digits(&[*h1, *h2])?, 0),
+                    [h1, h2, b':', m1, m2] | [h1, h2, m1, m2] => {
+                        (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?)
+                    }
+                    _ => return None,
+                };
+                let sign = if *sign == b'-' { -1 } else { 1 };
+                sign * (h * 3600 + m * 60)
+            }
+            _ => return None,
+        };
+        let instant = day * 86_400 + hour * 3600 + minute * 60 + second - offset;
+        Some(Date {
+            raw: s.to_string(),
+            day,
+            instant: Some(instant),
+        })
+    }
+
+    /// The date exactly as it was given (trimmed).
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// Orders two publication dates: by instant when both carry a time of
+    /// day, by calendar day otherwise.
+    pub fn cmp_published(&self, other: &Date) -> Ordering {
+        match (self.instant, other.instant) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self.day.cmp(&other.day),
+        }
+    }
+
+    /// A total order key (day, then instant) for sorting, e.g. `--keep earliest`.
+    pub fn sort_key(&self) -> (i64, i64) {
+        (self.day, self.instant.unwrap_or(self.day * 86_400))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+fn digits(b: &[u8]) -> Option<i64> {
+    let mut v = 0i64;
+    for &c in b {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(c - b'0');
+    }
+    Some(v)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_is_day_zero() {
+        assert_eq!(Date::parse("1970-01-01").unwrap().day, 0);
+        assert_eq!(Date::parse("2000-03-01").unwrap().day, 11_017);
+    }
+
+    #[test]
+    fn offsets_shift_the_instant() {
+        let a = Date::parse("2026-03-04T10:00:00+02:00").unwrap();
+        let b = Date::parse("2026-03-04T08:00:00Z").unwrap();
+        assert_eq!(a.cmp_published(&b), Ordering::Equal);
+        let c = Date::parse("2026-03-04T08:00:01-00:00").unwrap();
+        assert_eq!(b.cmp_published(&c), Ordering::Less);
+    }
+
+    #[test]
+    fn day_only_dates_compare_by_day() {
+        let a = Date::parse("2026-03-04").unwrap();
+        let b = Date::parse("2026-03-05T00:00:00Z").unwrap();
+        assert_eq!(a.cmp_published(&b), Ordering::Less);
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-01",
+            "2026-03-04T25:00",
+            "2026-03-04X",
+            "",
+        ] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+        assert!(Date::parse("2024-02-29").is_some());
+    }
+
+    #[test]
+    fn fractional_seconds_and_compact_offsets_parse() {
+        assert!(Date::parse("2026-03-04T10:00:00.123Z").is_some());
+        assert!(Date::parse("2026-03-04T10:00:00+0530").is_some());
+        assert!(Date::parse("2026-03-04T10:00+05").is_some());
+    }
+}

@@ -1,0 +1,76 @@
+//! The library's error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong inside the `reprint` library.
+///
+/// Messages are lower-case, name the offending value and, where there is one,
+/// the fix. The binary adds its own context on top.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file or directory could not be read.
+    #[error("cannot read '{path}': {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file looks binary (it holds NUL bytes) and is not text.
+    #[error(
+        "'{path}' looks like a binary file (NUL byte at offset {offset}); pass text files only"
+    )]
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// Byte offset of the first NUL byte.
+        offset: usize,
+    },
+    /// A path given on the command line does not exist.
+    #[error("'{path}' does not exist")]
+    NotFound {
+        /// The missing path.
+        path: PathBuf,
+    },
+    /// Two inputs carry the same document id.
+    #[error(
+        "duplicate document id '{id}' in '{path}' (first seen in '{first}'); rename one of the files"
+    )]
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+        /// Where it appeared again.
+        path: String,
+        /// Where it appeared first.
+        first: String,
+    },
+    /// A parameter is out of its range or inconsistent with another one.
+    #[error("invalid parameter {name}: {message}")]
+    InvalidParameter {
+        /// The parameter's name, as the command line spells it.
+        name: &'static str,
+        /// What is wrong and how to fix it.
+        message: String,
+    },
+    /// Two signatures built with different parameters were compared.
+    #[error("incompatible signatures: {field} differs ({left} != {right})")]
+    IncompatibleSignatures {
+        /// Which parameter differs.
+        field: &'static str,
+        /// Its value on the left-hand signature.
+        left: String,
+        /// Its value on the right-hand signature.
+        right: String,
+    },
+    /// Writing a report failed.
+    #[error("cannot write the report: {0}")]
+    Write(#[from] std::io::Error),
+    /// Serialising a report to JSON failed.
+    #[error("cannot serialise the report: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// `Result` with the library's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,67 @@
+//! `reprint` finds text reuse between news articles: which article
+//! reproduces which paragraphs of another, how much, and in which direction.
+//!
+//! # The pipeline
+//!
+//! Data flows one way through one module per stage. Byte offsets into the
+//! original text travel with every unit, so any report can quote and
+//! highlight the exact source text.
+//!
+//! 1. **Load** ([`corpus`]): [`corpus::Document`]s from files, directories
+//!    and standard input; a leading `date YYYY-MM-DD` marker becomes the
+//!    document's [`date::Date`].
+//! 2. **Segment and normalise** ([`text`]): paragraphs split on blank lines,
+//!    Unicode words case-folded with typographic variants folded, each a
+//!    [`text::Token`] with its byte span. Scripts without spaces (Chinese,
+//!    Japanese, Thai, Khmer …) are tokenised per character.
+//! 3. **Shingle** ([`shingle`]): `k`-word shingles hashed with XXH3-64, a
+//!    hash whose output is fixed by its specification.
+//! 4. **Fingerprint** ([`minhash`]): a [`minhash::Signature`] per distinct
+//!    paragraph, built in parallel; it records its parameters and refuses to
+//!    compare with an incompatible one.
+//! 5. **Candidates** ([`lsh`]): banding with [`lsh::LshParams`] derived from
+//!    the threshold; crowded buckets are capped.
+//! 6. **Verify** ([`similarity`]): exact containment and Jaccard on shingle
+//!    sets decide which candidates are reuse.
+//! 7. **Assemble** ([`reuse`]): matches become [`reuse::Passage`]s, pairs
+//!    get scores and a [`reuse::Direction`]; boilerplate is set aside
+//!    ([`scan`] documents the rule).
+//! 8. **Report** ([`report`]): table, JSON and CSV.
+//!
+//! [`scan::Detector`] runs stages 2–7 over a corpus.
+//!
+//! # Example
+//!
+//! ```
+//! use reprint::corpus::Document;
+//! use reprint::scan::DetectorBuilder;
+//!
+//! let wire = "The central bank raised its main interest rate by a quarter point on Tuesday, \
+//!             citing persistent inflation in services and strong wage growth.";
+//! let docs = vec![
+//!     Document::from_text("wire", "wire.txt", format!("date 2026-01-01 {wire}")),
+//!     Document::from_text("outlet", "outlet.txt", format!("date 2026-01-02 Our town today.\n\n{wire}")),
+//! ];
+//! let report = DetectorBuilder::new().build()?.scan(&docs)?;
+//! let pair = &report.pairs[0];
+//! assert_eq!(report.documents[pair.copy].id, "outlet");
+//! assert_eq!(report.documents[pair.source].id, "wire");
+//! assert_eq!(pair.passages[0].copy.first, 2);
+//! # Ok::<(), reprint::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod corpus;
+pub mod date;
+pub mod error;
+pub mod lsh;
+pub mod minhash;
+pub mod report;
+pub mod reuse;
+pub mod scan;
+pub mod shingle;
+pub mod similarity;
+pub mod text;
+
+pub use error::{Error, Result};

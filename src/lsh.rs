@@ -1,0 +1,245 @@
+//! Stage 5, candidates: locality-sensitive hashing by banding.
+//!
+//! A signature of `num_perm` values is cut into `bands` bands of `rows`
+//! values; two items become a candidate pair when all rows of at least one
+//! band agree. A pair with Jaccard similarity `s` becomes a candidate with
+//! probability `1 - (1 - s^rows)^bands` (the S-curve, see [`probability`]).
+//!
+//! [`LshParams::for_threshold`] picks the largest `rows` (fewest spurious
+//! candidates) whose S-curve still finds a pair at the threshold with
+//! probability at least [`TARGET_RECALL`]. Candidates are only proposals:
+//! [`crate::similarity`] verifies each one on exact shingle sets.
+//!
+//! **Crowded buckets.** A bucket holding more than `bucket_cap` items (the
+//! same paragraph in a large share of the corpus, with small variations)
+//! would produce a quadratic number of pairs. Its items are paired with its
+//! first `bucket_cap` items only, which keeps them connected at linear cost;
+//! the count of such buckets is reported in [`LshStats`].
+
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use crate::error::{Error, Result};
+
+/// Probability at the threshold that [`LshParams::for_threshold`] aims for.
+pub const TARGET_RECALL: f64 = 0.99;
+
+/// The banding of a signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LshParams {
+    /// Number of bands.
+    pub bands: usize,
+    /// Signature values per band.
+    pub rows: usize,
+}
+
+impl LshParams {
+    /// The largest `rows` (and `bands = num_perm / rows`) for which a pair
+    /// with Jaccard similarity `threshold` becomes a candidate with
+    /// probability at least [`TARGET_RECALL`].
+    ///
+    /// ```
+    /// use reprint::lsh::LshParams;
+    /// let p = LshParams::for_threshold(0.5, 128).unwrap();
+    /// assert_eq!((p.bands, p.rows), (42, 3));
+    /// assert!(p.probability(0.5) >= 0.99);
+    /// ```
+    pub fn for_threshold(threshold: f64, num_perm: usize) -> Result<LshParams> {
+        if !(threshold > 0.0 && threshold <= 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "--threshold",
+                message: format!("{threshold} is not in (0, 1]"),
+            });
+        }
+        if num_perm == 0 {
+            return Err(Error::InvalidParameter {
+                name: "--num-perm",
+                message: "must be at least 1".into(),
+            });
+        }
+        let mut best = LshParams {
+            bands: num_perm,
+            rows: 1,
+        };
+        for rows in 1..=num_perm {
+            let candidate = LshParams {
+                bands: num_perm / rows,
+                rows,
+            };
+            if candidate.probability(threshold) >= TARGET_RECALL {
+                best = candidate;
+            }
+        }
+        Ok(best)
+    }
+
+    /// Checks explicit `bands` and `rows` against the signature length.
+    pub fn validate(&self, num_perm: usize) -> Result<()> {
+        if self.bands == 0 || self.rows == 0 || self.bands * self.rows > num_perm {
+            return Err(Error::InvalidParameter {
+                name: "--bands/--rows",
+                message: format!(
+                    "{} bands × {} rows needs {} signature values but --num-perm is {num_perm}; \
+                     bands × rows must be between 1 and num_perm",
+                    self.bands,
+                    self.rows,
+                    self.bands * self.rows
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The probability that a pair with Jaccard similarity `s` becomes a
+    /// candidate.
+    pub fn probability(&self, s: f64) -> f64 {
+        probability(s, self.bands, self.rows)
+    }
+}
+
+/// `1 - (1 - s^rows)^bands`: the chance that two signatures of sets with
+/// Jaccard similarity `s` agree on all rows of at least one band.
+pub fn probability(s: f64, bands: usize, rows: usize) -> f64 {
+    1.0 - (1.0 - s.powi(rows as i32)).powi(bands as i32)
+}
+
+/// What the candidate search did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LshStats {
+    /// Distinct candidate pairs produced.
+    pub candidates: usize,
+    /// Buckets that held more than the cap and were paired with their first
+    /// `bucket_cap` items only.
+    pub crowded_buckets: usize,
+}
+
+/// Finds candidate pairs among `n` signatures stored one after the other in
+/// `signatures` (each `num_perm` values long). Returns pairs `(i, j)` with
+/// `i < j`, sorted and without duplicates, whatever the thread count.
+pub fn candidates(
+    signatures: &[u32],
+    num_perm: usize,
+    params: LshParams,
+    bucket_cap: usize,
+) -> (Vec<(u32, u32)>, LshStats) {
+    let n = signatures.len().checked_div(num_perm).unwrap_or(0);
+    let bucket_cap = bucket_cap.max(2);
+    let per_band: Vec<(Vec<u64>, usize)> = (0..params.bands)
+        .into_par_iter()
+        .map(|band| {
+            let lo = band * params.rows;
+            let mut keys: Vec<(u64, u32)> = (0..n)
+                .map(|i| {
+                    let row = &signatures[i * num_perm + lo..i * num_perm + lo + params.rows];
+                    (band_key(row, band as u64), i as u32)
+                })
+                .collect();
+            keys.sort_unstable();
+            let mut pairs = Vec::new();
+            let mut crowded = 0;
+            for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+                if bucket.len() < 2 {
+                    continue;
+                }
+                if bucket.len() > bucket_cap {
+                    crowded += 1;
+                }
+                let hubs = bucket.len().min(bucket_cap);
+                for (x, &(_, i)) in bucket.iter().enumerate() {
+                    for &(_, j) in &bucket[..hubs.min(x)] {
+                        pairs.push(pack(j, i));
+                    }
+                }
+            }
+            (pairs, crowded)
+        })
+        .collect();
+    let crowded_buckets = per_band.iter().map(|(_, c)| c).sum();
+    let mut all: Vec<u64> = Vec::with_capacity(per_band.iter().map(|(p, _)| p.len()).sum());
+    for (pairs, _) in per_band {
+        all.extend(pairs);
+    }
+    all.par_sort_unstable();
+    all.dedup();
+    let pairs: Vec<(u32, u32)> = all.into_iter().map(unpack).collect();
+    let stats = LshStats {
+        candidates: pairs.len(),
+        crowded_buckets,
+    };
+    (pairs, stats)
+}
+
+fn band_key(row: &[u32], band: u64) -> u64 {
+    let mut buf = [0u8; 4 * 64];
+    if row.len() <= 64 {
+        for (chunk, v) in buf.chunks_exact_mut(4).zip(row) {
+            chunk.copy_from_slice(&v.to_le_bytes());
+        }
+        xxh3_64_with_seed(&buf[..row.len() * 4], band)
+    } else {
+        let bytes: Vec<u8> = row.iter().flat_map(|v| v.to_le_bytes()).collect();
+        xxh3_64_with_seed(&bytes, band)
+    }
+}
+
+fn pack(i: u32, j: u32) -> u64 {
+    let (i, j) = if i < j { (i, j) } else { (j, i) };
+    (u64::from(i) << 32) | u64::from(j)
+}
+
+fn unpack(p: u64) -> (u32, u32) {
+    ((p >> 32) as u32, p as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn s_curve_is_monotone_and_bounded() {
+        let p = LshParams { bands: 20, rows: 5 };
+        let mut last = 0.0;
+        for i in 0..=10 {
+            let v = p.probability(i as f64 / 10.0);
+            assert!((0.0..=1.0).contains(&v));
+            assert!(v >= last);
+            last = v;
+        }
+        assert_eq!(p.probability(1.0), 1.0);
+        assert_eq!(p.probability(0.0), 0.0);
+    }
+
+    #[test]
+    fn higher_thresholds_use_more_rows() {
+        let low = LshParams::for_threshold(0.3, 128).unwrap();
+        let high = LshParams::for_threshold(0.8, 128).unwrap();
+        assert!(high.rows > low.rows);
+        assert!(high.probability(0.8) >= TARGET_RECALL);
+        assert!(low.probability(0.3) >= TARGET_RECALL);
+    }
+
+    #[test]
+    fn bad_thresholds_are_errors() {
+        assert!(LshParams::for_threshold(0.0, 128).is_err());
+        assert!(LshParams::for_threshold(1.5, 128).is_err());
+        assert!(LshParams { bands: 40, rows: 4 }.validate(128).is_err());
+        assert!(LshParams { bands: 32, rows: 4 }.validate(128).is_ok());
+    }
+
+    #[test]
+    fn identical_signatures_become_candidates() {
+        let sigs = vec![1, 2, 3, 4, 9, 9, 9, 9, 1, 2, 3, 4];
+        let (pairs, stats) = candidates(&sigs, 4, LshParams { bands: 2, rows: 2 }, 10);
+        assert_eq!(pairs, vec![(0, 2)]);
+        assert_eq!(stats.candidates, 1);
+    }
+
+    #[test]
+    fn crowded_buckets_pair_with_hubs_only() {
+        let sigs = vec![7u32; 10 * 2];
+        let (pairs, stats) = candidates(&sigs, 2, LshParams { bands: 1, rows: 2 }, 3);
+        assert_eq!(stats.crowded_buckets, 1);
+        // 3 hubs pair among themselves (3 pairs) and with the 7 others (21).
+        assert_eq!(pairs.len(), 24);
+    }
+}

@@ -1,0 +1,49 @@
+//! Stage 8, report: the scan's findings as a table for people, JSON and CSV
+//! for programs.
+//!
+//! Every format writes to any [`std::io::Write`]; the order of everything is
+//! deterministic, so the same input gives byte-identical output.
+
+mod csv;
+mod json;
+mod table;
+
+use std::io::Write;
+
+use crate::error::Result;
+use crate::scan::ScanReport;
+
+pub use csv::{write_matrix_csv, write_pairs_csv};
+pub use json::{JsonReport, write_json};
+pub use table::write_table;
+
+/// Output formats of `reprint scan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// One JSON object (see [`JsonReport`] for the schema).
+    Json,
+    /// One CSV row per reuse pair.
+    Csv,
+}
+
+/// Writes `report` in `format`.
+pub fn write(report: &ScanReport, format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Table => write_table(report, out),
+        Format::Json => write_json(report, out),
+        Format::Csv => write_pairs_csv(report, out),
+    }
+}
+
+/// A passage's paragraph range written as `first–last`, or `n` for one
+/// paragraph.
+pub(crate) fn range_label(r: crate::reuse::ParagraphRange, dash: &str) -> String {
+    if r.first == r.last {
+        r.first.to_string()
+    } else {
+        format!("{}{dash}{}", r.first, r.last)
+    }
+}

@@ -1,0 +1,892 @@
+//! The scan engine: runs every stage over a corpus and returns a
+//! [`ScanReport`].
+//!
+//! Build a [`Detector`] once with [`DetectorBuilder`], then call
+//! [`Detector::scan`] on any number of corpora.
+//!
+//! **Boilerplate.** A paragraph whose text (with its verified near-copies)
+//! appears in at least [`Config::boilerplate_min_docs`] documents is
+//! *common*. Common paragraphs alone make a document pair only when the
+//! pair shares at least half of the smaller document; otherwise the pair
+//! needs a match on a paragraph that is not common. A common paragraph
+//! becomes *boilerplate* when fewer than half of the document pairs that
+//! carry it qualify as pairs by that rule: an outlet's footer on every
+//! story, a credit line, "Read more". Boilerplate paragraphs take no part in
+//! passages or scores, and the report lists each of them with the number of
+//! documents that carry it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use ahash::{AHashMap, AHashSet};
+use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::corpus::Document;
+use crate::error::{Error, Result};
+use crate::lsh::{self, LshParams, LshStats};
+use crate::minhash::{HASH_FAMILY, MinHasher};
+use crate::reuse::{self, ParagraphMatch, ParagraphView, ReusePair};
+use crate::shingle::{ShingleConfig, shingle_set};
+use crate::similarity::{Overlap, union_of};
+use crate::text::{Token, split_paragraphs, tokenize};
+
+/// Which document-level score the similarity matrix holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Metric {
+    /// `values[i][j]`: fraction of document i's shingles found in document j.
+    #[default]
+    Containment,
+    /// `values[i][j]`: Jaccard similarity of documents i and j.
+    Jaccard,
+}
+
+impl Metric {
+    /// The name used in reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Metric::Containment => "containment",
+            Metric::Jaccard => "jaccard",
+        }
+    }
+}
+
+/// Every parameter of a scan. [`Config::default`] holds the documented
+/// defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Shingle sizes.
+    pub shingle: ShingleConfig,
+    /// MinHash permutations per signature.
+    pub num_perm: usize,
+    /// Seed of the MinHash permutations.
+    pub seed: u64,
+    /// Minimum exact similarity of two paragraphs to count as reuse: the
+    /// fraction of the smaller paragraph's shingles found in the larger.
+    /// LSH banding is tuned so paragraph pairs with Jaccard similarity at
+    /// the threshold are found with probability ≥ 0.99.
+    pub threshold: f64,
+    /// Explicit banding; derived from `threshold` and `num_perm` when `None`.
+    pub lsh: Option<LshParams>,
+    /// Paragraphs with fewer words (characters, for scripts without spaces)
+    /// are too short to fingerprint alone. They still count towards
+    /// document scores and can extend a passage next to them.
+    pub min_words: usize,
+    /// An LSH bucket with more items than this is paired with its first
+    /// `bucket_cap` items only.
+    pub bucket_cap: usize,
+    /// Documents a paragraph must appear in to be common (see the module
+    /// docs on boilerplate).
+    pub boilerplate_min_docs: usize,
+    /// The similarity matrix is computed for corpora of at most this many
+    /// documents.
+    pub matrix_limit: usize,
+    /// The matrix metric.
+    pub metric: Metric,
+    /// Worker threads; `None` uses rayon's global pool (all cores).
+    pub threads: Option<usize>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            shingle: ShingleConfig::default(),
+            num_perm: 128,
+            seed: 42,
+            threshold: 0.5,
+            lsh: None,
+            min_words: 8,
+            bucket_cap: 64,
+            boilerplate_min_docs: 3,
+            matrix_limit: 500,
+            metric: Metric::Containment,
+            threads: None,
+        }
+    }
+}
+
+/// Builds a [`Detector`].
+///
+/// ```
+/// use reprint::scan::DetectorBuilder;
+/// let detector = DetectorBuilder::new().shingle_size(4).num_perm(64).threshold(0.6).build().unwrap();
+/// assert_eq!(detector.lsh_params().bands * detector.lsh_params().rows <= 64, true);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct DetectorBuilder {
+    config: Config,
+}
+
+impl DetectorBuilder {
+    /// A builder with the default configuration.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder starting from `config`.
+    pub fn from_config(config: Config) -> Self {
+        DetectorBuilder { config }
+    }
+
+    /// Words per shingle.
+    pub fn shingle_size(&mut self, k: usize) -> &mut Self {
+        self.config.shingle.size = k;
+        self
+    }
+
+    /// Characters per shingle for scripts without spaces.
+    pub fn char_shingle_size(&mut self, n: usize) -> &mut Self {
+        self.config.shingle.char_size = n;
+        self
+    }
+
+    /// MinHash permutations.
+    pub fn num_perm(&mut self, n: usize) -> &mut Self {
+        self.config.num_perm = n;
+        self
+    }
+
+    /// Paragraph similarity threshold.
+    pub fn threshold(&mut self, t: f64) -> &mut Self {
+        self.config.threshold = t;
+        self
+    }
+
+    /// Permutation seed.
+    pub fn seed(&mut self, seed: u64) -> &mut Self {
+        self.config.seed = seed;
+        self
+    }
+
+    /// Explicit LSH banding.
+    pub fn lsh(&mut self, params: LshParams) -> &mut Self {
+        self.config.lsh = Some(params);
+        self
+    }
+
+    /// Minimum words for a paragraph to be fingerprinted alone.
+    pub fn min_words(&mut self, n: usize) -> &mut Self {
+        self.config.min_words = n;
+        self
+    }
+
+    /// Worker threads.
+    pub fn threads(&mut self, n: usize) -> &mut Self {
+        self.config.threads = Some(n);
+        self
+    }
+
+    /// Matrix metric.
+    pub fn metric(&mut self, metric: Metric) -> &mut Self {
+        self.config.metric = metric;
+        self
+    }
+
+    /// Validates the configuration and builds the detector.
+    pub fn build(&self) -> Result<Detector> {
+        Detector::new(self.config.clone())
+    }
+}
+
+/// A configured, reusable scanner.
+#[derive(Debug, Clone)]
+pub struct Detector {
+    config: Config,
+    hasher: MinHasher,
+    lsh: LshParams,
+}
+
+/// Parameters of a scan as reports echo them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// The configuration.
+    pub config: Config,
+    /// The banding actually used.
+    pub lsh: LshParams,
+    /// The hash family.
+    pub hash_family: &'static str,
+}
+
+/// One input document as the report describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentSummary {
+    /// Document id.
+    pub id: String,
+    /// Where it came from.
+    pub origin: String,
+    /// Publication date as given.
+    pub date: Option<String>,
+    /// Byte spans of its paragraphs, in order (paragraph `n` is index `n-1`).
+    pub paragraph_spans: Vec<Range<usize>>,
+    /// Words in the body.
+    pub words: usize,
+    /// Paragraphs too short to fingerprint alone.
+    pub short_paragraphs: usize,
+    /// Paragraphs set aside as boilerplate.
+    pub boilerplate_paragraphs: usize,
+}
+
+/// A paragraph text set aside as boilerplate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Boilerplate {
+    /// The start of the paragraph's text (at most 80 characters).
+    pub excerpt: String,
+    /// Documents that carry it (or a verified near-copy of it).
+    pub documents: usize,
+    /// Paragraphs with exactly this text.
+    pub paragraphs: usize,
+    /// One place it occurs: document index and 1-based paragraph number.
+    pub example: (usize, usize),
+    /// Fraction of the pairs of documents that carry it which share
+    /// anything else.
+    pub related_share: f64,
+}
+
+/// Counts from each stage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Paragraphs in all documents.
+    pub paragraphs: usize,
+    /// Paragraphs too short to fingerprint alone.
+    pub short_paragraphs: usize,
+    /// Distinct fingerprinted paragraph texts (exact copies share one
+    /// signature).
+    pub distinct_paragraphs: usize,
+    /// What LSH produced.
+    pub lsh: LshStats,
+    /// Candidate pairs that passed exact verification.
+    pub verified: usize,
+    /// Paragraphs set aside as boilerplate.
+    pub boilerplate_paragraphs: usize,
+}
+
+/// The exact document-by-document similarity matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matrix {
+    /// The metric of the values.
+    pub metric: Metric,
+    /// `values[i][j]` for document i against document j; `None` where a
+    /// document has no shingles.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// Everything a scan found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScanReport {
+    /// The documents, in input order.
+    pub documents: Vec<DocumentSummary>,
+    /// Pairs with reuse, most copied first.
+    pub pairs: Vec<ReusePair>,
+    /// The matrix, for corpora up to [`Config::matrix_limit`] documents.
+    pub matrix: Option<Matrix>,
+    /// Boilerplate set aside, most widespread first.
+    pub boilerplate: Vec<Boilerplate>,
+    /// Parameters used.
+    pub params: Params,
+    /// Stage counts.
+    pub stats: ScanStats,
+}
+
+/// A fingerprinted paragraph.
+struct Para {
+    span: Range<usize>,
+    set: Vec<u64>,
+    too_short: bool,
+}
+
+struct DocData {
+    paras: Vec<Para>,
+    words: usize,
+}
+
+struct Group {
+    members: Vec<(u32, u32)>,
+}
+
+impl Detector {
+    /// Validates `config` and builds a detector.
+    pub fn new(config: Config) -> Result<Detector> {
+        if config.shingle.size == 0 || config.shingle.char_size == 0 {
+            return Err(Error::InvalidParameter {
+                name: "--shingle",
+                message: "shingle sizes must be at least 1".into(),
+            });
+        }
+        let hasher = MinHasher::new(config.num_perm, config.seed)?;
+        let lsh = match config.lsh {
+            Some(p) => {
+                p.validate(config.num_perm)?;
+                p
+            }
+            None => LshParams::for_threshold(config.threshold, config.num_perm)?,
+        };
+        if !(config.threshold > 0.0 && config.threshold <= 1.0) {
+            return Err(Error::InvalidParameter {
+                name: "--threshold",
+                message: format!("{} is not in (0, 1]", config.threshold),
+            });
+        }
+        if matches!(config.threads, Some(0)) {
+            return Err(Error::InvalidParameter {
+                name: "--threads",
+                message: "must be at least 1".into(),
+            });
+        }
+        Ok(Detector {
+            config,
+            hasher,
+            lsh,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The LSH banding in use.
+    pub fn lsh_params(&self) -> LshParams {
+        self.lsh
+    }
+
+    /// Parameters as reports echo them.
+    pub fn params(&self) -> Params {
+        Params {
+            config: self.config.clone(),
+            lsh: self.lsh,
+            hash_family: HASH_FAMILY,
+        }
+    }
+
+    /// Scans a corpus for reuse between its documents.
+    pub fn scan(&self, documents: &[Document]) -> Result<ScanReport> {
+        if let Some(threads) = self.config.threads {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map_err(|e| Error::InvalidParameter {
+                    name: "--threads",
+                    message: format!("cannot start {threads} threads: {e}"),
+                })?;
+            pool.install(|| self.scan_inner(documents))
+        } else {
+            self.scan_inner(documents)
+        }
+    }
+
+    fn scan_inner(&self, documents: &[Document]) -> Result<ScanReport> {
+        if documents.len() >= u32::MAX as usize {
+            return Err(Error::InvalidParameter {
+                name: "PATH",
+                message: "too many documents for one scan".into(),
+            });
+        }
+        // Stages 2-3: segment, normalise, shingle.
+        let data: Vec<DocData> = documents
+            .par_iter()
+            .map(|doc| self.fingerprint(doc))
+            .collect();
+
+        // Exact copies of a paragraph share one group and one signature.
+        let (groups, para_group) = group_paragraphs(&data);
+        let mut stats = ScanStats {
+            paragraphs: data.iter().map(|d| d.paras.len()).sum(),
+            short_paragraphs: data
+                .iter()
+                .map(|d| d.paras.iter().filter(|p| p.too_short).count())
+                .sum(),
+            distinct_paragraphs: groups.len(),
+            ..ScanStats::default()
+        };
+        let set_of = |g: &Group| -> &[u64] {
+            let (d, p) = g.members[0];
+            &data[d as usize].paras[p as usize].set
+        };
+
+        // Stage 4: signatures.
+        let num_perm = self.config.num_perm;
+        let mut signatures = vec![0u32; groups.len() * num_perm];
+        signatures
+            .par_chunks_mut(num_perm.max(1))
+            .zip(groups.par_iter())
+            .for_each(|(out, g)| self.hasher.fill(set_of(g).iter().copied(), out));
+
+        // Stage 5: candidates.
+        let (candidates, lsh_stats) =
+            lsh::candidates(&signatures, num_perm, self.lsh, self.config.bucket_cap);
+        drop(signatures);
+        stats.lsh = lsh_stats;
+
+        // Stage 6: verify.
+        let threshold = self.config.threshold;
+        let edges: Vec<(u32, u32)> = candidates
+            .par_iter()
+            .filter(|&&(a, b)| {
+                Overlap::of(set_of(&groups[a as usize]), set_of(&groups[b as usize]))
+                    .smaller_in_larger()
+                    >= threshold
+            })
+            .copied()
+            .collect();
+        stats.verified = edges.len();
+
+        // Stage 7: assemble.
+        let family_docs = family_documents(&groups, &edges);
+        let common: Vec<bool> = family_docs
+            .iter()
+            .map(|d| d.len() >= self.config.boilerplate_min_docs)
+            .collect();
+        let matches = expand_matches(&groups, &edges, &common);
+
+        let full_sets: Vec<Vec<u64>> = data
+            .par_iter()
+            .map(|d| union_of(d.paras.iter().map(|p| p.set.as_slice())))
+            .collect();
+        let qualifying: Vec<((u32, u32), bool)> = matches
+            .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+            .map(|chunk| {
+                let (da, db) = (chunk[0].0, chunk[0].1);
+                let any_rare = chunk.iter().any(|m| !m.4);
+                let ok = any_rare
+                    || Overlap::of(&full_sets[da as usize], &full_sets[db as usize])
+                        .smaller_in_larger()
+                        >= 0.5;
+                ((da, db), ok)
+            })
+            .collect();
+        let qualified: AHashSet<(u32, u32)> = qualifying
+            .iter()
+            .filter(|(_, ok)| *ok)
+            .map(|(p, _)| *p)
+            .collect();
+        drop(full_sets);
+
+        let boilerplate_groups = find_boilerplate(&family_docs, &common, &qualified);
+        let is_boilerplate = |d: u32, p: u32| {
+            para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
+        };
+
+        let clean_sets: Vec<Vec<u64>> = data
+            .par_iter()
+            .enumerate()
+            .map(|(d, dd)| {
+                union_of(
+                    dd.paras
+                        .iter()
+                        .enumerate()
+                        .filter(|(p, _)| !is_boilerplate(d as u32, *p as u32))
+                        .map(|(_, para)| para.set.as_slice()),
+                )
+            })
+            .collect();
+
+        let views: Vec<Vec<ParagraphView<'_>>> = data
+            .iter()
+            .map(|d| {
+                d.paras
+                    .iter()
+                    .map(|p| ParagraphView {
+                        span: p.span.clone(),
+                        shingles: &p.set,
+                        too_short: p.too_short,
+                    })
+                    .collect()
+            })
+            .collect();
+
+        let mut pairs: Vec<ReusePair> = matches
+            .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+            .filter_map(|chunk| {
+                let (da, db) = (chunk[0].0, chunk[0].1);
+                if !qualified.contains(&(da, db)) {
+                    return None;
+                }
+                let mut pm: Vec<ParagraphMatch> = chunk
+                    .iter()
+                    .filter(|m| !is_boilerplate(da, m.2) && !is_boilerplate(db, m.3))
+                    .map(|m| ParagraphMatch {
+                        left: m.2,
+                        right: m.3,
+                    })
+                    .collect();
+                if pm.is_empty() {
+                    return None;
+                }
+                let (a, b) = (da as usize, db as usize);
+                let passages = reuse::assemble_passages(
+                    (&documents[a], &views[a]),
+                    (&documents[b], &views[b]),
+                    &mut pm,
+                    threshold,
+                );
+                let overlap = Overlap::of(&clean_sets[a], &clean_sets[b]);
+                Some(reuse::orient_pair(
+                    (a, &documents[a]),
+                    (b, &documents[b]),
+                    overlap,
+                    passages,
+                ))
+            })
+            .collect();
+        pairs.sort_by(|x, y| {
+            y.copy_in_source()
+                .total_cmp(&x.copy_in_source())
+                .then(x.copy.cmp(&y.copy))
+                .then(x.source.cmp(&y.source))
+        });
+
+        let matrix = (documents.len() <= self.config.matrix_limit)
+            .then(|| similarity_matrix(&clean_sets, self.config.metric));
+
+        // Boilerplate report.
+        let mut boilerplate_count = vec![0usize; documents.len()];
+        for (d, dd) in data.iter().enumerate() {
+            boilerplate_count[d] = (0..dd.paras.len())
+                .filter(|&p| is_boilerplate(d as u32, p as u32))
+                .count();
+        }
+        stats.boilerplate_paragraphs = boilerplate_count.iter().sum();
+        let mut boilerplate: Vec<Boilerplate> = boilerplate_groups
+            .iter()
+            .map(|(&g, &related_share)| {
+                let group = &groups[g as usize];
+                let (d, p) = group.members[0];
+                let span = data[d as usize].paras[p as usize].span.clone();
+                let text = &documents[d as usize].text[span];
+                Boilerplate {
+                    excerpt: excerpt(text, 80),
+                    documents: family_docs[g as usize].len(),
+                    paragraphs: group.members.len(),
+                    example: (d as usize, p as usize + 1),
+                    related_share,
+                }
+            })
+            .collect();
+        boilerplate.sort_by(|a, b| {
+            b.documents
+                .cmp(&a.documents)
+                .then(b.paragraphs.cmp(&a.paragraphs))
+                .then(a.example.cmp(&b.example))
+        });
+
+        let summaries = documents
+            .iter()
+            .zip(&data)
+            .zip(boilerplate_count)
+            .map(|((doc, dd), boilerplate_paragraphs)| DocumentSummary {
+                id: doc.id.clone(),
+                origin: doc.origin.clone(),
+                date: doc.date.as_ref().map(|d| d.as_str().to_string()),
+                paragraph_spans: dd.paras.iter().map(|p| p.span.clone()).collect(),
+                words: dd.words,
+                short_paragraphs: dd.paras.iter().filter(|p| p.too_short).count(),
+                boilerplate_paragraphs,
+            })
+            .collect();
+
+        Ok(ScanReport {
+            documents: summaries,
+            pairs,
+            matrix,
+            boilerplate,
+            params: self.params(),
+            stats,
+        })
+    }
+
+    fn fingerprint(&self, doc: &Document) -> DocData {
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut words = 0;
+        let paras = split_paragraphs(&doc.text, doc.body_start)
+            .into_iter()
+            .map(|span| {
+                tokens.clear();
+                tokenize(&doc.text, span.clone(), &mut tokens);
+                words += tokens.len();
+                let k = self.config.shingle.size_for(&tokens);
+                Para {
+                    span,
+                    set: shingle_set(&tokens, k),
+                    too_short: tokens.len() < self.config.min_words.max(1),
+                }
+            })
+            .collect();
+        DocData { paras, words }
+    }
+}
+
+/// Groups fingerprinted paragraphs with identical shingle sets. Returns the
+/// groups (in first-seen order) and, per document and paragraph, its group.
+fn group_paragraphs(data: &[DocData]) -> (Vec<Group>, Vec<Vec<Option<u32>>>) {
+    let keys: Vec<Vec<Option<u64>>> = data
+        .par_iter()
+        .map(|d| {
+            d.paras
+                .iter()
+                .map(|p| (!p.too_short).then(|| set_key(&p.set)))
+                .collect()
+        })
+        .collect();
+    let mut index: AHashMap<u64, u32> = AHashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let para_group = keys
+        .iter()
+        .enumerate()
+        .map(|(d, doc_keys)| {
+            doc_keys
+                .iter()
+                .enumerate()
+                .map(|(p, key)| {
+                    let key = (*key)?;
+                    let g = *index.entry(key).or_insert_with(|| {
+                        groups.push(Group {
+                            members: Vec::new(),
+                        });
+                        (groups.len() - 1) as u32
+                    });
+                    groups[g as usize].members.push((d as u32, p as u32));
+                    Some(g)
+                })
+                .collect()
+        })
+        .collect();
+    (groups, para_group)
+}
+
+fn set_key(set: &[u64]) -> u64 {
+    let bytes: Vec<u8> = set.iter().flat_map(|h| h.to_le_bytes()).collect();
+    xxh3_64(&bytes) ^ (set.len() as u64).rotate_left(32)
+}
+
+/// For each group, the sorted documents that carry it or a verified
+/// near-copy of it.
+fn family_documents(groups: &[Group], edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
+    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
+    for &(a, b) in edges {
+        neighbours[a as usize].push(b);
+        neighbours[b as usize].push(a);
+    }
+    (0..groups.len())
+        .into_par_iter()
+        .map(|g| {
+            let mut docs: Vec<u32> = groups[g]
+                .members
+                .iter()
+                .chain(
+                    neighbours[g]
+                        .iter()
+                        .flat_map(|&n| &groups[n as usize].members),
+                )
+                .map(|&(d, _)| d)
+                .collect();
+            docs.sort_unstable();
+            docs.dedup();
+            docs
+        })
+        .collect()
+}
+
+/// Expands group-level matches to paragraph matches between documents:
+/// `(doc_a, doc_b, para_a, para_b, common)` with `doc_a < doc_b`, sorted.
+type Match = (u32, u32, u32, u32, bool);
+
+fn expand_matches(groups: &[Group], edges: &[(u32, u32)], common: &[bool]) -> Vec<Match> {
+    let mut within: Vec<Match> = groups
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(g, group)| {
+            let c = common[g];
+            let m = &group.members;
+            (0..m.len())
+                .flat_map(move |i| (i + 1..m.len()).filter_map(move |j| ordered(m[i], m[j], c)))
+        })
+        .collect();
+    let across: Vec<Match> = edges
+        .par_iter()
+        .flat_map_iter(|&(a, b)| {
+            let c = common[a as usize] || common[b as usize];
+            let ma = &groups[a as usize].members;
+            let mb = &groups[b as usize].members;
+            ma.iter()
+                .flat_map(move |&x| mb.iter().filter_map(move |&y| ordered(x, y, c)))
+        })
+        .collect();
+    within.extend(across);
+    within.par_sort_unstable();
+    within.dedup();
+    within
+}
+
+fn ordered(x: (u32, u32), y: (u32, u32), common: bool) -> Option<Match> {
+    match x.0.cmp(&y.0) {
+        std::cmp::Ordering::Less => Some((x.0, y.0, x.1, y.1, common)),
+        std::cmp::Ordering::Greater => Some((y.0, x.0, y.1, x.1, common)),
+        std::cmp::Ordering::Equal => None,
+    }
+}
+
+/// Most carrier pairs examined per common paragraph.
+const MAX_CARRIERS: usize = 64;
+
+/// Common groups whose carriers mostly share nothing else, with the share
+/// of carrier pairs that do.
+fn find_boilerplate(
+    family_docs: &[Vec<u32>],
+    common: &[bool],
+    qualified: &AHashSet<(u32, u32)>,
+) -> HashMap<u32, f64> {
+    family_docs
+        .par_iter()
+        .enumerate()
+        .filter(|(g, _)| common[*g])
+        .filter_map(|(g, docs)| {
+            let docs = &docs[..docs.len().min(MAX_CARRIERS)];
+            let mut total = 0usize;
+            let mut related = 0usize;
+            for (i, &a) in docs.iter().enumerate() {
+                for &b in &docs[i + 1..] {
+                    total += 1;
+                    related += usize::from(qualified.contains(&(a, b)));
+                }
+            }
+            let share = related as f64 / total.max(1) as f64;
+            (share < 0.5).then_some((g as u32, share))
+        })
+        .collect()
+}
+
+fn similarity_matrix(sets: &[Vec<u64>], metric: Metric) -> Matrix {
+    let values = (0..sets.len())
+        .into_par_iter()
+        .map(|i| {
+            (0..sets.len())
+                .map(|j| {
+                    if sets[i].is_empty() || sets[j].is_empty() {
+                        return None;
+                    }
+                    if i == j {
+                        return Some(1.0);
+                    }
+                    let o = Overlap::of(&sets[i], &sets[j]);
+                    Some(match metric {
+                        Metric::Containment => o.left_in_right(),
+                        Metric::Jaccard => o.jaccard(),
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    Matrix { metric, values }
+}
+
+/// The first `max` characters of `text` on one line, with an ellipsis when
+/// cut.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: &str, text: &str) -> Document {
+        Document::from_text(id, id, text.to_string())
+    }
+
+    const WIRE: &str = "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation in services.\n\n\
+        Officials said further increases were possible if price growth did not slow in the coming months, according to a statement.\n\n\
+        Markets had expected the move after a run of strong employment data and rising wages across the economy.";
+
+    #[test]
+    fn a_verbatim_copy_is_found_with_direction() {
+        let a = doc("wire", &format!("date 2026-01-01 {WIRE}"));
+        let b = doc(
+            "copy",
+            &format!(
+                "date 2026-01-02 Local lede written by the outlet itself about the town.\n\n{WIRE}"
+            ),
+        );
+        let report = DetectorBuilder::new()
+            .build()
+            .unwrap()
+            .scan(&[a, b])
+            .unwrap();
+        assert_eq!(report.pairs.len(), 1);
+        let pair = &report.pairs[0];
+        assert_eq!((pair.source, pair.copy), (0, 1));
+        assert_eq!(pair.direction, reuse::Direction::Date);
+        assert_eq!(pair.passages.len(), 1);
+        assert_eq!(pair.passages[0].copy.first, 2);
+        assert_eq!(pair.passages[0].source.first, 1);
+        assert_eq!(pair.source_in_copy(), 1.0);
+    }
+
+    #[test]
+    fn unrelated_documents_make_no_pair() {
+        let a = doc("a", WIRE);
+        let b = doc(
+            "b",
+            "A completely different story about football, the weekend match and the fans who travelled to see it.",
+        );
+        let report = DetectorBuilder::new()
+            .build()
+            .unwrap()
+            .scan(&[a, b])
+            .unwrap();
+        assert!(report.pairs.is_empty());
+        let m = report.matrix.unwrap();
+        assert_eq!(m.values[0][0], Some(1.0));
+        assert_eq!(m.values[0][1], Some(0.0));
+    }
+
+    #[test]
+    fn a_shared_footer_is_boilerplate_not_reuse() {
+        let footer = "Copyright 2026 The Example Gazette. All rights reserved. Subscribe to our newsletter for the day's top stories.";
+        let bodies = [
+            "The city council voted on Monday to extend the tram line to the northern suburbs by the end of the decade.",
+            "Heavy rain flooded several streets in the old town overnight, and firefighters pumped water from dozens of cellars.",
+            "The local football club announced the signing of a young striker from a second-division team on a three-year deal.",
+            "A new bakery opened on the market square, drawing a queue of customers before dawn on its first morning.",
+        ];
+        let docs: Vec<Document> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| doc(&format!("d{i}"), &format!("{b}\n\n{footer}")))
+            .collect();
+        let report = DetectorBuilder::new().build().unwrap().scan(&docs).unwrap();
+        assert!(report.pairs.is_empty(), "{:?}", report.pairs);
+        assert_eq!(report.boilerplate.len(), 1);
+        assert_eq!(report.boilerplate[0].documents, 4);
+        assert_eq!(report.stats.boilerplate_paragraphs, 4);
+    }
+
+    #[test]
+    fn a_story_copied_by_many_outlets_is_not_boilerplate() {
+        let docs: Vec<Document> = (0..5)
+            .map(|i| doc(&format!("o{i}"), &format!("Outlet {i} introduction paragraph that is unique to this particular outlet number {i}.\n\n{WIRE}")))
+            .collect();
+        let report = DetectorBuilder::new().build().unwrap().scan(&docs).unwrap();
+        assert!(report.boilerplate.is_empty());
+        assert_eq!(report.pairs.len(), 10);
+    }
+
+    #[test]
+    fn invalid_parameters_are_refused() {
+        assert!(DetectorBuilder::new().threshold(0.0).build().is_err());
+        assert!(DetectorBuilder::new().num_perm(0).build().is_err());
+        assert!(DetectorBuilder::new().shingle_size(0).build().is_err());
+        assert!(DetectorBuilder::new().threads(0).build().is_err());
+    }
+
+    #[test]
+    fn excerpts_are_cut_on_characters() {
+        assert_eq!(excerpt("a\n b", 10), "a b");
+        assert_eq!(excerpt("ééééé", 3), "éé…");
+    }
+}

@@ -1,0 +1,152 @@
+//! Stage 6, verify: exact Jaccard similarity and containment on shingle
+//! sets. MinHash finds candidates; these exact figures decide.
+//!
+//! Sets are sorted slices of distinct `u64` shingle hashes, as
+//! [`crate::shingle::shingle_set`] builds them.
+
+/// The sizes behind every set-similarity score of two sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Overlap {
+    /// `|A ∩ B|`.
+    pub shared: usize,
+    /// `|A|`.
+    pub left: usize,
+    /// `|B|`.
+    pub right: usize,
+}
+
+impl Overlap {
+    /// Measures two sorted, duplicate-free sets.
+    ///
+    /// ```
+    /// use reprint::similarity::Overlap;
+    /// let o = Overlap::of(&[1, 2, 3, 4], &[3, 4, 5, 6, 7, 8]);
+    /// assert_eq!(o.shared, 2);
+    /// assert_eq!(o.jaccard(), 0.25);
+    /// assert_eq!(o.left_in_right(), 0.5);
+    /// assert_eq!(o.right_in_left(), 2.0 / 6.0);
+    /// ```
+    pub fn of(a: &[u64], b: &[u64]) -> Overlap {
+        Overlap {
+            shared: intersection_size(a, b),
+            left: a.len(),
+            right: b.len(),
+        }
+    }
+
+    /// `|A ∩ B| / |A ∪ B|`; 0 for two empty sets.
+    pub fn jaccard(&self) -> f64 {
+        let union = self.left + self.right - self.shared;
+        ratio(self.shared, union)
+    }
+
+    /// `|A ∩ B| / |A|`: how much of A is found in B.
+    pub fn left_in_right(&self) -> f64 {
+        ratio(self.shared, self.left)
+    }
+
+    /// `|A ∩ B| / |B|`: how much of B is found in A.
+    pub fn right_in_left(&self) -> f64 {
+        ratio(self.shared, self.right)
+    }
+
+    /// `|A ∩ B| / min(|A|, |B|)`: how much of the smaller set is found in
+    /// the larger (the overlap coefficient).
+    pub fn smaller_in_larger(&self) -> f64 {
+        ratio(self.shared, self.left.min(self.right))
+    }
+
+    /// The same overlap seen from the other side.
+    pub fn swap(self) -> Overlap {
+        Overlap {
+            shared: self.shared,
+            left: self.right,
+            right: self.left,
+        }
+    }
+}
+
+fn ratio(num: usize, den: usize) -> f64 {
+    if den == 0 {
+        0.0
+    } else {
+        num as f64 / den as f64
+    }
+}
+
+/// Size of the intersection of two sorted, duplicate-free slices. Gallops
+/// through the larger one when the sizes differ widely.
+pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if small.is_empty() {
+        return 0;
+    }
+    if large.len() / small.len() >= 16 {
+        let mut count = 0;
+        let mut rest = large;
+        for x in small {
+            match rest.binary_search(x) {
+                Ok(i) => {
+                    count += 1;
+                    rest = &rest[i + 1..];
+                }
+                Err(i) => rest = &rest[i..],
+            }
+        }
+        return count;
+    }
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                count += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    count
+}
+
+/// Merges sorted, duplicate-free sets into one.
+pub fn union_of<'a>(sets: impl IntoIterator<Item = &'a [u64]>) -> Vec<u64> {
+    let mut out: Vec<u64> = sets.into_iter().flatten().copied().collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn empty_sets_score_zero() {
+        let o = Overlap::of(&[], &[]);
+        assert_eq!(o.jaccard(), 0.0);
+        assert_eq!(o.left_in_right(), 0.0);
+    }
+
+    #[test]
+    fn galloping_and_merging_agree() {
+        let large: Vec<u64> = (0..1000).map(|x| x * 3).collect();
+        let small = [0u64, 3, 4, 2997, 5000];
+        assert_eq!(intersection_size(&small, &large), 3);
+        assert_eq!(intersection_size(&large, &small), 3);
+    }
+
+    proptest! {
+        #[test]
+        fn intersection_matches_a_hash_set(
+            a in proptest::collection::btree_set(0u64..200, 0..100),
+            b in proptest::collection::btree_set(0u64..200, 0..100),
+        ) {
+            let va: Vec<u64> = a.iter().copied().collect();
+            let vb: Vec<u64> = b.iter().copied().collect();
+            prop_assert_eq!(intersection_size(&va, &vb), a.intersection(&b).count());
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! Stage 2, segment and normalise: paragraphs and normalised words, each with
+//! its byte span in the document's text.
+//!
+//! **Paragraphs** are separated by blank lines (lines holding only white
+//! space); a text with no blank line at all is split on line breaks instead.
+//! `\n`, `\r\n` and a bare `\r` all end a line.
+//!
+//! **Words** are Unicode words (UAX #29, via `unicode-segmentation`),
+//! normalised so that typographic variants compare equal: NFKC, full case
+//! folding to lower case, and curly quotes, apostrophes, primes and dashes
+//! folded to their ASCII forms (`Tehran’s` = `tehran's`).
+//!
+//! **Scripts written without spaces** (Han, Hiragana, Katakana, Thai, Lao,
+//! Khmer, Myanmar) have no word boundaries UAX #29 can find, so each of their
+//! characters is a token of its own. A paragraph in which such characters
+//! make up at least half of the tokens is shingled on characters (see
+//! [`crate::shingle`]).
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Splits `text[start..]` into paragraphs and returns their byte ranges in
+/// `text`, trimmed of surrounding white space. Empty paragraphs are skipped.
+///
+/// ```
+/// let text = "One.\nStill one.\n\n  Two.  \n";
+/// let paras = reprint::text::split_paragraphs(text, 0);
+/// assert_eq!(&text[paras[0].clone()], "One.\nStill one.");
+/// assert_eq!(&text[paras[1].clone()], "Two.");
+/// ```
+pub fn split_paragraphs(text: &str, start: usize) -> Vec<Range<usize>> {
+    let lines = line_ranges(text, start);
+    let has_blank = lines.iter().any(|r| text[r.clone()].trim().is_empty());
+    let mut out = Vec::new();
+    let mut current: Option<Range<usize>> = None;
+    for line in lines {
+        let blank = text[line.clone()].trim().is_empty();
+        if blank || !has_blank {
+            if let Some(par) = current.take() {
+                push_trimmed(text, par, &mut out);
+            }
+            if !blank {
+                push_trimmed(text, line, &mut out);
+            }
+            continue;
+        }
+        current = Some(match current {
+            Some(par) => par.start..line.end,
+            None => line,
+        });
+    }
+    if let Some(par) = current {
+        push_trimmed(text, par, &mut out);
+    }
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[range.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trimmed = s.trim();
+    if !trimmed.is_empty() {
+        let begin = range.start + lead;
+        out.push(begin..begin + trimmed.len());
+    }
+}
+
+/// Byte ranges of the lines of `text[start..]`, without their terminators.
+fn line_ranges(text: &str, start: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut line_start = start;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(line_start..i);
+                i += 1;
+                line_start = i;
+            }
+            b'\r' => {
+                out.push(line_start..i);
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                line_start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if line_start < bytes.len() {
+        out.push(line_start..bytes.len());
+    }
+    out
+}
+
+/// One normalised token: a word, or a single character of a script written
+/// without spaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the token's first byte in the document text.
+    pub start: u32,
+    /// Byte offset one past the token's last byte.
+    pub end: u32,
+    /// XXH3-64 of the normalised token's UTF-8 bytes (seed 0): stable across
+    /// versions and platforms.
+    pub hash: u64,
+    /// Whether the token is a character of a script written without spaces.
+    pub continuous_script: bool,
+}
+
+impl Token {
+    /// The token's byte range in the document text.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// Whether `c` belongs to a script written without spaces between words.
+pub fn is_continuous_script(c: char) -> bool {
+    matches!(c as u32,
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x19E0..=0x19FF    // Khmer symbols
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x31F0..=0x31FF    // Katakana extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x3FFFF) // CJK extensions B and later
+}
+
+/// Appends the normalised form of `word` to `out` (cleared first).
+///
+/// ```
+/// let mut s = String::new();
+/// reprint::text::normalize_word("Tehran’s", &mut s);
+/// assert_eq!(s, "tehran's");
+/// reprint::text::normalize_word("ＡＢＣ", &mut s);
+/// assert_eq!(s, "abc");
+/// ```
+pub fn normalize_word(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        return;
+    }
+    for c in word.nfkc() {
+        match fold_typography(c) {
+            Some(folded) => out.push(folded),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Folds typographic variants of quotes, apostrophes and dashes.
+fn fold_typography(c: char) -> Option<char> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}'
+        | '\u{FF07}' | '`' | '\u{00B4}' => '\'',
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+        | '\u{00BB}' => '"',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => '-',
+        _ => return None,
+    })
+}
+
+/// Tokenises `text[range]` into normalised tokens appended to `out`.
+///
+/// ```
+/// let text = "“He said,” — she didn’t.";
+/// let mut tokens = Vec::new();
+/// reprint::text::tokenize(text, 0..text.len(), &mut tokens);
+/// let words: Vec<&str> = tokens.iter().map(|t| &text[t.span()]).collect();
+/// assert_eq!(words, ["He", "said", "she", "didn’t"]);
+/// ```
+pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
+    let mut buf = String::new();
+    let base = range.start;
+    for (offset, word) in text[range].unicode_word_indices() {
+        let start = base + offset;
+        if word.is_ascii() || !word.chars().any(is_continuous_script) {
+            push_token(word, start, false, &mut buf, out);
+            continue;
+        }
+        // Split runs of other scripts from single continuous-script chars.
+        let mut run_start: Option<usize> = None;
+        for (i, c) in word.char_indices() {
+            if is_continuous_script(c) {
+                if let Some(rs) = run_start.take() {
+                    push_token(&word[rs..i], start + rs, false, &mut buf, out);
+                }
+                push_token(&word[i..i + c.len_utf8()], start + i, true, &mut buf, out);
+            } else if run_start.is_none() {
+                run_start = Some(i);
+            }
+        }
+        if let Some(rs) = run_start {
+            push_token(&word[rs..], start + rs, false, &mut buf, out);
+        }
+    }
+}
+
+fn push_token(word: &str, start: usize, continuous: bool, buf: &mut String, out: &mut Vec<Token>) {
+    normalize_word(word, buf);
+    if buf.is_empty() {
+        return;
+    }
+    out.push(Token {
+        start: start as u32,
+        end: (start + word.len()) as u32,
+        hash: xxh3_64(buf.as_bytes()),
+        continuous_script: continuous,
+    });
+}
+
+/// Converts byte offsets in one text to character offsets, quickly for
+/// increasing queries.
+#[derive(Debug)]
+pub struct CharOffsets<'a> {
+    text: &'a str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharOffsets<'a> {
+    /// A converter over `text`.
+    pub fn new(text: &'a str) -> Self {
+        CharOffsets {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The number of characters before byte offset `byte` (which must lie
+    /// on a character boundary).
+    pub fn char_offset(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let mut tokens = Vec::new();
+        tokenize(text, 0..text.len(), &mut tokens);
+        tokens.iter().map(|t| text[t.span()].to_string()).collect()
+    }
+
+    fn hashes(text: &str) -> Vec<u64> {
+        let mut tokens = Vec::new();
+        tokenize(text, 0..text.len(), &mut tokens);
+        tokens.iter().map(|t| t.hash).collect()
+    }
+
+    #[test]
+    fn curly_and_straight_quotes_hash_alike() {
+        assert_eq!(
+            hashes("Kurds’ “base” didn’t"),
+            hashes("kurds' \"base\" didn't")
+        );
+    }
+
+    #[test]
+    fn case_folds_beyond_ascii() {
+        assert_eq!(hashes("ПРИВЕТ Straße"), hashes("привет straße"));
+    }
+
+    #[test]
+    fn urdu_and_cyrillic_words_are_found() {
+        assert_eq!(words("یہ ایک خبر ہے").len(), 4);
+        assert_eq!(words("Это новость дня").len(), 3);
+    }
+
+    #[test]
+    fn chinese_splits_into_characters() {
+        let text = "新华社北京电 iPhone手机";
+        let tokens = {
+            let mut t = Vec::new();
+            tokenize(text, 0..text.len(), &mut t);
+            t
+        };
+        let w: Vec<&str> = tokens.iter().map(|t| &text[t.span()]).collect();
+        assert_eq!(
+            w,
+            ["新", "华", "社", "北", "京", "电", "iPhone", "手", "机"]
+        );
+        assert!(tokens[0].continuous_script);
+        assert!(!tokens[6].continuous_script);
+    }
+
+    #[test]
+    fn thai_splits_into_characters() {
+        let w = words("ข่าววันนี้");
+        assert!(w.len() >= 5, "{w:?}");
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        let text = "a\nb\n \t\nc\r\n\r\nd";
+        let p: Vec<&str> = split_paragraphs(text, 0)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(p, ["a\nb", "c", "d"]);
+    }
+
+    #[test]
+    fn without_blank_lines_each_line_is_a_paragraph() {
+        let text = "first\rsecond\nthird";
+        let p: Vec<&str> = split_paragraphs(text, 0)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(p, ["first", "second", "third"]);
+    }
+
+    #[test]
+    fn paragraphs_start_after_the_body_offset() {
+        let text = "date 2026-01-01 Title\n\nBody";
+        let p = split_paragraphs(text, 16);
+        assert_eq!(&text[p[0].clone()], "Title");
+    }
+
+    #[test]
+    fn empty_text_has_no_paragraphs() {
+        assert!(split_paragraphs("", 0).is_empty());
+        assert!(split_paragraphs(" \n\n \r\n", 0).is_empty());
+    }
+
+    #[test]
+    fn char_offsets_count_characters() {
+        let text = "añb€c";
+        let mut c = CharOffsets::new(text);
+        assert_eq!(c.char_offset(0), 0);
+        assert_eq!(c.char_offset(3), 2);
+        assert_eq!(c.char_offset(text.len()), 5);
+        assert_eq!(c.char_offset(1), 1);
+    }
+}
