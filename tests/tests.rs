@@ -1,1 +1,16 @@
-//! CLI integration tests (one binary, one module per area).
+//! CLI integration tests: one binary, one module per area.
+//!
+//! - `util`: a temporary corpus and a runner for the built `reprint` binary.
+//! - `samples`: the golden test on `samples/` (the seed articles).
+//! - `formats`: table, JSON and CSV output, `-o`, `--matrix-csv`.
+//! - `exit_codes`: 0 reuse, 1 none, 2 error; bad inputs do not lose results.
+//! - `determinism`: byte-identical output at any thread count.
+//! - `engine`: property tests of MinHash and LSH against exact computation.
+
+mod util;
+
+mod determinism;
+mod engine;
+mod exit_codes;
+mod formats;
+mod samples;

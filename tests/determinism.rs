@@ -1,0 +1,66 @@
+//! The same input gives byte-identical output at any thread count.
+
+use crate::util::{Corpus, paragraph, reprint_paths};
+
+/// Forty articles: ten originals and thirty copies, excerpts and rewrites.
+fn corpus() -> Corpus {
+    let c = Corpus::new();
+    for doc in 0..10 {
+        let paras: Vec<String> = (0..6).map(|p| paragraph(doc * 100 + p)).collect();
+        c.write(&format!("orig{doc:02}.txt"), paras.join("\n\n"));
+        // An excerpt with a local lede.
+        let excerpt = format!("{}\n\n{}", paragraph(9000 + doc), paras[1..4].join("\n\n"));
+        c.write(&format!("excerpt{doc:02}.txt"), excerpt);
+        // A copy with every paragraph slightly edited.
+        let edited: Vec<String> = paras.iter().map(|p| p.replacen("and", "but", 1)).collect();
+        c.write(&format!("edited{doc:02}.txt"), edited.join("\n\n"));
+        // Unrelated.
+        c.write(&format!("other{doc:02}.txt"), paragraph(5000 + doc));
+    }
+    c
+}
+
+#[test]
+fn one_and_two_threads_give_identical_output_in_every_format() {
+    let c = corpus();
+    for format in ["json", "table", "csv"] {
+        let one = reprint_paths(&["scan", "-f", format, "-j", "1"], &[c.path()]);
+        let two = reprint_paths(&["scan", "-f", format, "-j", "2"], &[c.path()]);
+        let four = reprint_paths(&["scan", "-f", format, "-j", "4"], &[c.path()]);
+        assert_eq!(one.code, 0, "{}", one.stderr);
+        assert_eq!(
+            one.stdout, two.stdout,
+            "{format} differs between 1 and 2 threads"
+        );
+        assert_eq!(
+            one.stdout, four.stdout,
+            "{format} differs between 1 and 4 threads"
+        );
+    }
+}
+
+#[test]
+fn the_synthetic_corpus_finds_its_copies() {
+    let c = corpus();
+    let json = reprint_paths(&["scan", "-f", "json"], &[c.path()]).json();
+    let pairs = json["pairs"].as_array().unwrap();
+    for doc in 0..10 {
+        let orig = format!("orig{doc:02}");
+        for copy in [format!("excerpt{doc:02}"), format!("edited{doc:02}")] {
+            assert!(
+                pairs.iter().any(
+                    |p| (p["source"] == orig.as_str() && p["copy"] == copy.as_str())
+                        || (p["copy"] == orig.as_str() && p["source"] == copy.as_str())
+                ),
+                "{orig} ~ {copy} not found"
+            );
+        }
+        let other = format!("other{doc:02}");
+        assert!(
+            !pairs
+                .iter()
+                .any(|p| p["source"] == other.as_str() || p["copy"] == other.as_str()),
+            "{other} paired"
+        );
+    }
+}
