@@ -32,6 +32,13 @@ pub enum Command {
     /// Scan documents for reuse between every pair of them.
     #[command(after_help = AFTER_HELP)]
     Scan(ScanOpts),
+    /// Compare two documents in detail: exact scores and aligned passages.
+    #[command(after_help = AFTER_HELP)]
+    Compare(CompareOpts),
+    /// Remove near-duplicates from JSON Lines feeds, keeping one article
+    /// per cluster; kept records are written unchanged.
+    #[command(after_help = DEDUP_AFTER_HELP)]
+    Dedup(DedupOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
     Params(ParamsOpts),
 }
@@ -56,14 +63,74 @@ pub enum MetricArg {
     Jaccard,
 }
 
+const DEDUP_AFTER_HELP: &str = "\
+Exit status:
+  0  duplicates found (and dropped)
+  1  no duplicates found
+  2  an error occurred (bad lines are reported on stderr with their line
+     number and skipped; the other records are still deduplicated)";
+
+/// Input format choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormatArg {
+    /// By file name: .jsonl/.ndjson (optionally .gz) are feeds, others text;
+    /// stdin is a feed when it starts with `{`.
+    Auto,
+    /// Every input is one plain-text document.
+    Text,
+    /// Every input is a JSON Lines feed.
+    Jsonl,
+}
+
+/// How inputs are found and read.
+#[derive(Debug, Args)]
+pub struct InputOpts {
+    /// File extensions read when walking directories (comma-separated);
+    /// .jsonl and .ndjson feeds are always read.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "txt,md",
+        value_name = "EXT"
+    )]
+    pub ext: Vec<String>,
+
+    /// How to read the inputs.
+    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto, value_name = "FORMAT")]
+    pub input_format: InputFormatArg,
+
+    /// Feed field holding the document id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+
+    /// Feed field holding the article text.
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+
+    /// Feed field holding the publication date (YYYY-MM-DD or ISO 8601).
+    #[arg(long, default_value = "date", value_name = "NAME")]
+    pub date_field: String,
+
+    /// Feed field holding the outlet.
+    #[arg(long, default_value = "source", value_name = "NAME")]
+    pub source_field: String,
+
+    /// Feed field holding the headline.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+
+    /// Feed field holding the address.
+    #[arg(long, default_value = "url", value_name = "NAME")]
+    pub url_field: String,
+
+    /// Print no warnings or progress on stderr (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 /// Detection parameters shared by the commands that fingerprint text.
 #[derive(Debug, Args)]
 pub struct EngineOpts {
-    /// Minimum exact similarity of two paragraphs to count as reuse: the
-    /// fraction of the smaller paragraph's shingles found in the larger.
-    #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
-    pub threshold: f64,
-
     /// Words per shingle.
     #[arg(short = 'k', long = "shingle", default_value_t = 5, value_name = "K")]
     pub shingle: usize,
@@ -113,10 +180,15 @@ pub struct EngineOpts {
 /// Options of `reprint scan`.
 #[derive(Debug, Args)]
 pub struct ScanOpts {
-    /// Files or directories to scan (directories recursively); `-` reads
-    /// one document from standard input.
+    /// Files, directories (walked recursively) or JSON Lines feeds; `-`
+    /// reads standard input (one text document, or a feed).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Minimum exact similarity of two paragraphs to count as reuse: the
+    /// fraction of the smaller paragraph's shingles found in the larger.
+    #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
+    pub threshold: f64,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
@@ -138,22 +210,109 @@ pub struct ScanOpts {
     #[arg(long, default_value_t = 500, value_name = "N")]
     pub matrix_limit: usize,
 
-    /// File extensions read when walking directories (comma-separated).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "txt,md",
-        value_name = "EXT"
-    )]
-    pub ext: Vec<String>,
-
     /// Print the chosen LSH banding and its S-curve on stderr first.
     #[arg(long)]
     pub explain: bool,
 
-    /// Print no warnings or progress on stderr (errors are still printed).
-    #[arg(short, long)]
-    pub quiet: bool,
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputOpts,
+
+    /// Detection parameters.
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Compare output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompareFormatArg {
+    /// Scores, direction and passages with their text, for people.
+    Table,
+    /// `{"documents": [...], "pair": {...}}`, the pair as in `scan`.
+    Json,
+}
+
+/// Options of `reprint compare`.
+#[derive(Debug, Args)]
+pub struct CompareOpts {
+    /// Two documents (files, or `-`), or feeds holding them (choose with
+    /// --id).
+    #[arg(required = true, num_args = 1..=2, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Id of a document to compare (give twice) when the inputs hold more
+    /// than two documents.
+    #[arg(long, value_name = "ID")]
+    pub id: Vec<String>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CompareFormatArg::Table)]
+    pub format: CompareFormatArg,
+
+    /// Print whole paragraphs instead of their first 160 characters.
+    #[arg(long)]
+    pub full: bool,
+
+    /// Minimum exact similarity of two paragraphs to form a passage.
+    #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
+    pub threshold: f64,
+
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputOpts,
+
+    /// Detection parameters.
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Which article of a cluster to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeepArg {
+    /// The earliest date (undated articles last).
+    Earliest,
+    /// The most words.
+    Longest,
+    /// The first in input order.
+    First,
+}
+
+/// Options of `reprint dedup`.
+#[derive(Debug, Args)]
+pub struct DedupOpts {
+    /// JSON Lines feeds (.jsonl, .ndjson, optionally .gz); `-` reads a feed
+    /// from standard input.
+    #[arg(required = true, value_name = "FEED")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write the kept records to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write one JSON line per cluster (kept id, dropped ids with scores).
+    #[arg(long, value_name = "FILE")]
+    pub clusters: Option<PathBuf>,
+
+    /// Write the dropped records to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub dropped: Option<PathBuf>,
+
+    /// Which article of a cluster to keep.
+    #[arg(long, value_enum, default_value_t = KeepArg::Earliest)]
+    pub keep: KeepArg,
+
+    /// An article is a duplicate of another when at least this share of its
+    /// shingles (boilerplate excluded) is found in the other.
+    #[arg(short = 't', long, default_value_t = 0.8, value_name = "T")]
+    pub threshold: f64,
+
+    /// Minimum exact similarity of two paragraphs to count as shared text.
+    #[arg(long, default_value_t = 0.5, value_name = "T")]
+    pub paragraph_threshold: f64,
+
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputOpts,
 
     /// Detection parameters.
     #[command(flatten)]

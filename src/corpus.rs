@@ -1,38 +1,77 @@
-//! Stage 1, load: documents from text files, directories and standard input.
+//! Stage 1, load: documents from text files, directories, JSON Lines feeds
+//! and standard input.
 //!
-//! A [`Document`] keeps the whole decoded text of its input, so every later
-//! stage can point into it with byte spans and reports can quote it exactly.
-//! A leading `date YYYY-MM-DD` marker (as news exports write it) becomes the
-//! document's [`Date`] and the body starts after it.
+//! A [`Document`] keeps the whole decoded text of its input, so later stages
+//! can point into it with byte spans. A leading `date YYYY-MM-DD` marker (as
+//! news exports write it) becomes the document's [`Date`] and the body starts
+//! after it.
 //!
-//! Loading never stops at the first bad input: [`load_paths`] returns the
-//! documents it could read together with one [`Error`] per input it could not.
+//! **Feeds.** Files ending `.jsonl` or `.ndjson` (optionally `.gz`) hold one
+//! article per line: `{"id","text","date","source","title","url"}`, field
+//! names configurable with [`FeedFields`]. Other fields are ignored here and
+//! left untouched in the file, so `reprint dedup` can copy kept records
+//! byte for byte (each document remembers its [`RecordRef`]). A feed line
+//! without an id gets `<file stem>:<line>`.
+//!
+//! **Streaming.** [`read_inputs`] hands documents to a callback in batches,
+//! in input order, so a caller can fingerprint a feed of millions of lines
+//! and drop each batch's text before the next is read.
+//!
+//! **Bad input never stops the run.** Each unusable input, or feed line,
+//! becomes one [`Error`] naming the file (and line), and reading goes on:
+//! a missing or unreadable path, a binary file (NUL bytes), a line that is
+//! not JSON, a missing or non-string text field, a duplicate id (the first
+//! document keeps it), a truncated `.gz` (the lines before the damage are
+//! kept). Invalid UTF-8 is not an error: the input (or feed line) is read as
+//! Windows-1252, the usual culprit, with a [`Warning`] naming the byte
+//! offset.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::ffi::OsStr;
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde_json::Value;
 
 use crate::date::Date;
 use crate::error::{Error, Result};
 
+/// Where a feed document's record is: input number (in the order
+/// [`resolve_inputs`] returns them) and 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordRef {
+    /// Index of the input.
+    pub input: u32,
+    /// 1-based line number in that input.
+    pub line: u64,
+}
+
 /// One article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Document {
-    /// Unique id within a corpus: the file stem for files, `stdin` for `-`.
+    /// Unique id within a corpus: the file stem for text files, `stdin` for
+    /// `-`, the id field for feed records.
     pub id: String,
     /// Where the document came from, for messages and reports: the path as
-    /// given, or `<stdin>`.
+    /// given, `<stdin>`, or `path:line` for feed records.
     pub origin: String,
     /// Publication date, when known.
     pub date: Option<Date>,
+    /// Publishing outlet, when known (feeds).
+    pub source: Option<String>,
+    /// Headline, when known (feeds).
+    pub title: Option<String>,
+    /// Address, when known (feeds).
+    pub url: Option<String>,
     /// The complete decoded text, date marker included.
     pub text: String,
     /// Byte offset in [`Document::text`] where the body starts (after the
     /// date marker, if any). Paragraphs are taken from `text[body_start..]`.
     pub body_start: usize,
+    /// The feed record this document was read from.
+    pub record: Option<RecordRef>,
 }
 
 impl Document {
@@ -56,6 +95,7 @@ impl Document {
             date,
             text,
             body_start,
+            ..Document::default()
         }
     }
 
@@ -85,18 +125,69 @@ fn split_date_marker(text: &str) -> Option<(Date, usize)> {
     Some((date, body_start))
 }
 
-/// How directories are walked.
+/// How an input is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InputFormat {
+    /// By file name: `.jsonl`, `.ndjson` (and `.gz` of either) are feeds,
+    /// anything else is text. Standard input is a feed when its first
+    /// non-blank character is `{`.
+    #[default]
+    Auto,
+    /// Every input is one plain-text document.
+    Text,
+    /// Every input is a JSON Lines feed.
+    Jsonl,
+}
+
+/// Names of the feed fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedFields {
+    /// Field holding the document id (`id`).
+    pub id: String,
+    /// Field holding the article text (`text`); required.
+    pub text: String,
+    /// Field holding the publication date (`date`).
+    pub date: String,
+    /// Field holding the outlet (`source`).
+    pub source: String,
+    /// Field holding the headline (`title`).
+    pub title: String,
+    /// Field holding the address (`url`).
+    pub url: String,
+}
+
+impl Default for FeedFields {
+    fn default() -> Self {
+        FeedFields {
+            id: "id".into(),
+            text: "text".into(),
+            date: "date".into(),
+            source: "source".into(),
+            title: "title".into(),
+            url: "url".into(),
+        }
+    }
+}
+
+/// How inputs are found and read.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// File name extensions (without the dot, compared case-insensitively)
     /// read when walking a directory. Files named directly are always read.
+    /// Feed extensions are always walked.
     pub extensions: Vec<String>,
+    /// Text, feed, or by name.
+    pub format: InputFormat,
+    /// Feed field names.
+    pub fields: FeedFields,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             extensions: vec!["txt".into(), "md".into()],
+            format: InputFormat::Auto,
+            fields: FeedFields::default(),
         }
     }
 }
@@ -104,120 +195,581 @@ impl Default for LoadOptions {
 /// A non-fatal remark about an input, e.g. that it was not valid UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
-    /// The input it concerns.
+    /// The input (and line) it concerns.
     pub origin: String,
     /// What happened.
     pub message: String,
 }
 
-/// What [`load_paths`] produced: every document it could read, and one
-/// error per input it could not.
-#[derive(Debug, Default)]
-pub struct Loaded {
-    /// Documents in input order (directories in sorted path order).
-    pub documents: Vec<Document>,
-    /// Inputs that could not be read; the rest loaded regardless.
-    pub errors: Vec<Error>,
-    /// Inputs read with a caveat.
-    pub warnings: Vec<Warning>,
+/// One thing the loader produced, in input order.
+#[derive(Debug)]
+pub enum Item {
+    /// A document.
+    Document(Document),
+    /// An input or feed line that could not be used.
+    Error(Error),
+    /// A caveat about an input.
+    Warning(Warning),
 }
 
-/// Loads documents from files, directories (recursively, filtered by
-/// extension) and `-` (standard input).
-pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
-    let mut loaded = Loaded::default();
-    let mut files: Vec<Input> = Vec::new();
+/// An input to read: a file or standard input, as text or as a feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The path; `-` for standard input.
+    pub path: PathBuf,
+    /// Whether it is read as a JSON Lines feed.
+    pub feed: bool,
+    /// Whether it is gzip-compressed.
+    pub gzip: bool,
+    /// The name to use in messages instead of the path (e.g. `<stdin>` for
+    /// standard input saved to a file).
+    pub label: Option<String>,
+}
+
+impl Input {
+    /// Whether this input is standard input.
+    pub fn is_stdin(&self) -> bool {
+        self.path.as_os_str() == "-"
+    }
+
+    /// The input's name in messages.
+    pub fn origin(&self) -> String {
+        if let Some(label) = &self.label {
+            label.clone()
+        } else if self.is_stdin() {
+            "<stdin>".into()
+        } else {
+            self.path.display().to_string()
+        }
+    }
+
+    /// Opens the input for reading, decompressing `.gz`.
+    pub fn open(&self) -> Result<Box<dyn BufRead + Send>> {
+        let raw: Box<dyn Read + Send> = if self.is_stdin() {
+            Box::new(std::io::stdin())
+        } else {
+            Box::new(File::open(&self.path).map_err(|source| Error::Io {
+                path: self.path.clone(),
+                source,
+            })?)
+        };
+        Ok(if self.gzip {
+            Box::new(BufReader::with_capacity(
+                1 << 16,
+                flate2::read::MultiGzDecoder::new(raw),
+            ))
+        } else {
+            Box::new(BufReader::with_capacity(1 << 16, raw))
+        })
+    }
+}
+
+/// Whether a file name marks a feed (`.jsonl`, `.ndjson`, optionally
+/// `.gz`), and whether it is compressed.
+pub fn feed_kind(path: &Path) -> (bool, bool) {
+    let name = path
+        .file_name()
+        .and_then(OsStr::to_str)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let gzip = name.ends_with(".gz");
+    let stem = name.strip_suffix(".gz").unwrap_or(&name);
+    (stem.ends_with(".jsonl") || stem.ends_with(".ndjson"), gzip)
+}
+
+/// Resolves paths to the inputs to read, walking directories in sorted
+/// order. Paths that do not exist or cannot be listed become errors.
+pub fn resolve_inputs(paths: &[PathBuf], options: &LoadOptions) -> (Vec<Input>, Vec<Error>) {
+    let mut inputs = Vec::new();
+    let mut errors = Vec::new();
+    let make = |path: PathBuf| {
+        let (feed, gzip) = feed_kind(&path);
+        let feed = match options.format {
+            InputFormat::Auto => feed,
+            InputFormat::Text => false,
+            InputFormat::Jsonl => true,
+        };
+        Input {
+            path,
+            feed,
+            gzip,
+            label: None,
+        }
+    };
     for path in paths {
         if path.as_os_str() == "-" {
-            files.push(Input::Stdin);
+            inputs.push(Input {
+                path: path.clone(),
+                feed: options.format == InputFormat::Jsonl,
+                gzip: false,
+                label: None,
+            });
             continue;
         }
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                if let Err(e) = walk(path, options, &mut files) {
-                    loaded.errors.push(e);
+                let mut files = Vec::new();
+                if let Err(e) = walk(path, options, &mut files, &mut errors) {
+                    errors.push(e);
                 }
+                inputs.extend(files.into_iter().map(make));
             }
-            Ok(_) => files.push(Input::File(path.clone())),
+            Ok(_) => inputs.push(make(path.clone())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                loaded.errors.push(Error::NotFound { path: path.clone() })
+                errors.push(Error::NotFound { path: path.clone() })
             }
-            Err(source) => loaded.errors.push(Error::Io {
+            Err(source) => errors.push(Error::Io {
                 path: path.clone(),
                 source,
             }),
         }
     }
+    (inputs, errors)
+}
 
-    let read: Vec<Result<(Document, Option<Warning>)>> =
-        files.par_iter().map(|input| input.read()).collect();
+fn walk(
+    dir: &Path,
+    options: &LoadOptions,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<Error>,
+) -> Result<()> {
+    let io_err = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io_err)?
+        .filter_map(|entry| entry.ok())
+        .collect();
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        if file_type.is_dir() {
+            if let Err(e) = walk(&path, options, out, errors) {
+                errors.push(e);
+            }
+        } else if (file_type.is_file() || (file_type.is_symlink() && path.is_file()))
+            && (has_extension(&path, &options.extensions) || feed_kind(&path).0)
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
 
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for result in read {
-        match result {
-            Ok((doc, warning)) => {
-                if let Some(first) = seen.get(&doc.id) {
-                    loaded.errors.push(Error::DuplicateId {
-                        id: doc.id.clone(),
-                        path: doc.origin.clone(),
-                        first: first.clone(),
-                    });
+fn has_extension(path: &Path, extensions: &[String]) -> bool {
+    path.extension()
+        .and_then(OsStr::to_str)
+        .is_some_and(|ext| extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+}
+
+/// Documents per batch handed to the callback of [`read_inputs`].
+pub const BATCH: usize = 2048;
+/// Bytes of feed lines gathered before a batch is parsed.
+const BATCH_BYTES: usize = 32 << 20;
+
+/// Reads every input in order and hands the results to `f` in batches
+/// (documents, errors and warnings interleaved in input order). Ids are
+/// checked for duplicates across all inputs; a repeated id is an error and
+/// the document is dropped.
+pub fn read_inputs(inputs: &[Input], options: &LoadOptions, mut f: impl FnMut(Vec<Item>)) {
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut first_origin: ahash::AHashMap<String, String> = ahash::AHashMap::new();
+    let mut emit = |items: Vec<Item>| {
+        let checked = items
+            .into_iter()
+            .map(|item| match item {
+                Item::Document(doc) => {
+                    if seen.insert(doc.id.clone()) {
+                        // Keep origins only while a later duplicate needs naming.
+                        if first_origin.len() < 1_000_000 {
+                            first_origin.insert(doc.id.clone(), doc.origin.clone());
+                        }
+                        Item::Document(doc)
+                    } else {
+                        Item::Error(Error::DuplicateId {
+                            first: first_origin
+                                .get(&doc.id)
+                                .cloned()
+                                .unwrap_or_else(|| "an earlier input".into()),
+                            id: doc.id,
+                            path: doc.origin,
+                        })
+                    }
+                }
+                other => other,
+            })
+            .collect();
+        f(checked);
+    };
+
+    let mut pending_text: Vec<(usize, &Input)> = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        if input.is_stdin() {
+            // Standard input can be read once only: decide its format by
+            // its first non-blank byte when not told.
+            flush_text(&mut pending_text, &mut emit);
+            let mut reader = match input.open() {
+                Ok(r) => r,
+                Err(e) => {
+                    emit(vec![Item::Error(e)]);
                     continue;
                 }
-                seen.insert(doc.id.clone(), doc.origin.clone());
-                loaded.warnings.extend(warning);
-                loaded.documents.push(doc);
+            };
+            let feed = match options.format {
+                InputFormat::Jsonl => true,
+                InputFormat::Text => false,
+                InputFormat::Auto => first_non_blank(&mut reader) == Some(b'{'),
+            };
+            if feed {
+                read_feed_from(index as u32, input, reader, &options.fields, &mut emit);
+            } else {
+                emit(match read_text_from(input, reader) {
+                    Ok((doc, warning)) => warning
+                        .map(Item::Warning)
+                        .into_iter()
+                        .chain(std::iter::once(Item::Document(doc)))
+                        .collect(),
+                    Err(e) => vec![Item::Error(e)],
+                });
             }
-            Err(e) => loaded.errors.push(e),
+        } else if input.feed {
+            flush_text(&mut pending_text, &mut emit);
+            read_feed(index as u32, input, &options.fields, &mut emit);
+        } else {
+            pending_text.push((index, input));
+            if pending_text.len() >= BATCH {
+                flush_text(&mut pending_text, &mut emit);
+            }
         }
     }
-    loaded
+    flush_text(&mut pending_text, &mut emit);
 }
 
-enum Input {
-    File(PathBuf),
-    Stdin,
+fn flush_text(pending: &mut Vec<(usize, &Input)>, emit: &mut impl FnMut(Vec<Item>)) {
+    if pending.is_empty() {
+        return;
+    }
+    let items: Vec<Item> = pending
+        .par_iter()
+        .flat_map_iter(|(_, input)| match read_text(input) {
+            Ok((doc, warning)) => warning
+                .map(Item::Warning)
+                .into_iter()
+                .chain(std::iter::once(Item::Document(doc)))
+                .collect::<Vec<_>>(),
+            Err(e) => vec![Item::Error(e)],
+        })
+        .collect();
+    pending.clear();
+    emit(items);
 }
 
-impl Input {
-    fn read(&self) -> Result<(Document, Option<Warning>)> {
-        match self {
-            Input::File(path) => {
-                let bytes = std::fs::read(path).map_err(|source| Error::Io {
-                    path: path.clone(),
-                    source,
-                })?;
-                let origin = path.display().to_string();
-                let (text, warning) = decode(bytes, path, &origin)?;
-                let id = path
-                    .file_stem()
-                    .unwrap_or_else(|| path.as_os_str())
-                    .to_string_lossy()
-                    .into_owned();
-                Ok((Document::from_text(id, origin, text), warning))
+/// Peeks at the first byte that is not white space, without consuming it.
+fn first_non_blank(reader: &mut Box<dyn BufRead + Send>) -> Option<u8> {
+    loop {
+        let buf = reader.fill_buf().ok()?;
+        if buf.is_empty() {
+            return None;
+        }
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => return Some(buf[i]),
+            None => {
+                let n = buf.len();
+                reader.consume(n);
             }
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                let path = PathBuf::from("<stdin>");
-                std::io::stdin()
-                    .lock()
-                    .read_to_end(&mut bytes)
-                    .map_err(|source| Error::Io {
-                        path: path.clone(),
+        }
+    }
+}
+
+fn read_text(input: &Input) -> Result<(Document, Option<Warning>)> {
+    read_text_from(input, input.open()?)
+}
+
+fn read_text_from(
+    input: &Input,
+    mut reader: Box<dyn BufRead + Send>,
+) -> Result<(Document, Option<Warning>)> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|source| Error::Io {
+        path: input.path.clone(),
+        source,
+    })?;
+    let origin = input.origin();
+    if bytes.len() > u32::MAX as usize {
+        return Err(Error::TooLarge {
+            path: origin,
+            size: bytes.len(),
+        });
+    }
+    let (text, warning) = decode(bytes, &input.path, &origin)?;
+    let id = if input.is_stdin() {
+        "stdin".to_string()
+    } else {
+        let name = input.path.file_name().unwrap_or(input.path.as_os_str());
+        let name = name.to_string_lossy();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        Path::new(name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| name.to_string())
+    };
+    Ok((Document::from_text(id, origin, text), warning))
+}
+
+fn read_feed(index: u32, input: &Input, fields: &FeedFields, emit: &mut impl FnMut(Vec<Item>)) {
+    match input.open() {
+        Ok(reader) => read_feed_from(index, input, reader, fields, emit),
+        Err(e) => emit(vec![Item::Error(e)]),
+    }
+}
+
+fn read_feed_from(
+    index: u32,
+    input: &Input,
+    mut reader: Box<dyn BufRead + Send>,
+    fields: &FeedFields,
+    emit: &mut impl FnMut(Vec<Item>),
+) {
+    let origin = input.origin();
+    let stem = feed_stem(input);
+    let mut line_no: u64 = 0;
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut batch_bytes = 0;
+    loop {
+        let mut buf = Vec::new();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(n) => {
+                line_no += 1;
+                batch_bytes += n;
+                batch.push((line_no, buf));
+                if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                    emit(parse_lines(index, &origin, &stem, fields, &mut batch));
+                    batch_bytes = 0;
+                }
+            }
+            Err(source) => {
+                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                let err = if input.gzip {
+                    Error::Corrupt {
+                        path: origin.clone(),
+                        line: line_no,
                         source,
-                    })?;
-                let (text, warning) = decode(bytes, &path, "<stdin>")?;
-                Ok((Document::from_text("stdin", "<stdin>", text), warning))
+                    }
+                } else {
+                    Error::Io {
+                        path: input.path.clone(),
+                        source,
+                    }
+                };
+                items.push(Item::Error(err));
+                return emit(items);
             }
         }
     }
+    emit(parse_lines(index, &origin, &stem, fields, &mut batch));
+}
+
+fn feed_stem(input: &Input) -> String {
+    if input.is_stdin() || input.label.is_some() {
+        return "stdin".into();
+    }
+    let name = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lower = name.to_ascii_lowercase();
+    let mut cut = name.len();
+    for suffix in [".gz", ".jsonl", ".ndjson"] {
+        if lower[..cut].ends_with(suffix) {
+            cut -= suffix.len();
+        }
+    }
+    name[..cut].to_string()
+}
+
+fn parse_lines(
+    input: u32,
+    origin: &str,
+    stem: &str,
+    fields: &FeedFields,
+    batch: &mut Vec<(u64, Vec<u8>)>,
+) -> Vec<Item> {
+    let items = batch
+        .par_drain(..)
+        .map(|(line, bytes)| parse_line(input, origin, stem, fields, line, bytes))
+        .collect::<Vec<_>>();
+    items.into_iter().flatten().collect()
+}
+
+/// Parses one feed line into a document (or nothing, for a blank line).
+fn parse_line(
+    input: u32,
+    origin: &str,
+    stem: &str,
+    fields: &FeedFields,
+    line: u64,
+    bytes: Vec<u8>,
+) -> Vec<Item> {
+    let mut out = Vec::new();
+    let line_err = |message: String| Error::FeedLine {
+        path: origin.to_string(),
+        line,
+        message,
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return out;
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            out.push(Item::Warning(Warning {
+                origin: format!("{origin}:{line}"),
+                message: format!(
+                    "not valid UTF-8 (first invalid byte at offset {offset} of the line); read as Windows-1252"
+                ),
+            }));
+            decode_windows_1252(e.as_bytes())
+        }
+    };
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(Item::Error(line_err(format!(
+                "not a JSON object ({e}); each line of a feed must be one JSON object"
+            ))));
+            return out;
+        }
+    };
+    let Value::Object(mut map) = value else {
+        out.push(Item::Error(line_err(format!(
+            "a JSON {} where an object was expected; each line of a feed must be one JSON object",
+            kind(&value)
+        ))));
+        return out;
+    };
+    let body = match map.remove(&fields.text) {
+        Some(Value::String(s)) => s,
+        Some(other) => {
+            out.push(Item::Error(line_err(format!(
+                "field \"{}\" is a {}, not a string",
+                fields.text,
+                kind(&other)
+            ))));
+            return out;
+        }
+        None => {
+            out.push(Item::Error(line_err(format!(
+                "no \"{}\" field; name the field that holds the article with --text-field",
+                fields.text
+            ))));
+            return out;
+        }
+    };
+    if body.len() > u32::MAX as usize {
+        out.push(Item::Error(line_err(
+            "the text is larger than 4 GiB; split the article".into(),
+        )));
+        return out;
+    }
+    let id = match map.get(&fields.id) {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("{stem}:{line}"),
+    };
+    let string_field = |name: &str| match map.get(name) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    let mut doc = Document::from_text(id, format!("{origin}:{line}"), body);
+    match map.get(&fields.date) {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s.trim().is_empty() => {}
+        Some(Value::String(s)) => match Date::parse(s) {
+            Some(d) => doc.date = Some(d),
+            None => out.push(Item::Warning(Warning {
+                origin: format!("{origin}:{line}"),
+                message: format!(
+                    "date {s:?} is not YYYY-MM-DD or an ISO 8601 timestamp; treated as unknown"
+                ),
+            })),
+        },
+        Some(other) => out.push(Item::Warning(Warning {
+            origin: format!("{origin}:{line}"),
+            message: format!(
+                "field \"{}\" is a {}, not a date string; treated as unknown",
+                fields.date,
+                kind(other)
+            ),
+        })),
+    }
+    doc.source = string_field(&fields.source);
+    doc.title = string_field(&fields.title);
+    doc.url = string_field(&fields.url);
+    doc.record = Some(RecordRef { input, line });
+    out.push(Item::Document(doc));
+    out
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Everything [`load_paths`] produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The inputs, in the order their documents were read.
+    pub inputs: Vec<Input>,
+    /// Documents in input order (directories in sorted path order).
+    pub documents: Vec<Document>,
+    /// Inputs or lines that could not be read; the rest loaded regardless.
+    pub errors: Vec<Error>,
+    /// Inputs read with a caveat.
+    pub warnings: Vec<Warning>,
+}
+
+/// Loads every document of `paths` into memory. For large feeds, prefer
+/// [`read_inputs`], which streams.
+pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
+    let (inputs, errors) = resolve_inputs(paths, options);
+    let mut loaded = Loaded {
+        errors,
+        ..Loaded::default()
+    };
+    read_inputs(&inputs, options, |items| {
+        for item in items {
+            match item {
+                Item::Document(d) => loaded.documents.push(d),
+                Item::Error(e) => loaded.errors.push(e),
+                Item::Warning(w) => loaded.warnings.push(w),
+            }
+        }
+    });
+    loaded.inputs = inputs;
+    loaded
 }
 
 /// Decodes a file's bytes: UTF-8 (a byte-order mark is dropped), or, when
 /// that fails, Windows-1252 with a warning naming the first invalid byte.
 /// Files holding a NUL byte are refused as binary.
 pub fn decode(mut bytes: Vec<u8>, path: &Path, origin: &str) -> Result<(String, Option<Warning>)> {
-    if let Some(offset) = memchr_nul(&bytes) {
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(Error::Binary {
             path: path.to_path_buf(),
             offset,
@@ -242,10 +794,6 @@ pub fn decode(mut bytes: Vec<u8>, path: &Path, origin: &str) -> Result<(String, 
     }
 }
 
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
-}
-
 /// Windows-1252 to UTF-8. Bytes 0x80–0x9F map to the typographic characters
 /// the code page defines there; the five it leaves undefined map to the C1
 /// control with the same value, as browsers do.
@@ -262,43 +810,6 @@ fn decode_windows_1252(bytes: &[u8]) -> String {
             _ => char::from(b),
         })
         .collect()
-}
-
-fn walk(dir: &Path, options: &LoadOptions, out: &mut Vec<Input>) -> Result<()> {
-    let io_err = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(io_err)?
-        .filter_map(|entry| entry.ok())
-        .collect();
-    entries.sort_by_key(|entry| entry.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            // Errors in a subdirectory are not fatal for its siblings.
-            let _ = walk(&path, options, out);
-        } else if (file_type.is_file() || (file_type.is_symlink() && path.is_file()))
-            && has_extension(&path, &options.extensions)
-        {
-            out.push(Input::File(path));
-        }
-    }
-    Ok(())
-}
-
-fn has_extension(path: &Path, extensions: &[String]) -> bool {
-    path.extension()
-        .and_then(OsStr::to_str)
-        .is_some_and(|ext| extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
 }
 
 #[cfg(test)]
@@ -345,5 +856,74 @@ mod tests {
     fn bom_is_dropped() {
         let (text, _) = decode(b"\xEF\xBB\xBFhi".to_vec(), Path::new("x"), "x").unwrap();
         assert_eq!(text, "hi");
+    }
+
+    #[test]
+    fn feed_names_are_recognised() {
+        assert_eq!(feed_kind(Path::new("a/feed.jsonl")), (true, false));
+        assert_eq!(feed_kind(Path::new("feed.NDJSON.gz")), (true, true));
+        assert_eq!(feed_kind(Path::new("notes.txt")), (false, false));
+        assert_eq!(feed_kind(Path::new("archive.txt.gz")), (false, true));
+    }
+
+    fn parse(line: &str) -> Vec<Item> {
+        parse_line(
+            0,
+            "f.jsonl",
+            "f",
+            &FeedFields::default(),
+            7,
+            line.as_bytes().to_vec(),
+        )
+    }
+
+    #[test]
+    fn a_feed_line_becomes_a_document_with_metadata() {
+        let items = parse(
+            r#"{"id":"a1","text":"Body text.","date":"2026-03-04T10:00:00Z","source":"AP","title":"T","url":"u","extra":1}"#,
+        );
+        let [Item::Document(d)] = items.as_slice() else {
+            panic!("{items:?}")
+        };
+        assert_eq!(d.id, "a1");
+        assert_eq!(d.text, "Body text.");
+        assert_eq!(d.source.as_deref(), Some("AP"));
+        assert_eq!(d.origin, "f.jsonl:7");
+        assert_eq!(d.record, Some(RecordRef { input: 0, line: 7 }));
+        assert!(d.date.is_some());
+    }
+
+    #[test]
+    fn bad_feed_lines_are_errors_naming_the_line() {
+        for (line, needle) in [
+            ("{not json", "not a JSON object"),
+            ("[1,2]", "a JSON array"),
+            (r#"{"id":"x"}"#, "no \"text\" field"),
+            (r#"{"text":42}"#, "is a number, not a string"),
+        ] {
+            let items = parse(line);
+            let [Item::Error(e)] = items.as_slice() else {
+                panic!("{line}: {items:?}")
+            };
+            let msg = e.to_string();
+            assert!(msg.starts_with("f.jsonl:7: "), "{msg}");
+            assert!(msg.contains(needle), "{msg}");
+        }
+    }
+
+    #[test]
+    fn missing_ids_default_to_stem_and_line_and_bad_dates_warn() {
+        let items = parse(r#"{"text":"x","date":"last week"}"#);
+        assert!(matches!(&items[0], Item::Warning(w) if w.message.contains("last week")));
+        let Item::Document(d) = &items[1] else {
+            panic!()
+        };
+        assert_eq!(d.id, "f:7");
+        assert!(d.date.is_none());
+    }
+
+    #[test]
+    fn blank_feed_lines_are_skipped() {
+        assert!(parse("  \r\n").is_empty());
     }
 }

@@ -46,6 +46,37 @@ pub enum Error {
         /// Where it appeared first.
         first: String,
     },
+    /// One line of a JSON Lines feed is unusable; the other lines are read.
+    #[error("{path}:{line}: {message}")]
+    FeedLine {
+        /// The feed.
+        path: String,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A compressed feed is damaged; the lines before the damage were read.
+    #[error(
+        "{path}: compressed data is truncated or corrupt after line {line} ({source}); the lines before it were read"
+    )]
+    Corrupt {
+        /// The feed.
+        path: String,
+        /// The last line read completely.
+        line: u64,
+        /// The decoder's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A document is larger than the engine's offsets can address.
+    #[error("'{path}' is {size} bytes; documents up to 4 GiB are supported, split the file")]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Its size in bytes.
+        size: usize,
+    },
     /// A parameter is out of its range or inconsistent with another one.
     #[error("invalid parameter {name}: {message}")]
     InvalidParameter {

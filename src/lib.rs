@@ -28,7 +28,8 @@
 //!    ([`scan`] documents the rule).
 //! 8. **Report** ([`report`]): table, JSON and CSV.
 //!
-//! [`scan::Detector`] runs stages 2–7 over a corpus.
+//! [`scan::Detector`] runs stages 2–7 over a corpus; [`cluster`] turns a
+//! scan into deduplication clusters.
 //!
 //! # Example
 //!
@@ -52,6 +53,7 @@
 
 #![deny(missing_docs)]
 
+pub mod cluster;
 pub mod corpus;
 pub mod date;
 pub mod error;

@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::corpus::Document;
+use crate::date::Date;
 use crate::similarity::{Overlap, union_of};
 
 /// Containments must differ by at least this much for containment to decide
@@ -159,6 +159,8 @@ impl ReusePair {
 pub struct ParagraphView<'a> {
     /// Byte range in the document text.
     pub span: Range<usize>,
+    /// Character range in the document text.
+    pub chars: Range<usize>,
     /// Sorted shingle set.
     pub shingles: &'a [u64],
     /// Too short to fingerprint alone.
@@ -180,14 +182,12 @@ pub struct ParagraphMatch {
 /// paragraphs. `threshold` is the minimum exact similarity (smaller set in
 /// larger) a short neighbour needs to join a run.
 pub fn assemble_passages(
-    left: (&Document, &[ParagraphView<'_>]),
-    right: (&Document, &[ParagraphView<'_>]),
+    lp: &[ParagraphView<'_>],
+    rp: &[ParagraphView<'_>],
     matches: &mut [ParagraphMatch],
     threshold: f64,
 ) -> Vec<Passage> {
     matches.sort_unstable();
-    let (ldoc, lp) = left;
-    let (rdoc, rp) = right;
     // Runs as inclusive index ranges on both sides.
     let mut runs: Vec<(Range<u32>, Range<u32>)> = Vec::new();
     for m in matches.iter() {
@@ -260,8 +260,6 @@ pub fn assemble_passages(
         joined.push((l, r));
     }
 
-    let mut lchars = crate::text::CharOffsets::new(&ldoc.text);
-    let mut rchars = crate::text::CharOffsets::new(&rdoc.text);
     joined
         .into_iter()
         .map(|(l, r)| {
@@ -284,36 +282,33 @@ pub fn assemble_passages(
                     first: r.start as usize + 1,
                     last: r.end as usize,
                 },
-                copy_span: span_of(lp, &l, &mut lchars),
-                source_span: span_of(rp, &r, &mut rchars),
+                copy_span: span_of(lp, &l),
+                source_span: span_of(rp, &r),
                 overlap: Overlap::of(&lset, &rset),
             }
         })
         .collect()
 }
 
-fn span_of(
-    paras: &[ParagraphView<'_>],
-    range: &Range<u32>,
-    chars: &mut crate::text::CharOffsets<'_>,
-) -> Span {
-    let start_byte = paras[range.start as usize].span.start;
-    let end_byte = paras[range.end as usize - 1].span.end;
-    let start = chars.char_offset(start_byte);
-    let end = chars.char_offset(end_byte);
+fn span_of(paras: &[ParagraphView<'_>], range: &Range<u32>) -> Span {
+    let (first, last) = (&paras[range.start as usize], &paras[range.end as usize - 1]);
     Span {
-        start,
-        end,
-        start_byte,
-        end_byte,
+        start: first.chars.start,
+        end: last.chars.end,
+        start_byte: first.span.start,
+        end_byte: last.span.end,
     }
 }
 
-/// Decides which of two documents is the source. `left_in_right` is the
-/// overlap of the two documents' sets with the left one on the left.
-/// Returns `(source_is_left, direction)`.
-pub fn decide_direction(left: &Document, right: &Document, overlap: Overlap) -> (bool, Direction) {
-    if let (Some(a), Some(b)) = (&left.date, &right.date) {
+/// Decides which of two documents is the source, from their dates and the
+/// overlap of their shingle sets (left document on the left). Returns
+/// `(source_is_left, direction)`.
+pub fn decide_direction(
+    left: Option<&Date>,
+    right: Option<&Date>,
+    overlap: Overlap,
+) -> (bool, Direction) {
+    if let (Some(a), Some(b)) = (left, right) {
         match a.cmp_published(b) {
             Ordering::Less => return (true, Direction::Date),
             Ordering::Greater => return (false, Direction::Date),
@@ -334,8 +329,8 @@ pub fn decide_direction(left: &Document, right: &Document, overlap: Overlap) -> 
 /// passages assembled with `left` as copy side, orienting everything by
 /// [`decide_direction`].
 pub fn orient_pair(
-    (li, left): (usize, &Document),
-    (ri, right): (usize, &Document),
+    (li, left): (usize, Option<&Date>),
+    (ri, right): (usize, Option<&Date>),
     overlap: Overlap,
     passages: Vec<Passage>,
 ) -> ReusePair {
@@ -365,12 +360,8 @@ pub fn orient_pair(
 mod tests {
     use super::*;
 
-    fn doc(text: &str, date: Option<&str>) -> Document {
-        let text = match date {
-            Some(d) => format!("date {d} {text}"),
-            None => text.to_string(),
-        };
-        Document::from_text("d", "d", text)
+    fn date(d: &str) -> Option<Date> {
+        Date::parse(d)
     }
 
     fn overlap(shared: usize, left: usize, right: usize) -> Overlap {
@@ -383,35 +374,32 @@ mod tests {
 
     #[test]
     fn earlier_date_is_the_source() {
-        let a = doc("x", Some("2026-03-05"));
-        let b = doc("x", Some("2026-03-04"));
+        let (a, b) = (date("2026-03-05"), date("2026-03-04"));
         assert_eq!(
-            decide_direction(&a, &b, overlap(10, 100, 10)),
+            decide_direction(a.as_ref(), b.as_ref(), overlap(10, 100, 10)),
             (false, Direction::Date)
         );
     }
 
     #[test]
     fn same_date_falls_back_to_containment() {
-        let a = doc("x", Some("2026-03-04"));
-        let b = doc("x", Some("2026-03-04"));
+        let (a, b) = (date("2026-03-04"), date("2026-03-04"));
         // a is fully inside b: a is the copy, b the source.
         assert_eq!(
-            decide_direction(&a, &b, overlap(10, 10, 30)),
+            decide_direction(a.as_ref(), b.as_ref(), overlap(10, 10, 30)),
             (false, Direction::Containment)
         );
         assert_eq!(
-            decide_direction(&a, &b, overlap(10, 30, 10)),
+            decide_direction(a.as_ref(), b.as_ref(), overlap(10, 30, 10)),
             (true, Direction::Containment)
         );
     }
 
     #[test]
     fn similar_containments_are_mutual() {
-        let a = doc("x", None);
-        let b = doc("x", Some("2026-03-04"));
+        let b = date("2026-03-04");
         assert_eq!(
-            decide_direction(&a, &b, overlap(95, 100, 98)),
+            decide_direction(None, b.as_ref(), overlap(95, 100, 98)),
             (true, Direction::Mutual)
         );
     }
@@ -422,6 +410,7 @@ mod tests {
             .enumerate()
             .map(|(i, (s, &too_short))| ParagraphView {
                 span: i * 10..i * 10 + 5,
+                chars: i * 10..i * 10 + 5,
                 shingles: s,
                 too_short,
             })
@@ -430,7 +419,6 @@ mod tests {
 
     #[test]
     fn consecutive_matches_form_one_passage_extended_over_short_paragraphs() {
-        let d = Document::from_text("d", "d", "x".repeat(100));
         let left_sets = vec![vec![1], vec![2, 3], vec![4, 5], vec![99]];
         let right_sets = vec![vec![7], vec![1], vec![2, 3], vec![4, 5], vec![8]];
         let lv = views(&left_sets, &[true, false, false, true]);
@@ -439,7 +427,7 @@ mod tests {
             ParagraphMatch { left: 2, right: 3 },
             ParagraphMatch { left: 1, right: 2 },
         ];
-        let passages = assemble_passages((&d, &lv), (&d, &rv), &mut m, 0.5);
+        let passages = assemble_passages(&lv, &rv, &mut m, 0.5);
         assert_eq!(passages.len(), 1);
         assert_eq!(passages[0].copy, ParagraphRange { first: 1, last: 3 });
         assert_eq!(passages[0].source, ParagraphRange { first: 2, last: 4 });
@@ -450,7 +438,6 @@ mod tests {
 
     #[test]
     fn a_gap_splits_passages() {
-        let d = Document::from_text("d", "d", "x".repeat(100));
         let sets: Vec<Vec<u64>> = (0..6).map(|i| vec![i]).collect();
         let lv = views(&sets, &[false; 6]);
         let rv = views(&sets, &[false; 6]);
@@ -459,7 +446,7 @@ mod tests {
             ParagraphMatch { left: 1, right: 1 },
             ParagraphMatch { left: 4, right: 4 },
         ];
-        let passages = assemble_passages((&d, &lv), (&d, &rv), &mut m, 0.5);
+        let passages = assemble_passages(&lv, &rv, &mut m, 0.5);
         let ranges: Vec<_> = passages
             .iter()
             .map(|p| (p.copy.first, p.copy.last))
@@ -469,7 +456,6 @@ mod tests {
 
     #[test]
     fn merged_paragraphs_stay_in_one_passage() {
-        let d = Document::from_text("d", "d", "x".repeat(100));
         let sets: Vec<Vec<u64>> = (0..4).map(|i| vec![i]).collect();
         let lv = views(&sets, &[false; 4]);
         let rv = views(&sets, &[false; 4]);
@@ -479,7 +465,7 @@ mod tests {
             ParagraphMatch { left: 0, right: 1 },
             ParagraphMatch { left: 1, right: 2 },
         ];
-        let passages = assemble_passages((&d, &lv), (&d, &rv), &mut m, 0.5);
+        let passages = assemble_passages(&lv, &rv, &mut m, 0.5);
         assert_eq!(passages.len(), 1);
         assert_eq!(passages[0].source, ParagraphRange { first: 1, last: 3 });
         assert_eq!(passages[0].copy, ParagraphRange { first: 1, last: 2 });

@@ -22,14 +22,14 @@ use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::corpus::Document;
+use crate::corpus::{Document, RecordRef};
+use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams, LshStats};
 use crate::minhash::{HASH_FAMILY, MinHasher};
 use crate::reuse::{self, ParagraphMatch, ParagraphView, ReusePair};
-use crate::shingle::{ShingleConfig, shingle_set};
+use crate::shingle::{ShingleConfig, ShingledDocument};
 use crate::similarity::{Overlap, union_of};
-use crate::text::{Token, split_paragraphs, tokenize};
 
 /// Which document-level score the similarity matrix holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -214,8 +214,16 @@ pub struct DocumentSummary {
     pub id: String,
     /// Where it came from.
     pub origin: String,
-    /// Publication date as given.
-    pub date: Option<String>,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Outlet, when known.
+    pub source: Option<String>,
+    /// Headline, when known.
+    pub title: Option<String>,
+    /// Feed record it was read from.
+    pub record: Option<RecordRef>,
+    /// The text, when it was kept.
+    pub text: Option<String>,
     /// Byte spans of its paragraphs, in order (paragraph `n` is index `n-1`).
     pub paragraph_spans: Vec<Range<usize>>,
     /// Words in the body.
@@ -287,18 +295,6 @@ pub struct ScanReport {
     pub stats: ScanStats,
 }
 
-/// A fingerprinted paragraph.
-struct Para {
-    span: Range<usize>,
-    set: Vec<u64>,
-    too_short: bool,
-}
-
-struct DocData {
-    paras: Vec<Para>,
-    words: usize,
-}
-
 struct Group {
     members: Vec<(u32, u32)>,
 }
@@ -358,49 +354,128 @@ impl Detector {
         }
     }
 
-    /// Scans a corpus for reuse between its documents.
-    pub fn scan(&self, documents: &[Document]) -> Result<ScanReport> {
-        if let Some(threads) = self.config.threads {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .map_err(|e| Error::InvalidParameter {
-                    name: "--threads",
-                    message: format!("cannot start {threads} threads: {e}"),
-                })?;
-            pool.install(|| self.scan_inner(documents))
-        } else {
-            self.scan_inner(documents)
+    /// Runs `f` on the configured number of threads.
+    pub fn install<T: Send>(&self, f: impl FnOnce() -> T + Send) -> Result<T> {
+        match self.config.threads {
+            Some(threads) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .map_err(|e| Error::InvalidParameter {
+                        name: "--threads",
+                        message: format!("cannot start {threads} threads: {e}"),
+                    })?;
+                Ok(pool.install(f))
+            }
+            None => Ok(f()),
         }
     }
 
-    fn scan_inner(&self, documents: &[Document]) -> Result<ScanReport> {
-        if documents.len() >= u32::MAX as usize {
+    /// Stages 2–3 for one document: paragraphs, tokens, shingle sets.
+    pub fn shingle(&self, doc: &Document) -> ShingledDocument {
+        ShingledDocument::new(doc, &self.config.shingle, self.config.min_words)
+    }
+
+    /// Shingles many documents in parallel (in the current thread pool).
+    pub fn par_shingle(&self, docs: &[Document]) -> Vec<ShingledDocument> {
+        docs.par_iter().map(|d| self.shingle(d)).collect()
+    }
+
+    /// Scans a corpus for reuse between its documents. The report keeps
+    /// the documents' texts.
+    pub fn scan(&self, documents: &[Document]) -> Result<ScanReport> {
+        self.install(|| {
+            let mut shingled = self.par_shingle(documents);
+            for (s, d) in shingled.iter_mut().zip(documents) {
+                s.text = Some(d.text.clone());
+            }
+            self.scan_inner(shingled)
+        })?
+    }
+
+    /// Scans documents that were already shingled (e.g. while streaming a
+    /// feed, so that the texts could be dropped).
+    pub fn scan_shingled(&self, documents: Vec<ShingledDocument>) -> Result<ScanReport> {
+        self.install(|| self.scan_inner(documents))?
+    }
+
+    /// Compares two documents in detail: exact scores whatever their value,
+    /// and the passages of paragraphs at least `threshold` similar. The
+    /// returned pair indexes `a` as 0 and `b` as 1; its passages are empty
+    /// when nothing is reused.
+    ///
+    /// ```
+    /// use reprint::corpus::Document;
+    /// use reprint::scan::DetectorBuilder;
+    /// let d = DetectorBuilder::new().build()?;
+    /// let a = d.shingle(&Document::from_text("a", "a", "One two three four five six seven eight nine ten.".into()));
+    /// let b = d.shingle(&Document::from_text("b", "b", "One two three four five six seven eight nine eleven.".into()));
+    /// let pair = d.compare(&a, &b);
+    /// assert!(pair.jaccard() > 0.5 && pair.jaccard() < 1.0);
+    /// assert_eq!(pair.passages.len(), 1);
+    /// # Ok::<(), reprint::Error>(())
+    /// ```
+    pub fn compare(&self, a: &ShingledDocument, b: &ShingledDocument) -> ReusePair {
+        let threshold = self.config.threshold;
+        let mut matches: Vec<ParagraphMatch> = Vec::new();
+        for (i, pa) in a.paragraphs.iter().enumerate() {
+            if pa.too_short {
+                continue;
+            }
+            for (j, pb) in b.paragraphs.iter().enumerate() {
+                if !pb.too_short
+                    && Overlap::of(&pa.shingles, &pb.shingles).smaller_in_larger() >= threshold
+                {
+                    matches.push(ParagraphMatch {
+                        left: i as u32,
+                        right: j as u32,
+                    });
+                }
+            }
+        }
+        let (sa, sb) = (a.shingle_set(), b.shingle_set());
+        let overlap = Overlap::of(&sa, &sb);
+        if matches.is_empty()
+            && !sa.is_empty()
+            && sa == sb
+            && a.paragraphs.len() == b.paragraphs.len()
+        {
+            matches.extend(
+                (0..a.paragraphs.len() as u32).map(|p| ParagraphMatch { left: p, right: p }),
+            );
+        }
+        let (va, vb) = (paragraph_views(a), paragraph_views(b));
+        let passages = reuse::assemble_passages(&va, &vb, &mut matches, threshold);
+        reuse::orient_pair(
+            (0, a.date.as_ref()),
+            (1, b.date.as_ref()),
+            overlap,
+            passages,
+        )
+    }
+
+    fn scan_inner(&self, data: Vec<ShingledDocument>) -> Result<ScanReport> {
+        if data.len() >= u32::MAX as usize {
             return Err(Error::InvalidParameter {
                 name: "PATH",
                 message: "too many documents for one scan".into(),
             });
         }
-        // Stages 2-3: segment, normalise, shingle.
-        let data: Vec<DocData> = documents
-            .par_iter()
-            .map(|doc| self.fingerprint(doc))
-            .collect();
 
         // Exact copies of a paragraph share one group and one signature.
         let (groups, para_group) = group_paragraphs(&data);
         let mut stats = ScanStats {
-            paragraphs: data.iter().map(|d| d.paras.len()).sum(),
+            paragraphs: data.iter().map(|d| d.paragraphs.len()).sum(),
             short_paragraphs: data
                 .iter()
-                .map(|d| d.paras.iter().filter(|p| p.too_short).count())
+                .map(|d| d.paragraphs.iter().filter(|p| p.too_short).count())
                 .sum(),
             distinct_paragraphs: groups.len(),
             ..ScanStats::default()
         };
         let set_of = |g: &Group| -> &[u64] {
             let (d, p) = g.members[0];
-            &data[d as usize].paras[p as usize].set
+            &data[d as usize].paragraphs[p as usize].shingles
         };
 
         // Stage 4: signatures.
@@ -436,12 +511,14 @@ impl Detector {
             .iter()
             .map(|d| d.len() >= self.config.boilerplate_min_docs)
             .collect();
-        let matches = expand_matches(&groups, &edges, &common);
+        let full_sets: Vec<Vec<u64>> = data.par_iter().map(|d| d.shingle_set()).collect();
+        let matches = expand_matches(
+            &groups,
+            &edges,
+            &common,
+            &identical_documents(&data, &full_sets),
+        );
 
-        let full_sets: Vec<Vec<u64>> = data
-            .par_iter()
-            .map(|d| union_of(d.paras.iter().map(|p| p.set.as_slice())))
-            .collect();
         let qualifying: Vec<((u32, u32), bool)> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .map(|chunk| {
@@ -471,28 +548,16 @@ impl Detector {
             .enumerate()
             .map(|(d, dd)| {
                 union_of(
-                    dd.paras
+                    dd.paragraphs
                         .iter()
                         .enumerate()
                         .filter(|(p, _)| !is_boilerplate(d as u32, *p as u32))
-                        .map(|(_, para)| para.set.as_slice()),
+                        .map(|(_, para)| para.shingles.as_slice()),
                 )
             })
             .collect();
 
-        let views: Vec<Vec<ParagraphView<'_>>> = data
-            .iter()
-            .map(|d| {
-                d.paras
-                    .iter()
-                    .map(|p| ParagraphView {
-                        span: p.span.clone(),
-                        shingles: &p.set,
-                        too_short: p.too_short,
-                    })
-                    .collect()
-            })
-            .collect();
+        let views: Vec<Vec<ParagraphView<'_>>> = data.iter().map(paragraph_views).collect();
 
         let mut pairs: Vec<ReusePair> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
@@ -513,16 +578,11 @@ impl Detector {
                     return None;
                 }
                 let (a, b) = (da as usize, db as usize);
-                let passages = reuse::assemble_passages(
-                    (&documents[a], &views[a]),
-                    (&documents[b], &views[b]),
-                    &mut pm,
-                    threshold,
-                );
+                let passages = reuse::assemble_passages(&views[a], &views[b], &mut pm, threshold);
                 let overlap = Overlap::of(&clean_sets[a], &clean_sets[b]);
                 Some(reuse::orient_pair(
-                    (a, &documents[a]),
-                    (b, &documents[b]),
+                    (a, data[a].date.as_ref()),
+                    (b, data[b].date.as_ref()),
                     overlap,
                     passages,
                 ))
@@ -535,13 +595,13 @@ impl Detector {
                 .then(x.source.cmp(&y.source))
         });
 
-        let matrix = (documents.len() <= self.config.matrix_limit)
+        let matrix = (data.len() <= self.config.matrix_limit)
             .then(|| similarity_matrix(&clean_sets, self.config.metric));
 
         // Boilerplate report.
-        let mut boilerplate_count = vec![0usize; documents.len()];
+        let mut boilerplate_count = vec![0usize; data.len()];
         for (d, dd) in data.iter().enumerate() {
-            boilerplate_count[d] = (0..dd.paras.len())
+            boilerplate_count[d] = (0..dd.paragraphs.len())
                 .filter(|&p| is_boilerplate(d as u32, p as u32))
                 .count();
         }
@@ -551,8 +611,11 @@ impl Detector {
             .map(|(&g, &related_share)| {
                 let group = &groups[g as usize];
                 let (d, p) = group.members[0];
-                let span = data[d as usize].paras[p as usize].span.clone();
-                let text = &documents[d as usize].text[span];
+                let doc = &data[d as usize];
+                let text = doc.text.as_deref().map_or("", |t| {
+                    let span = doc.paragraphs[p as usize].span.clone();
+                    t.get(span).unwrap_or("")
+                });
                 Boilerplate {
                     excerpt: excerpt(text, 80),
                     documents: family_docs[g as usize].len(),
@@ -569,17 +632,21 @@ impl Detector {
                 .then(a.example.cmp(&b.example))
         });
 
-        let summaries = documents
-            .iter()
-            .zip(&data)
+        drop(views);
+        let summaries = data
+            .into_iter()
             .zip(boilerplate_count)
-            .map(|((doc, dd), boilerplate_paragraphs)| DocumentSummary {
-                id: doc.id.clone(),
-                origin: doc.origin.clone(),
-                date: doc.date.as_ref().map(|d| d.as_str().to_string()),
-                paragraph_spans: dd.paras.iter().map(|p| p.span.clone()).collect(),
+            .map(|(dd, boilerplate_paragraphs)| DocumentSummary {
+                short_paragraphs: dd.paragraphs.iter().filter(|p| p.too_short).count(),
+                paragraph_spans: dd.paragraphs.into_iter().map(|p| p.span).collect(),
+                id: dd.id,
+                origin: dd.origin,
+                date: dd.date,
+                source: dd.source,
+                title: dd.title,
+                record: dd.record,
+                text: dd.text,
                 words: dd.words,
-                short_paragraphs: dd.paras.iter().filter(|p| p.too_short).count(),
                 boilerplate_paragraphs,
             })
             .collect();
@@ -593,37 +660,29 @@ impl Detector {
             stats,
         })
     }
+}
 
-    fn fingerprint(&self, doc: &Document) -> DocData {
-        let mut tokens: Vec<Token> = Vec::new();
-        let mut words = 0;
-        let paras = split_paragraphs(&doc.text, doc.body_start)
-            .into_iter()
-            .map(|span| {
-                tokens.clear();
-                tokenize(&doc.text, span.clone(), &mut tokens);
-                words += tokens.len();
-                let k = self.config.shingle.size_for(&tokens);
-                Para {
-                    span,
-                    set: shingle_set(&tokens, k),
-                    too_short: tokens.len() < self.config.min_words.max(1),
-                }
-            })
-            .collect();
-        DocData { paras, words }
-    }
+fn paragraph_views(d: &ShingledDocument) -> Vec<ParagraphView<'_>> {
+    d.paragraphs
+        .iter()
+        .map(|p| ParagraphView {
+            span: p.span.clone(),
+            chars: p.chars.clone(),
+            shingles: &p.shingles,
+            too_short: p.too_short,
+        })
+        .collect()
 }
 
 /// Groups fingerprinted paragraphs with identical shingle sets. Returns the
 /// groups (in first-seen order) and, per document and paragraph, its group.
-fn group_paragraphs(data: &[DocData]) -> (Vec<Group>, Vec<Vec<Option<u32>>>) {
+fn group_paragraphs(data: &[ShingledDocument]) -> (Vec<Group>, Vec<Vec<Option<u32>>>) {
     let keys: Vec<Vec<Option<u64>>> = data
         .par_iter()
         .map(|d| {
-            d.paras
+            d.paragraphs
                 .iter()
-                .map(|p| (!p.too_short).then(|| set_key(&p.set)))
+                .map(|p| (!p.too_short).then(|| set_key(&p.shingles)))
                 .collect()
         })
         .collect();
@@ -690,7 +749,12 @@ fn family_documents(groups: &[Group], edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
 /// `(doc_a, doc_b, para_a, para_b, common)` with `doc_a < doc_b`, sorted.
 type Match = (u32, u32, u32, u32, bool);
 
-fn expand_matches(groups: &[Group], edges: &[(u32, u32)], common: &[bool]) -> Vec<Match> {
+fn expand_matches(
+    groups: &[Group],
+    edges: &[(u32, u32)],
+    common: &[bool],
+    identical: &[Match],
+) -> Vec<Match> {
     let mut within: Vec<Match> = groups
         .par_iter()
         .enumerate()
@@ -712,9 +776,30 @@ fn expand_matches(groups: &[Group], edges: &[(u32, u32)], common: &[bool]) -> Ve
         })
         .collect();
     within.extend(across);
+    within.extend_from_slice(identical);
     within.par_sort_unstable();
     within.dedup();
     within
+}
+
+/// Documents with identical, non-empty shingle sets are paired with the
+/// first of them (a star, not all pairs), paragraph by paragraph, so that
+/// exact copies are found even when every paragraph is too short to
+/// fingerprint alone.
+fn identical_documents(data: &[ShingledDocument], sets: &[Vec<u64>]) -> Vec<Match> {
+    let mut first: AHashMap<u64, u32> = AHashMap::new();
+    let mut out = Vec::new();
+    for (d, set) in sets.iter().enumerate() {
+        if set.is_empty() {
+            continue;
+        }
+        let f = *first.entry(set_key(set)).or_insert(d as u32);
+        let (a, b) = (&data[f as usize], &data[d]);
+        if f as usize != d && a.paragraphs.len() == b.paragraphs.len() {
+            out.extend((0..a.paragraphs.len() as u32).map(|p| (f, d as u32, p, p, false)));
+        }
+    }
+    out
 }
 
 fn ordered(x: (u32, u32), y: (u32, u32), common: bool) -> Option<Match> {

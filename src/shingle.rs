@@ -10,9 +10,13 @@
 //! Paragraphs written mostly in a script without spaces use
 //! [`ShingleConfig::char_size`] character shingles instead of word shingles.
 
+use std::ops::Range;
+
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::Token;
+use crate::corpus::{Document, RecordRef};
+use crate::date::Date;
+use crate::text::{CharOffsets, Token, split_paragraphs, tokenize};
 
 /// How paragraphs are cut into shingles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +96,101 @@ pub fn shingle_set(tokens: &[Token], k: usize) -> Vec<u64> {
     out
 }
 
+/// A paragraph reduced to what the later stages need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShingledParagraph {
+    /// Byte range in the document text.
+    pub span: Range<usize>,
+    /// Character range in the document text.
+    pub chars: Range<usize>,
+    /// Number of tokens (words, or characters in scripts without spaces).
+    pub words: usize,
+    /// Sorted, duplicate-free shingle hashes.
+    pub shingles: Vec<u64>,
+    /// Fewer than the minimum words to be fingerprinted alone.
+    pub too_short: bool,
+}
+
+/// A document reduced to its metadata and shingled paragraphs: everything
+/// the engine needs once the text itself can be dropped.
+#[derive(Debug, Clone, Default)]
+pub struct ShingledDocument {
+    /// Document id.
+    pub id: String,
+    /// Where it came from.
+    pub origin: String,
+    /// Publication date.
+    pub date: Option<Date>,
+    /// Outlet.
+    pub source: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Address.
+    pub url: Option<String>,
+    /// Feed record, for passing the input through unchanged.
+    pub record: Option<RecordRef>,
+    /// Length of the text in bytes.
+    pub text_len: usize,
+    /// Words in the body.
+    pub words: usize,
+    /// Paragraphs in order.
+    pub paragraphs: Vec<ShingledParagraph>,
+    /// The text, when the caller chose to keep it (reports quote it).
+    pub text: Option<String>,
+}
+
+impl ShingledDocument {
+    /// Segments, tokenises and shingles `doc`. Paragraphs with fewer than
+    /// `min_words` tokens are marked too short.
+    pub fn new(doc: &Document, config: &ShingleConfig, min_words: usize) -> ShingledDocument {
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut chars = CharOffsets::new(&doc.text);
+        let mut words = 0;
+        let paragraphs = split_paragraphs(&doc.text, doc.body_start)
+            .into_iter()
+            .map(|span| {
+                tokens.clear();
+                tokenize(&doc.text, span.clone(), &mut tokens);
+                words += tokens.len();
+                let k = config.size_for(&tokens);
+                let char_range = chars.char_offset(span.start)..chars.char_offset(span.end);
+                ShingledParagraph {
+                    chars: char_range,
+                    span,
+                    words: tokens.len(),
+                    shingles: shingle_set(&tokens, k),
+                    too_short: tokens.len() < min_words.max(1),
+                }
+            })
+            .collect();
+        ShingledDocument {
+            id: doc.id.clone(),
+            origin: doc.origin.clone(),
+            date: doc.date.clone(),
+            source: doc.source.clone(),
+            title: doc.title.clone(),
+            url: doc.url.clone(),
+            record: doc.record,
+            text_len: doc.text.len(),
+            words,
+            paragraphs,
+            text: None,
+        }
+    }
+
+    /// Shingles `doc` and keeps its text.
+    pub fn with_text(doc: Document, config: &ShingleConfig, min_words: usize) -> ShingledDocument {
+        let mut s = ShingledDocument::new(&doc, config, min_words);
+        s.text = Some(doc.text);
+        s
+    }
+
+    /// The union of all paragraphs' shingles.
+    pub fn shingle_set(&self) -> Vec<u64> {
+        crate::similarity::union_of(self.paragraphs.iter().map(|p| p.shingles.as_slice()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +240,24 @@ mod tests {
         let config = ShingleConfig::default();
         assert_eq!(config.size_for(&tokens("新华社北京电")), config.char_size);
         assert_eq!(config.size_for(&tokens("Beijing today 新")), config.size);
+    }
+
+    #[test]
+    fn documents_carry_paragraph_spans_in_bytes_and_characters() {
+        let doc = Document::from_text(
+            "d",
+            "d",
+            "date 2026-01-01 Ünïcode title\n\nA second paragraph with enough words in it.".into(),
+        );
+        let s = ShingledDocument::new(&doc, &ShingleConfig::default(), 5);
+        assert_eq!(s.paragraphs.len(), 2);
+        assert_eq!(&doc.text[s.paragraphs[0].span.clone()], "Ünïcode title");
+        assert!(s.paragraphs[0].too_short);
+        assert!(!s.paragraphs[1].too_short);
+        let p1 = &s.paragraphs[1];
+        assert_eq!(p1.chars.start, doc.text[..p1.span.start].chars().count());
+        assert_eq!(p1.chars.end - p1.chars.start, 43);
+        assert_eq!(s.words, 10);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! One module per subcommand; each turns options into library calls and
 //! prints.
 
+mod compare;
+mod dedup;
+mod load;
 mod params;
 mod scan;
 
@@ -19,12 +22,15 @@ use reprint::scan::Config;
 pub fn run(opts: Opts) -> Result<ExitCode> {
     match opts.command {
         Command::Scan(o) => scan::run(o),
+        Command::Compare(o) => compare::run(o),
+        Command::Dedup(o) => dedup::run(o),
         Command::Params(o) => params::run(o),
     }
 }
 
-/// The library configuration for the engine options.
-pub fn engine_config(o: &EngineOpts) -> Config {
+/// The library configuration for the engine options and a paragraph
+/// threshold.
+pub fn engine_config(o: &EngineOpts, threshold: f64) -> Config {
     Config {
         shingle: reprint::shingle::ShingleConfig {
             size: o.shingle,
@@ -32,7 +38,7 @@ pub fn engine_config(o: &EngineOpts) -> Config {
         },
         num_perm: o.num_perm,
         seed: o.seed,
-        threshold: o.threshold,
+        threshold,
         lsh: match (o.bands, o.rows) {
             (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
             _ => None,

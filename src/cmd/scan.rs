@@ -1,19 +1,19 @@
-//! `reprint scan`: all-against-all reuse detection over files and folders.
+//! `reprint scan`: all-against-all reuse detection over files, folders and
+//! feeds.
 
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::{Output, engine_config};
+use super::{Output, engine_config, load};
 use crate::cli::{FormatArg, MetricArg, ScanOpts};
-use reprint::corpus::{LoadOptions, load_paths};
 use reprint::report::{self, Format};
 use reprint::scan::{Detector, Metric};
 
 /// Loads, scans, reports. Exit status 0 with reuse, 1 without, 2 when any
 /// input failed.
 pub fn run(o: ScanOpts) -> Result<ExitCode> {
-    let mut config = engine_config(&o.engine);
+    let mut config = engine_config(&o.engine, o.threshold);
     config.metric = match o.metric {
         MetricArg::Containment => Metric::Containment,
         MetricArg::Jaccard => Metric::Jaccard,
@@ -24,34 +24,13 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
         super::params::explain(
             &mut std::io::stderr().lock(),
             detector.lsh_params(),
-            o.engine.threshold,
+            o.threshold,
             o.engine.num_perm,
         )?;
     }
 
-    let extensions = o
-        .ext
-        .iter()
-        .map(|e| e.trim_start_matches('.').to_string())
-        .collect();
-    let loaded = load_paths(&o.paths, &LoadOptions { extensions });
-    if !o.quiet {
-        for w in &loaded.warnings {
-            eprintln!("reprint: warning: {}: {}", w.origin, w.message);
-        }
-    }
-    for e in &loaded.errors {
-        eprintln!("reprint: error: {e}");
-    }
-    let failed = !loaded.errors.is_empty();
-    if loaded.documents.is_empty() && !failed {
-        eprintln!(
-            "reprint: warning: no documents found (directories are searched for .{} files; use --ext to change)",
-            o.ext.join(", .")
-        );
-    }
-
-    let report = detector.scan(&loaded.documents)?;
+    let corpus = load::load(&o.paths, None, &o.input, &detector, false)?;
+    let report = detector.scan_shingled(corpus.documents)?;
 
     let format = match o.format {
         FormatArg::Table => Format::Table,
@@ -68,7 +47,7 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
         out.finish()?;
     }
 
-    Ok(ExitCode::from(if failed {
+    Ok(ExitCode::from(if corpus.failed {
         2
     } else if report.pairs.is_empty() {
         1

@@ -198,7 +198,7 @@ impl<'a> JsonReport<'a> {
             .map(|d| JsonDocument {
                 id: &d.id,
                 path: &d.origin,
-                date: d.date.as_deref(),
+                date: d.date.as_ref().map(|x| x.as_str()),
                 paragraphs: d.paragraph_spans.len(),
                 words: d.words,
                 short_paragraphs: d.short_paragraphs,

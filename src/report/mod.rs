@@ -4,6 +4,8 @@
 //! Every format writes to any [`std::io::Write`]; the order of everything is
 //! deterministic, so the same input gives byte-identical output.
 
+mod clusters;
+mod compare;
 mod csv;
 mod json;
 mod table;
@@ -13,8 +15,15 @@ use std::io::Write;
 use crate::error::Result;
 use crate::scan::ScanReport;
 
+pub use clusters::{JsonCluster, JsonDropped, write_clusters};
+pub use compare::{
+    JsonCompared, JsonComparison, direction_evidence, write_compare_json, write_compare_table,
+};
 pub use csv::{write_matrix_csv, write_pairs_csv};
-pub use json::{JsonReport, write_json};
+pub use json::{
+    JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
+    JsonReport, JsonStats, write_json,
+};
 pub use table::write_table;
 
 /// Output formats of `reprint scan`.

@@ -1,0 +1,211 @@
+//! `reprint dedup`: keep one article per cluster of near-duplicates and
+//! copy the kept records through unchanged.
+
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::{Output, engine_config, load};
+use crate::cli::{DedupOpts, KeepArg};
+use reprint::cluster::{Keep, cluster};
+use reprint::corpus::{Input, RecordRef, resolve_inputs};
+use reprint::report;
+use reprint::scan::Detector;
+
+/// Standard input saved to a temporary file, so its records can be copied
+/// through after the scan; removed when dropped.
+struct Spool(PathBuf);
+
+impl Spool {
+    fn stdin() -> Result<Spool> {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "reprint-stdin-{}-{nanos}.jsonl",
+            std::process::id()
+        ));
+        let mut file = std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("cannot create '{}'", path.display()))?;
+        let spool = Spool(path);
+        std::io::copy(&mut std::io::stdin().lock(), &mut file)
+            .context("cannot read standard input")?;
+        Ok(spool)
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Deduplicates feeds. Exit status 0 when something was dropped, 1 when
+/// not, 2 when an input or line failed.
+pub fn run(o: DedupOpts) -> Result<ExitCode> {
+    let started = Instant::now();
+    let detector = Detector::new(engine_config(&o.engine, o.paragraph_threshold))?;
+    if !(o.threshold > 0.0 && o.threshold <= 1.0) {
+        anyhow::bail!(
+            "invalid parameter --threshold: {} is not in (0, 1]",
+            o.threshold
+        );
+    }
+
+    let mut spool = None;
+    let options = load::load_options(&o.input);
+    let (mut inputs, errors) = resolve_inputs(&o.paths, &options);
+    let mut failed = !errors.is_empty();
+    for e in &errors {
+        eprintln!("reprint: error: {e}");
+    }
+    for input in &mut inputs {
+        if input.is_stdin() {
+            let s = Spool::stdin()?;
+            *input = Input {
+                path: s.0.clone(),
+                feed: true,
+                gzip: false,
+                label: Some("<stdin>".into()),
+            };
+            spool = Some(s);
+        }
+    }
+    inputs.retain(|input| {
+        if !input.feed {
+            eprintln!(
+                "reprint: error: '{}' is not a JSON Lines feed (.jsonl or .ndjson, optionally .gz); dedup reads feeds, use --input-format jsonl to read it as one",
+                input.origin()
+            );
+            failed = true;
+        }
+        input.feed
+    });
+
+    let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector, false)?;
+    failed |= corpus.failed;
+    let report = detector.scan_shingled(corpus.documents)?;
+    let keep = match o.keep {
+        KeepArg::Earliest => Keep::Earliest,
+        KeepArg::Longest => Keep::Longest,
+        KeepArg::First => Keep::First,
+    };
+    let clusters = cluster(&report, o.threshold, keep);
+
+    let dropped: HashSet<usize> = clusters
+        .iter()
+        .flat_map(|c| c.dropped.iter().map(|&(d, _)| d))
+        .collect();
+    let mut kept_records: HashSet<RecordRef> = HashSet::new();
+    let mut dropped_records: HashSet<RecordRef> = HashSet::new();
+    for (i, d) in report.documents.iter().enumerate() {
+        if let Some(r) = d.record {
+            if dropped.contains(&i) {
+                dropped_records.insert(r);
+            } else {
+                kept_records.insert(r);
+            }
+        }
+    }
+
+    let mut kept_out = Output::open(o.output.as_deref())?;
+    let mut dropped_out = o
+        .dropped
+        .as_deref()
+        .map(|p| Output::open(Some(p)))
+        .transpose()?;
+    copy_records(
+        &corpus.inputs,
+        &kept_records,
+        &dropped_records,
+        kept_out.writer(),
+        dropped_out.as_mut().map(|d| d.writer()),
+    )?;
+    kept_out.finish()?;
+    if let Some(d) = dropped_out {
+        d.finish()?;
+    }
+    if let Some(path) = &o.clusters {
+        let mut out = Output::open(Some(path))?;
+        report::write_clusters(&report, &clusters, out.writer())?;
+        out.finish()?;
+    }
+    drop(spool);
+
+    if !o.input.quiet {
+        eprintln!(
+            "reprint: read {} articles, kept {}, dropped {} in {} clusters{} ({:.2} s)",
+            report.documents.len(),
+            report.documents.len() - dropped.len(),
+            dropped.len(),
+            clusters.len(),
+            if corpus.errors > 0 {
+                format!(", {} errors", corpus.errors)
+            } else {
+                String::new()
+            },
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(ExitCode::from(if failed {
+        2
+    } else if dropped.is_empty() {
+        1
+    } else {
+        0
+    }))
+}
+
+fn write_record(w: &mut dyn Write, line: &[u8]) -> std::io::Result<()> {
+    w.write_all(line)?;
+    if !line.ends_with(b"\n") {
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Reads the feeds again and copies each kept record (and, if asked, each
+/// dropped one) byte for byte, adding a final newline where a file lacked
+/// one.
+fn copy_records(
+    inputs: &[Input],
+    kept: &HashSet<RecordRef>,
+    dropped: &HashSet<RecordRef>,
+    kept_out: &mut dyn Write,
+    mut dropped_out: Option<&mut dyn Write>,
+) -> Result<()> {
+    for (index, input) in inputs.iter().enumerate() {
+        let mut reader = input.open()?;
+        let mut buf = Vec::new();
+        let mut line = 0u64;
+        loop {
+            buf.clear();
+            // Damaged input was reported while scanning; copy what reads.
+            let Ok(n) = reader.read_until(b'\n', &mut buf) else {
+                break;
+            };
+            if n == 0 {
+                break;
+            }
+            line += 1;
+            let r = RecordRef {
+                input: index as u32,
+                line,
+            };
+            if kept.contains(&r) {
+                write_record(kept_out, &buf)?;
+            } else if let (true, Some(w)) = (dropped.contains(&r), dropped_out.as_mut()) {
+                write_record(*w, &buf)?;
+            }
+        }
+    }
+    Ok(())
+}

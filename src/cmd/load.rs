@@ -1,0 +1,146 @@
+//! Reading inputs for the commands: streaming, shingling batch by batch,
+//! reporting bad inputs on stderr as they come.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{InputFormatArg, InputOpts};
+use reprint::corpus::{
+    FeedFields, Input, InputFormat, Item, LoadOptions, read_inputs, resolve_inputs,
+};
+use reprint::scan::Detector;
+use reprint::shingle::ShingledDocument;
+
+/// Texts are kept (for quoting in reports) while their total stays below
+/// this; above it every text is dropped after shingling.
+pub const KEEP_TEXT_BYTES: usize = 256 << 20;
+
+/// What was read.
+pub struct Corpus {
+    /// The inputs, in reading order.
+    pub inputs: Vec<Input>,
+    /// Shingled documents in input order.
+    pub documents: Vec<ShingledDocument>,
+    /// Whether any input or line failed.
+    pub failed: bool,
+    /// Errors reported.
+    pub errors: usize,
+}
+
+/// The library's load options for the command-line input options.
+pub fn load_options(o: &InputOpts) -> LoadOptions {
+    LoadOptions {
+        extensions: o
+            .ext
+            .iter()
+            .map(|e| e.trim_start_matches('.').to_string())
+            .collect(),
+        format: match o.input_format {
+            InputFormatArg::Auto => InputFormat::Auto,
+            InputFormatArg::Text => InputFormat::Text,
+            InputFormatArg::Jsonl => InputFormat::Jsonl,
+        },
+        fields: FeedFields {
+            id: o.id_field.clone(),
+            text: o.text_field.clone(),
+            date: o.date_field.clone(),
+            source: o.source_field.clone(),
+            title: o.title_field.clone(),
+            url: o.url_field.clone(),
+        },
+    }
+}
+
+/// A progress line on stderr (articles read, rate), shown only on a
+/// terminal and without --quiet.
+fn progress(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {pos} articles read ({per_sec}) {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Reads `paths` (or the already resolved `inputs`) and shingles every
+/// document in the detector's thread pool. `keep_text`: keep every text
+/// (`true`), or only while they total less than [`KEEP_TEXT_BYTES`].
+pub fn load(
+    paths: &[PathBuf],
+    inputs: Option<Vec<Input>>,
+    o: &InputOpts,
+    detector: &Detector,
+    keep_all_text: bool,
+) -> anyhow::Result<Corpus> {
+    let options = load_options(o);
+    let (inputs, resolve_errors) = match inputs {
+        Some(i) => (i, Vec::new()),
+        None => resolve_inputs(paths, &options),
+    };
+    let mut errors = 0;
+    for e in &resolve_errors {
+        eprintln!("reprint: error: {e}");
+        errors += 1;
+    }
+    let bar = progress(o.quiet);
+    let mut documents: Vec<ShingledDocument> = Vec::new();
+    let mut kept_bytes = 0usize;
+    let mut keeping = true;
+    detector.install(|| {
+        read_inputs(&inputs, &options, |items| {
+            let mut docs = Vec::new();
+            for item in items {
+                match item {
+                    Item::Document(d) => docs.push(d),
+                    Item::Error(e) => {
+                        bar.suspend(|| eprintln!("reprint: error: {e}"));
+                        errors += 1;
+                    }
+                    Item::Warning(w) => {
+                        if !o.quiet {
+                            bar.suspend(|| {
+                                eprintln!("reprint: warning: {}: {}", w.origin, w.message)
+                            });
+                        }
+                    }
+                }
+            }
+            let mut shingled = detector.par_shingle(&docs);
+            bar.inc(docs.len() as u64);
+            if keeping {
+                kept_bytes += docs.iter().map(|d| d.text.len()).sum::<usize>();
+                if keep_all_text || kept_bytes <= KEEP_TEXT_BYTES {
+                    for (s, d) in shingled.iter_mut().zip(docs) {
+                        s.text = Some(d.text);
+                    }
+                } else {
+                    keeping = false;
+                    for d in &mut documents {
+                        d.text = None;
+                    }
+                }
+            }
+            documents.extend(shingled);
+        });
+    })?;
+    bar.finish_and_clear();
+    if documents.is_empty() && errors == 0 && !o.quiet {
+        eprintln!(
+            "reprint: warning: no documents found (directories are searched for .{} files and feeds; use --ext to change)",
+            o.ext.join(", .")
+        );
+    }
+    Ok(Corpus {
+        inputs,
+        documents,
+        failed: errors > 0,
+        errors,
+    })
+}
