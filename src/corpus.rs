@@ -652,7 +652,7 @@ fn parse_line(
     };
     let Value::Object(mut map) = value else {
         out.push(Item::Error(line_err(format!(
-            "a JSON {} where an object was expected; each line of a feed must be one JSON object",
+            "{} where a JSON object was expected; each line of a feed must be one JSON object",
             kind(&value)
         ))));
         return out;
@@ -661,7 +661,7 @@ fn parse_line(
         Some(Value::String(s)) => s,
         Some(other) => {
             out.push(Item::Error(line_err(format!(
-                "field \"{}\" is a {}, not a string",
+                "field \"{}\" is {}, not a string",
                 fields.text,
                 kind(&other)
             ))));
@@ -706,7 +706,7 @@ fn parse_line(
         Some(other) => out.push(Item::Warning(Warning {
             origin: format!("{origin}:{line}"),
             message: format!(
-                "field \"{}\" is a {}, not a date string; treated as unknown",
+                "field \"{}\" is {}, not a date string; treated as unknown",
                 fields.date,
                 kind(other)
             ),
@@ -723,11 +723,11 @@ fn parse_line(
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 
@@ -897,7 +897,7 @@ mod tests {
     fn bad_feed_lines_are_errors_naming_the_line() {
         for (line, needle) in [
             ("{not json", "not a JSON object"),
-            ("[1,2]", "a JSON array"),
+            ("[1,2]", "an array where a JSON object was expected"),
             (r#"{"id":"x"}"#, "no \"text\" field"),
             (r#"{"text":42}"#, "is a number, not a string"),
         ] {

@@ -6,11 +6,19 @@
 //! - `exit_codes`: 0 reuse, 1 none, 2 error; bad inputs do not lose results.
 //! - `determinism`: byte-identical output at any thread count.
 //! - `engine`: property tests of MinHash and LSH against exact computation.
+//! - `feeds`: JSON Lines input, field mapping, gzip, stdin.
+//! - `dedup`: clusters, kept records byte for byte, keep rules.
+//! - `compare`: one pair in detail.
+//! - `bad_input`: every kind of bad input, reported and survived.
 
 mod util;
 
+mod bad_input;
+mod compare;
+mod dedup;
 mod determinism;
 mod engine;
 mod exit_codes;
+mod feeds;
 mod formats;
 mod samples;

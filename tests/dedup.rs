@@ -1,0 +1,153 @@
+//! `reprint dedup`: kept records byte for byte, clusters, keep rules.
+
+use crate::feeds::{record, wire};
+use crate::util::{Corpus, paragraph, reprint, reprint_paths};
+
+/// A feed with one wire story, an outlet's full copy a day later, an
+/// outlet's excerpt, and two unrelated articles. The copy carries extra
+/// fields and odd spacing that must survive untouched.
+fn feed(c: &Corpus) -> std::path::PathBuf {
+    let w = wire(1);
+    let lines = [
+        record("wire", Some("2026-03-04"), &w.join("\n\n")),
+        r#"{"text": "#.to_string()
+            + &serde_json::to_string(&w.join("\n\n")).unwrap()
+            + r#",   "id":"copy", "date":"2026-03-05", "extra": {"kept": [1, 2]}}"#,
+        record("excerpt", Some("2026-03-05"), &w[..3].join("\n\n")),
+        record("local", Some("2026-03-05"), &paragraph(500)),
+        record("other", None, &paragraph(501)),
+    ];
+    c.write("feed.jsonl", lines.join("\n") + "\n")
+}
+
+#[test]
+fn duplicates_are_dropped_and_kept_records_copied_unchanged() {
+    let c = Corpus::new();
+    let path = feed(&c);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = original.lines().collect();
+    let clusters = c.path().join("clusters.jsonl");
+    let dropped = c.path().join("dropped.jsonl");
+    let run = reprint_paths(
+        &[
+            "dedup",
+            "--clusters",
+            clusters.to_str().unwrap(),
+            "--dropped",
+            dropped.to_str().unwrap(),
+        ],
+        &[&path],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(kept, [lines[0], lines[3], lines[4]]);
+    let dropped_text = std::fs::read_to_string(&dropped).unwrap();
+    assert_eq!(
+        dropped_text.lines().collect::<Vec<_>>(),
+        [lines[1], lines[2]]
+    );
+
+    let cluster_lines: Vec<serde_json::Value> = std::fs::read_to_string(&clusters)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(cluster_lines.len(), 1);
+    let cl = &cluster_lines[0];
+    assert_eq!(cl["kept"], "wire");
+    assert_eq!(cl["size"], 3);
+    assert_eq!(cl["dropped"][0]["id"], "copy");
+    assert_eq!(cl["dropped"][1]["id"], "excerpt");
+    assert_eq!(cl["dropped"][0]["score"], 1.0);
+    assert!(cl["weakest"].as_f64().unwrap() > 0.9);
+
+    assert!(
+        run.stderr
+            .contains("read 5 articles, kept 3, dropped 2 in 1 clusters"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn keep_longest_and_first_change_the_survivor() {
+    let c = Corpus::new();
+    let w = wire(2);
+    let text = [
+        record("short", Some("2026-01-01"), &w[..3].join("\n\n")),
+        record("long", Some("2026-01-02"), &w.join("\n\n")),
+    ]
+    .join("\n");
+    let path = c.write("feed.jsonl", text);
+    let longest = reprint_paths(&["dedup", "--keep", "longest"], &[&path]);
+    assert_eq!(longest.code, 0);
+    assert!(longest.stdout.contains("\"long\"") && !longest.stdout.contains("\"short\""));
+    // The earliest is the excerpt; the full story is not a duplicate of it.
+    let earliest = reprint_paths(&["dedup", "--keep", "earliest"], &[&path]);
+    assert_eq!(earliest.code, 1);
+    assert_eq!(earliest.stdout.lines().count(), 2);
+}
+
+#[test]
+fn no_duplicates_exit_one_and_keep_everything() {
+    let c = Corpus::new();
+    let text = [
+        record("a", None, &paragraph(1)),
+        record("b", None, &paragraph(2)),
+    ]
+    .join("\n");
+    let path = c.write("feed.jsonl", text);
+    let run = reprint_paths(&["dedup"], &[&path]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.lines().count(), 2);
+}
+
+#[test]
+fn stdin_feeds_are_deduplicated() {
+    let w = wire(3).join("\n\n");
+    let input = format!("{}\n{}\n", record("a", None, &w), record("b", None, &w));
+    let run = reprint(&["dedup", "-"], Some(&input));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("{}\n", record("a", None, &w)));
+}
+
+#[test]
+fn text_files_are_refused_with_advice() {
+    let c = Corpus::new();
+    let p = c.write("story.txt", paragraph(1));
+    let run = reprint_paths(&["dedup"], &[&p]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("story.txt") && run.stderr.contains("--input-format jsonl"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_interrupted_dedup_leaves_the_previous_output_in_place() {
+    use std::process::{Command, Stdio};
+    let c = Corpus::new();
+    let out = c.write("out.jsonl", "previous complete output\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["dedup", "-o", out.to_str().unwrap(), "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let stdin = child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{}", record("a", None, &paragraph(1))).unwrap();
+        stdin.flush().unwrap();
+    }
+    // The process is still reading its input: stop it there.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "previous complete output\n"
+    );
+}

@@ -1,0 +1,112 @@
+//! JSON Lines feeds: scan, field mapping, compression, standard input.
+
+use std::io::Write;
+
+use crate::util::{Corpus, paragraph, reprint, reprint_paths};
+
+/// A feed line with the given fields.
+pub fn record(id: &str, date: Option<&str>, text: &str) -> String {
+    let mut v = serde_json::json!({"id": id, "text": text, "source": "Example"});
+    if let Some(d) = date {
+        v["date"] = serde_json::Value::String(d.to_string());
+    }
+    v.to_string()
+}
+
+/// A wire story of four paragraphs and texts built from it.
+pub fn wire(seed: usize) -> Vec<String> {
+    (0..4).map(|i| paragraph(seed * 10 + i)).collect()
+}
+
+#[test]
+fn a_feed_is_scanned_like_files() {
+    let c = Corpus::new();
+    let w = wire(1);
+    let feed = [
+        record("wire", Some("2026-03-04T08:00:00Z"), &w.join("\n\n")),
+        record(
+            "outlet",
+            Some("2026-03-04T11:30:00+01:00"),
+            &format!("{}\n\n{}", paragraph(77), w[1..3].join("\n\n")),
+        ),
+        record("other", None, &paragraph(99)),
+    ]
+    .join("\n");
+    let path = c.write("feed.jsonl", feed);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["documents"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        json["documents"][0]["path"],
+        format!("{}:1", path.display())
+    );
+    let pair = &json["pairs"][0];
+    assert_eq!(pair["source"], "wire");
+    assert_eq!(pair["copy"], "outlet");
+    assert_eq!(pair["direction"], "date");
+    assert_eq!(pair["passages"][0]["copy"], serde_json::json!([2, 3]));
+    assert_eq!(pair["passages"][0]["source"], serde_json::json!([2, 3]));
+}
+
+#[test]
+fn field_names_can_be_mapped() {
+    let c = Corpus::new();
+    let w = wire(2).join("\n\n");
+    let lines = [
+        serde_json::json!({"guid": "a", "body": w, "published": "2026-01-01"}).to_string(),
+        serde_json::json!({"guid": "b", "body": w, "published": "2026-01-02"}).to_string(),
+    ];
+    let path = c.write("feed.ndjson", lines.join("\n") + "\n");
+    let run = reprint_paths(
+        &[
+            "scan",
+            "-f",
+            "json",
+            "--id-field",
+            "guid",
+            "--text-field",
+            "body",
+            "--date-field",
+            "published",
+        ],
+        &[&path],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pair = &run.json()["pairs"][0];
+    assert_eq!(pair["source"], "a");
+    assert_eq!(pair["copy"], "b");
+}
+
+#[test]
+fn gzip_feeds_are_read() {
+    let c = Corpus::new();
+    let w = wire(3).join("\n\n");
+    let text = [record("a", None, &w), record("b", None, &w)].join("\n");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(text.as_bytes()).unwrap();
+    let path = c.write("feed.jsonl.gz", gz.finish().unwrap());
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["pairs"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn a_feed_on_stdin_is_recognised() {
+    let w = wire(4).join("\n\n");
+    let input = format!("{}\n{}\n", record("a", None, &w), record("b", None, &w));
+    let run = reprint(&["scan", "-f", "json", "-"], Some(&input));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["documents"][1]["id"], "b");
+}
+
+#[test]
+fn directories_include_feeds() {
+    let c = Corpus::new();
+    let w = wire(5).join("\n\n");
+    c.write("a.txt", &w);
+    c.write("sub/feed.jsonl", record("b", None, &w));
+    let run = reprint_paths(&["scan", "-f", "json"], &[c.path()]);
+    assert_eq!(run.json()["documents"].as_array().unwrap().len(), 2);
+    assert_eq!(run.code, 0);
+}
