@@ -39,6 +39,8 @@ pub enum Command {
     /// per cluster; kept records are written unchanged.
     #[command(after_help = DEDUP_AFTER_HELP)]
     Dedup(DedupOpts),
+    /// Score the detector against labelled pairs (a truth file).
+    Eval(EvalOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
     Params(ParamsOpts),
 }
@@ -317,6 +319,48 @@ pub struct DedupOpts {
     /// Detection parameters.
     #[command(flatten)]
     pub engine: EngineOpts,
+}
+
+/// Options of `reprint eval`.
+#[derive(Debug, Args)]
+pub struct EvalOpts {
+    /// Truth files (JSON Lines of labelled pairs; see the README's
+    /// "Evaluation" section).
+    #[arg(required = true, value_name = "TRUTH")]
+    pub truth: Vec<PathBuf>,
+
+    /// Directory that relative document paths are resolved against
+    /// (default: each truth file's directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = CompareFormatArg::Table)]
+    pub format: CompareFormatArg,
+
+    /// Minimum tf-idf cosine of a seed sentence pair.
+    #[arg(long, default_value_t = 0.33, value_name = "X")]
+    pub seed_cosine: f64,
+
+    /// Minimum Dice coefficient of a seed sentence pair's word sets.
+    #[arg(long, default_value_t = 0.33, value_name = "X")]
+    pub seed_dice: f64,
+
+    /// Sentences that may separate two seeds of one passage.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub max_gap: usize,
+
+    /// Minimum tf-idf cosine between the two sides of a passage.
+    #[arg(long, default_value_t = 0.34, value_name = "X")]
+    pub validate_cosine: f64,
+
+    /// Shortest passage kept, in characters on each side.
+    #[arg(long, default_value_t = 150, value_name = "N")]
+    pub min_chars: usize,
+
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
 }
 
 /// Options of `reprint params`.

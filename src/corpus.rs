@@ -19,7 +19,7 @@
 //!
 //! **Bad input never stops the run.** Each unusable input, or feed line,
 //! becomes one [`Error`] naming the file (and line), and reading goes on:
-//! a missing or unreadable path, a binary file (NUL bytes), a line that is
+//! a missing or unreadable path, a binary file, a line that is
 //! not JSON, a missing or non-string text field, a duplicate id (the first
 //! document keeps it), a truncated `.gz` (the lines before the damage are
 //! kept). Invalid UTF-8 is not an error: the input (or feed line) is read as
@@ -767,9 +767,11 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
 
 /// Decodes a file's bytes: UTF-8 (a byte-order mark is dropped), or, when
 /// that fails, Windows-1252 with a warning naming the first invalid byte.
-/// Files holding a NUL byte are refused as binary.
+/// Files that look binary (NUL bytes among many control characters) are
+/// refused.
 pub fn decode(mut bytes: Vec<u8>, path: &Path, origin: &str) -> Result<(String, Option<Warning>)> {
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if looks_binary(&bytes) {
+        let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         return Err(Error::Binary {
             path: path.to_path_buf(),
             offset,
@@ -792,6 +794,35 @@ pub fn decode(mut bytes: Vec<u8>, path: &Path, origin: &str) -> Result<(String, 
             Ok((text, Some(warning)))
         }
     }
+}
+
+/// Decodes bytes as [`decode`] does but without refusing binary-looking
+/// data: for labelled corpora, whose offsets refer to every document as
+/// given.
+pub fn decode_lenient(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => decode_windows_1252(e.as_bytes()),
+    }
+}
+
+/// Whether the first 8 KiB look like binary data: at least one NUL byte,
+/// and control characters (other than tab, line and page breaks) making up
+/// more than 5% of them. Text with a stray NUL, as web extracts sometimes
+/// have, is still text.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if !head.contains(&0) {
+        return false;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C))
+        .count();
+    control * 20 > head.len()
 }
 
 /// Windows-1252 to UTF-8. Bytes 0x80–0x9F map to the typographic characters
@@ -847,9 +878,16 @@ mod tests {
     }
 
     #[test]
-    fn nul_bytes_mean_binary() {
-        let err = decode(b"ab\0c".to_vec(), Path::new("x.bin"), "x.bin").unwrap_err();
+    fn nul_bytes_among_control_characters_mean_binary() {
+        let err = decode(b"ab\0\x01\x02c".to_vec(), Path::new("x.bin"), "x.bin").unwrap_err();
         assert!(err.to_string().contains("binary"), "{err}");
+    }
+
+    #[test]
+    fn a_stray_nul_in_text_is_kept() {
+        let text = b"A long line of ordinary text with one stray\0 byte in the middle of it.";
+        let (decoded, _) = decode(text.to_vec(), Path::new("x"), "x").unwrap();
+        assert!(decoded.contains('\0'));
     }
 
     #[test]

@@ -53,10 +53,12 @@
 
 #![deny(missing_docs)]
 
+pub mod align;
 pub mod cluster;
 pub mod corpus;
 pub mod date;
 pub mod error;
+pub mod eval;
 pub mod lsh;
 pub mod minhash;
 pub mod report;

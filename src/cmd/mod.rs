@@ -3,6 +3,7 @@
 
 mod compare;
 mod dedup;
+mod eval;
 mod load;
 mod params;
 mod scan;
@@ -24,6 +25,7 @@ pub fn run(opts: Opts) -> Result<ExitCode> {
         Command::Scan(o) => scan::run(o),
         Command::Compare(o) => compare::run(o),
         Command::Dedup(o) => dedup::run(o),
+        Command::Eval(o) => eval::run(o),
         Command::Params(o) => params::run(o),
     }
 }

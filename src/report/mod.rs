@@ -7,6 +7,7 @@
 mod clusters;
 mod compare;
 mod csv;
+mod eval;
 mod json;
 mod table;
 
@@ -20,6 +21,7 @@ pub use compare::{
     JsonCompared, JsonComparison, direction_evidence, write_compare_json, write_compare_table,
 };
 pub use csv::{write_matrix_csv, write_pairs_csv};
+pub use eval::{write_eval_json, write_eval_table};
 pub use json::{
     JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
     JsonReport, JsonStats, write_json,

@@ -1,0 +1,98 @@
+//! `reprint eval`: aligns every labelled pair of truth files and scores
+//! the result.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+
+use super::Output;
+use crate::cli::{CompareFormatArg, EvalOpts};
+use reprint::align::AlignConfig;
+use reprint::corpus::{Document, decode_lenient};
+use reprint::eval::{PairResult, TruthPair, detect_pair, parse_truth, summarize};
+use reprint::report;
+
+/// Runs the evaluation. Exit status 0, or 2 when a truth file or a document
+/// cannot be read.
+pub fn run(o: EvalOpts) -> Result<ExitCode> {
+    let started = Instant::now();
+    let config = AlignConfig {
+        seed_cosine: o.seed_cosine,
+        seed_dice: o.seed_dice,
+        max_gap: o.max_gap,
+        validate_cosine: o.validate_cosine,
+        min_chars: o.min_chars,
+    };
+    let mut truth: Vec<TruthPair> = Vec::new();
+    for path in &o.truth {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read truth file '{}'", path.display()))?;
+        let base = o
+            .root
+            .clone()
+            .or_else(|| path.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        let pairs = parse_truth(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        truth.extend(pairs.into_iter().map(|mut p| {
+            p.copy = base.join(&p.copy).display().to_string();
+            p.source = base.join(&p.source).display().to_string();
+            p
+        }));
+    }
+
+    let pool = match o.threads {
+        Some(n) => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.get())
+                .build()?,
+        ),
+        None => None,
+    };
+    let work = || -> Result<Vec<PairResult>> {
+        let mut paths: Vec<&str> = truth
+            .iter()
+            .flat_map(|t| [t.copy.as_str(), t.source.as_str()])
+            .collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let docs: HashMap<&str, Document> = paths
+            .par_iter()
+            .map(|&p| -> Result<(&str, Document)> {
+                let bytes = std::fs::read(p).with_context(|| format!("cannot read '{p}'"))?;
+                Ok((p, Document::from_text(p, p, decode_lenient(bytes))))
+            })
+            .collect::<Result<_>>()?;
+        Ok(truth
+            .par_iter()
+            .map(|t| detect_pair(&docs[t.copy.as_str()], &docs[t.source.as_str()], &config))
+            .collect())
+    };
+    let results = match &pool {
+        Some(pool) => pool.install(work)?,
+        None => work()?,
+    };
+    let groups = summarize(&truth, &results);
+    let mut out = Output::open(None)?;
+    match o.format {
+        CompareFormatArg::Table => {
+            report::write_eval_table(&groups, out.writer())?;
+            writeln_time(out.writer(), truth.len(), started)?;
+        }
+        CompareFormatArg::Json => report::write_eval_json(&groups, out.writer())?,
+    }
+    out.finish()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn writeln_time(out: &mut dyn std::io::Write, pairs: usize, started: Instant) -> Result<()> {
+    writeln!(
+        out,
+        "{pairs} pairs in {:.2} s",
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,599 @@
+//! Accuracy measures: PAN's character-level passage measures, ROC-AUC and
+//! precision/recall for document pairs, and the truth format they read.
+//!
+//! **Truth format.** JSON Lines, one labelled document pair per line:
+//!
+//! ```json
+//! {"copy": "susp/doc1.txt", "source": "src/doc9.txt", "label": true,
+//!  "group": "03-random-obfuscation", "category": "cut",
+//!  "spans": [{"copy": [1412, 1681], "source": [1084, 1486]}]}
+//! ```
+//!
+//! `copy` and `source` are paths (relative ones are resolved against a root
+//! directory); `label` says whether the pair is reuse; `group` (optional)
+//! names the part the pair is scored in, and pairs with `label: false` are
+//! the negatives every group's ROC-AUC is measured against; `category`
+//! (optional) is a graded label such as Clough–Stevenson's
+//! cut/light/heavy/non, reported as a mean score per category; `spans`
+//! (optional) are the reused passages as character offsets
+//! `[start, end)` into each document's decoded text.
+//!
+//! **Passage measures** follow PAN (Potthast et al., COLING 2010), pooled
+//! over all pairs of a group: a detection *detects* a case when they
+//! overlap in both documents; recall averages, over cases, the share of the
+//! case's characters (both documents) covered by detections that detect it;
+//! precision is the same with cases and detections swapped; granularity is
+//! the mean number of detections per detected case; plagdet is
+//! `F1 / log2(1 + granularity)`. With no cases and no detections, recall and
+//! precision are 1; with only one of them, 0.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+
+/// A reused passage in one labelled pair, or one detection: character
+/// ranges in the copy and the source.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SpanPair {
+    /// Characters `[start, end)` in the copy.
+    pub copy: [usize; 2],
+    /// Characters `[start, end)` in the source.
+    pub source: [usize; 2],
+}
+
+impl SpanPair {
+    fn copy_range(&self) -> Range<usize> {
+        self.copy[0]..self.copy[1].max(self.copy[0])
+    }
+
+    fn source_range(&self) -> Range<usize> {
+        self.source[0]..self.source[1].max(self.source[0])
+    }
+
+    fn len(&self) -> usize {
+        self.copy_range().len() + self.source_range().len()
+    }
+}
+
+/// One line of a truth file.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct TruthPair {
+    /// Path of the copy (suspicious) document.
+    pub copy: String,
+    /// Path of the source document.
+    pub source: String,
+    /// Whether the pair is reuse.
+    pub label: bool,
+    /// The part the pair is scored in.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// A graded label (e.g. cut / light / heavy / non).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// The reused passages.
+    #[serde(default)]
+    pub spans: Vec<SpanPair>,
+}
+
+/// Parses a truth file's text; errors name the line.
+pub fn parse_truth(text: &str) -> Result<Vec<TruthPair>, String> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
+}
+
+/// PAN's character-level passage measures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PanScores {
+    /// Macro-averaged precision.
+    pub precision: f64,
+    /// Macro-averaged recall.
+    pub recall: f64,
+    /// Mean detections per detected case (≥ 1).
+    pub granularity: f64,
+    /// `F1 / log2(1 + granularity)`.
+    pub plagdet: f64,
+    /// Number of cases.
+    pub cases: usize,
+    /// Number of detections.
+    pub detections: usize,
+}
+
+fn overlaps(a: &SpanPair, b: &SpanPair) -> bool {
+    let (ac, bc) = (a.copy_range(), b.copy_range());
+    let (as_, bs) = (a.source_range(), b.source_range());
+    ac.start < bc.end && bc.start < ac.end && as_.start < bs.end && bs.start < as_.end
+}
+
+/// Characters of `range` covered by the union of `others`.
+fn covered(range: Range<usize>, others: impl Iterator<Item = Range<usize>>) -> usize {
+    let mut parts: Vec<Range<usize>> = others
+        .map(|o| o.start.max(range.start)..o.end.min(range.end))
+        .filter(|o| o.start < o.end)
+        .collect();
+    parts.sort_by_key(|r| r.start);
+    let (mut total, mut reach) = (0, range.start);
+    for p in parts {
+        let start = p.start.max(reach);
+        if p.end > start {
+            total += p.end - start;
+            reach = p.end;
+        }
+    }
+    total
+}
+
+/// Sum over `items` of the share of each item covered by the `other` items
+/// of the same pair that detect it, and the count of items.
+fn coverage_sum(items: &[Vec<SpanPair>], others: &[Vec<SpanPair>]) -> (f64, usize) {
+    let mut sum = 0.0;
+    let mut count = 0;
+    for (mine, theirs) in items.iter().zip(others) {
+        for s in mine {
+            count += 1;
+            let hits: Vec<&SpanPair> = theirs.iter().filter(|r| overlaps(s, r)).collect();
+            if hits.is_empty() || s.len() == 0 {
+                continue;
+            }
+            let c = covered(s.copy_range(), hits.iter().map(|r| r.copy_range()))
+                + covered(s.source_range(), hits.iter().map(|r| r.source_range()));
+            sum += c as f64 / s.len() as f64;
+        }
+    }
+    (sum, count)
+}
+
+/// PAN measures pooled over pairs: `cases[i]` and `detections[i]` belong to
+/// the same document pair.
+///
+/// ```
+/// use reprint::eval::{pan_scores, SpanPair};
+/// let case = SpanPair { copy: [0, 100], source: [0, 100] };
+/// let half = SpanPair { copy: [0, 50], source: [0, 50] };
+/// let other = SpanPair { copy: [50, 100], source: [50, 100] };
+/// let s = pan_scores(&[vec![case]], &[vec![half, other]]);
+/// assert_eq!((s.recall, s.precision, s.granularity), (1.0, 1.0, 2.0));
+/// ```
+pub fn pan_scores(cases: &[Vec<SpanPair>], detections: &[Vec<SpanPair>]) -> PanScores {
+    let (rsum, ncases) = coverage_sum(cases, detections);
+    let (psum, ndets) = coverage_sum(detections, cases);
+    let ratio = |sum: f64, n: usize, other: usize| match (n, other) {
+        (0, 0) => 1.0,
+        (0, _) | (_, 0) => 0.0,
+        _ => sum / n as f64,
+    };
+    let recall = ratio(rsum, ncases, ndets);
+    let precision = ratio(psum, ndets, ncases);
+    let mut detected = 0usize;
+    let mut per_case = 0usize;
+    for (cs, ds) in cases.iter().zip(detections) {
+        for c in cs {
+            let n = ds.iter().filter(|d| overlaps(c, d)).count();
+            if n > 0 {
+                detected += 1;
+                per_case += n;
+            }
+        }
+    }
+    let granularity = if detected == 0 {
+        1.0
+    } else {
+        per_case as f64 / detected as f64
+    };
+    let plagdet = if recall + precision == 0.0 {
+        0.0
+    } else {
+        (2.0 * recall * precision / (recall + precision)) / (1.0 + granularity).log2()
+    };
+    PanScores {
+        precision,
+        recall,
+        granularity,
+        plagdet,
+        cases: ncases,
+        detections: ndets,
+    }
+}
+
+/// Area under the ROC curve of `positives` against `negatives` (ties count
+/// one half); `None` when either side is empty.
+///
+/// ```
+/// assert_eq!(reprint::eval::roc_auc(&[0.9, 0.8], &[0.1, 0.8]), Some(0.875));
+/// ```
+pub fn roc_auc(positives: &[f64], negatives: &[f64]) -> Option<f64> {
+    if positives.is_empty() || negatives.is_empty() {
+        return None;
+    }
+    let mut all: Vec<(f64, bool)> = positives
+        .iter()
+        .map(|&s| (s, true))
+        .chain(negatives.iter().map(|&s| (s, false)))
+        .collect();
+    all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // Mann–Whitney U with average ranks for ties.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < all.len() {
+        let mut j = i;
+        while j < all.len() && all[j].0 == all[i].0 {
+            j += 1;
+        }
+        let avg_rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += avg_rank * all[i..j].iter().filter(|x| x.1).count() as f64;
+        i = j;
+    }
+    let (p, n) = (positives.len() as f64, negatives.len() as f64);
+    Some((rank_sum - p * (p + 1.0) / 2.0) / (p * n))
+}
+
+/// Precision, recall and F1 of binary decisions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Binary {
+    /// True positives / predicted positives (1 when nothing is predicted).
+    pub precision: f64,
+    /// True positives / actual positives (1 when there are none).
+    pub recall: f64,
+    /// Harmonic mean of the two.
+    pub f1: f64,
+}
+
+/// Scores decisions `(predicted, actual)`.
+pub fn binary(decisions: impl IntoIterator<Item = (bool, bool)>) -> Binary {
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    for (p, a) in decisions {
+        match (p, a) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            (false, false) => {}
+        }
+    }
+    let precision = if tp + fp == 0 {
+        1.0
+    } else {
+        tp as f64 / (tp + fp) as f64
+    };
+    let recall = if tp + fn_ == 0 {
+        1.0
+    } else {
+        tp as f64 / (tp + fn_) as f64
+    };
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    Binary {
+        precision,
+        recall,
+        f1,
+    }
+}
+
+/// Pairwise precision/recall and adjusted Rand index of a clustering
+/// against a reference, both given as one cluster label per item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClusterScores {
+    /// Share of predicted same-cluster pairs that are same-cluster in truth.
+    pub pair_precision: f64,
+    /// Share of true same-cluster pairs predicted together.
+    pub pair_recall: f64,
+    /// Adjusted Rand index (Hubert & Arabie, 1985).
+    pub ari: f64,
+}
+
+/// Compares two labellings of the same items.
+///
+/// ```
+/// let s = reprint::eval::cluster_scores(&[0, 0, 1, 1], &[5, 5, 7, 7]);
+/// assert_eq!((s.pair_precision, s.pair_recall, s.ari), (1.0, 1.0, 1.0));
+/// ```
+pub fn cluster_scores(truth: &[usize], predicted: &[usize]) -> ClusterScores {
+    use std::collections::HashMap;
+    let c2 = |n: usize| (n * n.saturating_sub(1) / 2) as f64;
+    let mut joint: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut rows: HashMap<usize, usize> = HashMap::new();
+    let mut cols: HashMap<usize, usize> = HashMap::new();
+    for (&t, &p) in truth.iter().zip(predicted) {
+        *joint.entry((t, p)).or_default() += 1;
+        *rows.entry(t).or_default() += 1;
+        *cols.entry(p).or_default() += 1;
+    }
+    let both: f64 = joint.values().map(|&n| c2(n)).sum();
+    let same_truth: f64 = rows.values().map(|&n| c2(n)).sum();
+    let same_pred: f64 = cols.values().map(|&n| c2(n)).sum();
+    let total = c2(truth.len());
+    let expected = if total == 0.0 {
+        0.0
+    } else {
+        same_truth * same_pred / total
+    };
+    let max = (same_truth + same_pred) / 2.0;
+    let ari = if (max - expected).abs() < f64::EPSILON {
+        1.0
+    } else {
+        (both - expected) / (max - expected)
+    };
+    ClusterScores {
+        pair_precision: if same_pred == 0.0 {
+            1.0
+        } else {
+            both / same_pred
+        },
+        pair_recall: if same_truth == 0.0 {
+            1.0
+        } else {
+            both / same_truth
+        },
+        ari,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sp(c: [usize; 2], s: [usize; 2]) -> SpanPair {
+        SpanPair { copy: c, source: s }
+    }
+
+    #[test]
+    fn no_cases_and_no_detections_score_one() {
+        let s = pan_scores(&[vec![]], &[vec![]]);
+        assert_eq!(
+            (s.recall, s.precision, s.granularity, s.plagdet),
+            (1.0, 1.0, 1.0, 1.0)
+        );
+    }
+
+    #[test]
+    fn detections_without_cases_score_zero_precision() {
+        let s = pan_scores(&[vec![]], &[vec![sp([0, 10], [0, 10])]]);
+        assert_eq!((s.recall, s.precision, s.plagdet), (0.0, 0.0, 0.0));
+    }
+
+    #[test]
+    fn a_passage_split_in_two_has_granularity_two() {
+        let case = sp([0, 100], [0, 100]);
+        let s = pan_scores(
+            &[vec![case]],
+            &[vec![sp([0, 50], [0, 50]), sp([50, 100], [50, 100])]],
+        );
+        assert_eq!(s.granularity, 2.0);
+        assert!((s.plagdet - 1.0 / 3f64.log2()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn pan_reference_values() {
+        // Hand-computed from the definitions (and PAN's own unit tests).
+        let ann1 = sp([0, 100], [0, 100]);
+        let ann3 = sp([100, 200], [100, 200]);
+        let ann4 = sp([0, 200], [0, 200]);
+        // A detection twice the case's size: precision 1/2, recall 1.
+        let s = pan_scores(&[vec![ann1.clone()]], &[vec![ann4.clone()]]);
+        assert_eq!((s.recall, s.precision), (1.0, 0.5));
+        // ann3 does not touch ann1: its precision is 0, ann4's is 1/2.
+        let s = pan_scores(&[vec![ann1.clone()]], &[vec![ann3, ann4]]);
+        assert_eq!(s.precision, 0.25);
+        assert_eq!(s.granularity, 1.0);
+        // Overlap in the copy but not in the source does not detect.
+        let s = pan_scores(&[vec![ann1]], &[vec![sp([0, 100], [500, 600])]]);
+        assert_eq!((s.recall, s.precision), (0.0, 0.0));
+        // Pooled over pairs: a missed pair halves recall.
+        let a = sp([0, 10], [0, 10]);
+        let s = pan_scores(&[vec![a.clone()], vec![a.clone()]], &[vec![a], vec![]]);
+        assert_eq!((s.recall, s.precision), (0.5, 1.0));
+        assert!((s.plagdet - 2.0 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn partial_overlap_counts_characters_on_both_sides() {
+        let case = sp([0, 100], [0, 100]);
+        let det = sp([50, 150], [25, 125]);
+        let s = pan_scores(&[vec![case]], &[vec![det]]);
+        assert_eq!(s.recall, (50.0 + 75.0) / 200.0);
+        assert_eq!(s.precision, (50.0 + 75.0) / 200.0);
+    }
+
+    #[test]
+    fn auc_handles_ties_and_perfect_separation() {
+        assert_eq!(roc_auc(&[1.0, 2.0], &[0.0]), Some(1.0));
+        assert_eq!(roc_auc(&[0.0], &[1.0]), Some(0.0));
+        assert_eq!(roc_auc(&[1.0], &[1.0]), Some(0.5));
+        assert_eq!(roc_auc(&[], &[1.0]), None);
+    }
+
+    #[test]
+    fn binary_scores() {
+        let b = binary([(true, true), (true, false), (false, true), (false, false)]);
+        assert_eq!((b.precision, b.recall, b.f1), (0.5, 0.5, 0.5));
+    }
+
+    #[test]
+    fn ari_of_a_random_split_is_low_and_of_a_merge_is_between() {
+        let s = cluster_scores(&[0, 0, 1, 1], &[0, 0, 0, 0]);
+        assert_eq!(s.pair_recall, 1.0);
+        assert!((s.pair_precision - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.ari, 0.0);
+    }
+
+    #[test]
+    fn truth_lines_parse_with_defaults() {
+        let t = parse_truth("{\"copy\":\"a\",\"source\":\"b\",\"label\":false}\n\n").unwrap();
+        assert_eq!(t.len(), 1);
+        assert!(t[0].spans.is_empty());
+        let err = parse_truth("{\"copy\":\"a\"}").unwrap_err();
+        assert!(err.starts_with("line 1:"), "{err}");
+    }
+}
+
+/// What the detector says about one labelled pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairResult {
+    /// The pair score used for ROC-AUC: `0.5 + 0.5 × coverage` when a
+    /// passage was found (coverage = share of the copy's characters inside
+    /// passages), otherwise `0.5 ×` the best sentence-pair cosine.
+    pub score: f64,
+    /// Whether any passage was found.
+    pub detected: bool,
+    /// The passages, in characters.
+    pub detections: Vec<SpanPair>,
+}
+
+/// Aligns `copy` against `source` and scores the pair.
+pub fn detect_pair(
+    copy: &crate::corpus::Document,
+    source: &crate::corpus::Document,
+    config: &crate::align::AlignConfig,
+) -> PairResult {
+    use crate::text::CharOffsets;
+    let alignment = crate::align::align(
+        &copy.text,
+        copy.body_start,
+        &source.text,
+        source.body_start,
+        config,
+    );
+    let mut cc = CharOffsets::new(&copy.text);
+    let mut sc = CharOffsets::new(&source.text);
+    let mut detections: Vec<SpanPair> = Vec::new();
+    for p in &alignment.passages {
+        detections.push(SpanPair {
+            copy: [cc.char_offset(p.a.start), cc.char_offset(p.a.end)],
+            source: [sc.char_offset(p.b.start), sc.char_offset(p.b.end)],
+        });
+    }
+    let body_chars = copy.body().chars().count().max(1);
+    let covered_chars = covered(0..usize::MAX, detections.iter().map(|d| d.copy_range()));
+    let score = if detections.is_empty() {
+        0.5 * alignment.best_sentence_cosine.min(1.0)
+    } else {
+        0.5 + 0.5 * (covered_chars as f64 / body_chars as f64).min(1.0)
+    };
+    PairResult {
+        score,
+        detected: !detections.is_empty(),
+        detections,
+    }
+}
+
+/// Scores of one group of labelled pairs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupReport {
+    /// Group name (`all` when the truth names none; `pooled` for the
+    /// pooled positive groups).
+    pub name: String,
+    /// Pairs in the group.
+    pub pairs: usize,
+    /// Pairs labelled reuse.
+    pub positives: usize,
+    /// Pairs labelled not reuse.
+    pub negatives: usize,
+    /// ROC-AUC of the group's positives against every negative pair of the
+    /// truth.
+    pub auc: Option<f64>,
+    /// Pair decisions (a passage found = reuse) within the group.
+    pub decisions: Binary,
+    /// Negative pairs of the group with a detection.
+    pub false_detections: usize,
+    /// PAN passage measures, when the group's positives carry spans.
+    pub pan: Option<PanScores>,
+    /// Mean score per category, in order of first appearance.
+    pub categories: Vec<(String, f64, usize)>,
+}
+
+/// Groups the results and scores each group, then the positive groups with
+/// spans pooled together.
+pub fn summarize(truth: &[TruthPair], results: &[PairResult]) -> Vec<GroupReport> {
+    let name_of = |t: &TruthPair| t.group.clone().unwrap_or_else(|| "all".into());
+    let mut names: Vec<String> = Vec::new();
+    for t in truth {
+        let n = name_of(t);
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    let negatives: Vec<f64> = truth
+        .iter()
+        .zip(results)
+        .filter(|(t, _)| !t.label)
+        .map(|(_, r)| r.score)
+        .collect();
+    let report = |name: String, members: Vec<usize>| -> GroupReport {
+        let positives: Vec<f64> = members
+            .iter()
+            .filter(|&&i| truth[i].label)
+            .map(|&i| results[i].score)
+            .collect();
+        let with_spans = members
+            .iter()
+            .any(|&i| truth[i].label && !truth[i].spans.is_empty());
+        let pan = with_spans.then(|| {
+            let cases: Vec<Vec<SpanPair>> =
+                members.iter().map(|&i| truth[i].spans.clone()).collect();
+            let dets: Vec<Vec<SpanPair>> = members
+                .iter()
+                .map(|&i| results[i].detections.clone())
+                .collect();
+            pan_scores(&cases, &dets)
+        });
+        let mut categories: Vec<(String, f64, usize)> = Vec::new();
+        for &i in &members {
+            if let Some(c) = &truth[i].category {
+                match categories.iter_mut().find(|x| &x.0 == c) {
+                    Some(x) => {
+                        x.1 += results[i].score;
+                        x.2 += 1;
+                    }
+                    None => categories.push((c.clone(), results[i].score, 1)),
+                }
+            }
+        }
+        for c in &mut categories {
+            c.1 /= c.2 as f64;
+        }
+        GroupReport {
+            pairs: members.len(),
+            positives: positives.len(),
+            negatives: members.len() - positives.len(),
+            auc: roc_auc(&positives, &negatives),
+            decisions: binary(
+                members
+                    .iter()
+                    .map(|&i| (results[i].detected, truth[i].label)),
+            ),
+            false_detections: members
+                .iter()
+                .filter(|&&i| !truth[i].label && results[i].detected)
+                .count(),
+            pan,
+            categories,
+            name,
+        }
+    };
+    let mut out: Vec<GroupReport> = names
+        .iter()
+        .map(|n| {
+            let members = (0..truth.len())
+                .filter(|&i| &name_of(&truth[i]) == n)
+                .collect();
+            report(n.clone(), members)
+        })
+        .collect();
+    let pooled_groups: Vec<&String> = out
+        .iter()
+        .filter(|g| g.pan.is_some())
+        .map(|g| &g.name)
+        .collect();
+    if pooled_groups.len() > 1 {
+        let members = (0..truth.len())
+            .filter(|&i| truth[i].label && pooled_groups.contains(&&name_of(&truth[i])))
+            .collect();
+        let pooled = report("pooled".into(), members);
+        out.push(pooled);
+    }
+    out
+}

@@ -1,0 +1,138 @@
+//! The evaluation table and its JSON form.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::eval::GroupReport;
+
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or("-".into(), |v| format!("{v:.digits$}"))
+}
+
+/// Writes one row per group: pairs, document-level ROC-AUC and decisions,
+/// PAN passage measures, and mean scores per category below.
+pub fn write_eval_table(groups: &[GroupReport], out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "{:<28} {:>6} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7} {:>8} {:>6} {:>6} {:>6}",
+        "GROUP",
+        "PAIRS",
+        "POS",
+        "NEG",
+        "ROC-AUC",
+        "P",
+        "R",
+        "F1",
+        "FALSE+",
+        "PLAGDET",
+        "PREC",
+        "REC",
+        "GRAN"
+    )?;
+    for g in groups {
+        let pan = g.pan;
+        writeln!(
+            out,
+            "{:<28} {:>6} {:>5} {:>5} {:>8} {:>6.3} {:>6.3} {:>6.3} {:>7} {:>8} {:>6} {:>6} {:>6}",
+            g.name,
+            g.pairs,
+            g.positives,
+            g.negatives,
+            opt(g.auc, 4),
+            g.decisions.precision,
+            g.decisions.recall,
+            g.decisions.f1,
+            g.false_detections,
+            opt(pan.map(|p| p.plagdet), 3),
+            opt(pan.map(|p| p.precision), 3),
+            opt(pan.map(|p| p.recall), 3),
+            opt(pan.map(|p| p.granularity), 3),
+        )?;
+    }
+    for g in groups.iter().filter(|g| !g.categories.is_empty()) {
+        let cats: Vec<String> = g
+            .categories
+            .iter()
+            .map(|(c, mean, n)| format!("{c} {mean:.3} (n={n})"))
+            .collect();
+        writeln!(
+            out,
+            "mean score by category in {}: {}",
+            g.name,
+            cats.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    group: &'a str,
+    pairs: usize,
+    positives: usize,
+    negatives: usize,
+    roc_auc: Option<f64>,
+    precision: f64,
+    recall: f64,
+    f1: f64,
+    false_detections: usize,
+    passages: Option<JsonPan>,
+    categories: Vec<JsonCategory<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPan {
+    plagdet: f64,
+    precision: f64,
+    recall: f64,
+    granularity: f64,
+    cases: usize,
+    detections: usize,
+}
+
+#[derive(Serialize)]
+struct JsonCategory<'a> {
+    category: &'a str,
+    mean_score: f64,
+    pairs: usize,
+}
+
+/// Writes the groups as a JSON array.
+pub fn write_eval_json(groups: &[GroupReport], out: &mut dyn Write) -> Result<()> {
+    let rows: Vec<JsonGroup<'_>> = groups
+        .iter()
+        .map(|g| JsonGroup {
+            group: &g.name,
+            pairs: g.pairs,
+            positives: g.positives,
+            negatives: g.negatives,
+            roc_auc: g.auc,
+            precision: g.decisions.precision,
+            recall: g.decisions.recall,
+            f1: g.decisions.f1,
+            false_detections: g.false_detections,
+            passages: g.pan.map(|p| JsonPan {
+                plagdet: p.plagdet,
+                precision: p.precision,
+                recall: p.recall,
+                granularity: p.granularity,
+                cases: p.cases,
+                detections: p.detections,
+            }),
+            categories: g
+                .categories
+                .iter()
+                .map(|(c, m, n)| JsonCategory {
+                    category: c,
+                    mean_score: *m,
+                    pairs: *n,
+                })
+                .collect(),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &rows)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
