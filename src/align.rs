@@ -44,6 +44,9 @@ pub struct AlignConfig {
     /// Passages shorter than this many characters on either side are
     /// dropped.
     pub min_chars: usize,
+    /// Passage ends are trimmed to the first and last shared word n-gram
+    /// of this size (0: keep sentence boundaries).
+    pub trim_ngram: usize,
 }
 
 impl Default for AlignConfig {
@@ -54,6 +57,7 @@ impl Default for AlignConfig {
             max_gap: 4,
             validate_cosine: 0.34,
             min_chars: 150,
+            trim_ngram: 3,
         }
     }
 }
@@ -85,40 +89,114 @@ struct Unit {
     span: Range<usize>,
     /// Sorted (word, count).
     counts: Vec<(u64, u32)>,
+    /// Number of words.
+    words: usize,
 }
 
-/// Splits `text[start..]` into sentence units.
+/// Passages whose copy side shares at least this fraction of its word
+/// n-grams with the source side are near-verbatim: their ends are trimmed
+/// to shared n-grams. Reworded passages keep their sentence boundaries.
+const TRIM_SHARED: f64 = 0.5;
+
+/// Units shorter than this many words join their neighbour.
+const MIN_UNIT_WORDS: usize = 5;
+
+/// Splits `text[start..]` into sentence units. Single line breaks do not
+/// end a sentence (hard-wrapped text, lines reflowed by an editor); blank
+/// lines do. Sentences of fewer than [`MIN_UNIT_WORDS`] words join the
+/// next sentence of their block (or the previous one, at its end).
 fn units(text: &str, start: usize) -> Vec<Unit> {
-    let mut out = Vec::new();
+    // The same text with lone line breaks turned into spaces: byte offsets
+    // are unchanged, so spans found in it point into `text`.
+    let bytes = text.as_bytes();
+    let flat: String = text
+        .char_indices()
+        .map(|(i, c)| {
+            let lone = (c == '\n' || c == '\r')
+                && !matches!(bytes.get(i + 1), Some(b'\n') | Some(b'\r'))
+                && !(i > 0 && matches!(bytes[i - 1], b'\n') && c == '\n')
+                && !(i > 0 && bytes[i - 1] == b'\r' && c == '\n' && i > 1 && bytes[i - 2] == b'\n');
+            if lone { ' ' } else { c }
+        })
+        .collect();
+    let mut out: Vec<Unit> = Vec::new();
     let mut tokens: Vec<Token> = Vec::new();
-    for para in split_paragraphs(text, start) {
-        for (offset, sentence) in text[para.clone()].split_sentence_bound_indices() {
+    for block in split_paragraphs(&flat, start) {
+        let first_in_block = out.len();
+        for (offset, sentence) in flat[block.clone()].split_sentence_bound_indices() {
             let trimmed = sentence.trim_end();
-            if trimmed.is_empty() {
+            if trimmed.trim().is_empty() {
                 continue;
             }
-            let begin = para.start + offset;
-            let span = begin..begin + trimmed.len();
+            let begin = block.start + offset + (trimmed.len() - trimmed.trim_start().len());
+            let span = begin..block.start + offset + trimmed.len();
             tokens.clear();
             tokenize(text, span.clone(), &mut tokens);
             if tokens.is_empty() {
                 continue;
             }
-            let mut hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
-            hashes.sort_unstable();
             let mut counts: Vec<(u64, u32)> = Vec::new();
-            for h in hashes {
-                match counts.last_mut() {
-                    Some((last, c)) if *last == h => *c += 1,
-                    _ => counts.push((h, 1)),
+            add_counts(&mut counts, tokens.iter().map(|t| t.hash));
+            let words = tokens.len();
+            // A short unit before this one in the block joins it.
+            let joins_previous =
+                out.len() > first_in_block && out.last().is_some_and(|p| p.words < MIN_UNIT_WORDS);
+            match out.last_mut() {
+                Some(prev) if joins_previous => {
+                    prev.span.end = span.end;
+                    let merged: Vec<u64> = prev
+                        .counts
+                        .iter()
+                        .flat_map(|&(h, c)| std::iter::repeat_n(h, c as usize))
+                        .chain(tokens.iter().map(|t| t.hash))
+                        .collect();
+                    prev.counts.clear();
+                    add_counts(&mut prev.counts, merged.into_iter());
+                    prev.words += words;
+                }
+                _ => out.push(Unit {
+                    span,
+                    counts,
+                    words,
+                }),
+            }
+        }
+        // A short last unit joins the previous one of its block.
+        if out.len() >= first_in_block + 2 && out[out.len() - 1].words < MIN_UNIT_WORDS {
+            if let Some(last) = out.pop() {
+                if let Some(prev) = out.last_mut() {
+                    prev.span.end = last.span.end;
+                    let mut all: Vec<u64> = Vec::new();
+                    for u in [&prev.counts, &last.counts] {
+                        all.extend(
+                            u.iter()
+                                .flat_map(|&(h, c)| std::iter::repeat_n(h, c as usize)),
+                        );
+                    }
+                    prev.counts.clear();
+                    add_counts(&mut prev.counts, all.into_iter());
+                    prev.words += last.words;
                 }
             }
-            out.push(Unit { span, counts });
         }
     }
-    // Very short fragments (a lone "No." or a list marker) join the next
-    // sentence of the same paragraph so they neither seed nor split.
     out
+}
+
+/// Adds word hashes to a sorted (word, count) list.
+fn add_counts(counts: &mut Vec<(u64, u32)>, words: impl Iterator<Item = u64>) {
+    let mut all: Vec<u64> = counts
+        .drain(..)
+        .flat_map(|(h, c)| std::iter::repeat_n(h, c as usize))
+        .chain(words)
+        .collect();
+    all.sort_unstable();
+    for h in all {
+        match counts.last_mut() {
+            Some((last, c)) if *last == h => *c += 1,
+            _ => counts.push((h, 1)),
+        }
+    }
 }
 
 /// Normalised tf-idf vectors of units.
@@ -263,8 +341,19 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         &mut passages,
     );
 
-    // Overlaps in the copy: keep the more similar passage.
-    passages.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.start.cmp(&y.0.start)));
+    // Overlaps in the copy: keep the passage with more similar text
+    // (similarity × length), so a long passage is not lost to a short
+    // repeat of one of its sentences elsewhere in the source.
+    let weight = |p: &(Range<u32>, Range<u32>, f64)| {
+        let len = ua[p.0.end as usize - 1].span.end - ua[p.0.start as usize].span.start;
+        p.2 * len as f64
+    };
+    passages.sort_by(|x, y| {
+        weight(y)
+            .total_cmp(&weight(x))
+            .then(x.0.start.cmp(&y.0.start))
+            .then(x.1.start.cmp(&y.1.start))
+    });
     let mut kept: Vec<(Range<u32>, Range<u32>, f64)> = Vec::new();
     for p in passages {
         if kept
@@ -277,10 +366,15 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
     kept.sort_by_key(|p| (p.0.start, p.1.start));
     let passages = kept
         .into_iter()
-        .map(|(ra, rb, similarity)| Aligned {
-            a: ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end,
-            b: ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end,
-            similarity,
+        .map(|(ra, rb, similarity)| {
+            let span_a = ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end;
+            let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
+            let (a_span, b_span) = trim(a, span_a, b, span_b, config.trim_ngram);
+            Aligned {
+                a: a_span,
+                b: b_span,
+                similarity,
+            }
         })
         .filter(|p| {
             a[p.a.clone()].chars().count() >= config.min_chars
@@ -291,6 +385,64 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         passages,
         best_sentence_cosine: best,
     }
+}
+
+/// Trims both sides of a passage to the stretch between the first and the
+/// last word `n`-gram the two sides share, so a passage that starts or ends
+/// inside a sentence is reported from its first shared words. `n = 0`
+/// keeps sentence boundaries.
+fn trim(
+    a: &str,
+    ra: Range<usize>,
+    b: &str,
+    rb: Range<usize>,
+    n: usize,
+) -> (Range<usize>, Range<usize>) {
+    if n == 0 {
+        return (ra, rb);
+    }
+    let grams = |text: &str, r: Range<usize>| -> Vec<(u64, usize, usize)> {
+        let mut t = Vec::new();
+        tokenize(text, r, &mut t);
+        t.windows(n)
+            .map(|w| {
+                let h = w.iter().fold(0u64, |acc, x| acc.rotate_left(17) ^ x.hash);
+                (h, w[0].start as usize, w[n - 1].end as usize)
+            })
+            .collect()
+    };
+    let ga = grams(a, ra.clone());
+    let gb = grams(b, rb.clone());
+    let set_a: ahash::AHashSet<u64> = ga.iter().map(|g| g.0).collect();
+    let set_b: ahash::AHashSet<u64> = gb.iter().map(|g| g.0).collect();
+    let shared = set_a.iter().filter(|g| set_b.contains(g)).count();
+    if (shared as f64) < TRIM_SHARED * set_a.len().min(set_b.len()) as f64 {
+        return (ra, rb);
+    }
+    // Punctuation between the trimmed and the original ends stays in.
+    let bounds =
+        |text: &str, g: &[(u64, usize, usize)], other: &ahash::AHashSet<u64>, r: Range<usize>| {
+            let first = g.iter().find(|x| other.contains(&x.0));
+            let last = g.iter().rev().find(|x| other.contains(&x.0));
+            match (first, last) {
+                (Some(f), Some(l)) => {
+                    let wordless = |s: &str| !s.chars().any(char::is_alphanumeric);
+                    let start = if wordless(&text[r.start..f.1]) {
+                        r.start
+                    } else {
+                        f.1
+                    };
+                    let end = if wordless(&text[l.2..r.end]) {
+                        r.end
+                    } else {
+                        l.2
+                    };
+                    start..end
+                }
+                _ => r,
+            }
+        };
+    (bounds(a, &ga, &set_b, ra), bounds(b, &gb, &set_a, rb))
 }
 
 /// Splits seeds into groups wherever consecutive seeds (sorted by `key`)

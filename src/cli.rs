@@ -338,6 +338,11 @@ pub struct EvalOpts {
     #[arg(short, long, value_enum, default_value_t = CompareFormatArg::Table)]
     pub format: CompareFormatArg,
 
+    /// Also write one JSON line per pair (paths, label, score, detections)
+    /// to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
+
     /// Minimum tf-idf cosine of a seed sentence pair.
     #[arg(long, default_value_t = 0.33, value_name = "X")]
     pub seed_cosine: f64,
@@ -357,6 +362,11 @@ pub struct EvalOpts {
     /// Shortest passage kept, in characters on each side.
     #[arg(long, default_value_t = 150, value_name = "N")]
     pub min_chars: usize,
+
+    /// Trim passage ends to the first and last shared word n-gram of this
+    /// size (0 keeps sentence boundaries).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub trim_ngram: usize,
 
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]

@@ -26,6 +26,7 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
         max_gap: o.max_gap,
         validate_cosine: o.validate_cosine,
         min_chars: o.min_chars,
+        trim_ngram: o.trim_ngram,
     };
     let mut truth: Vec<TruthPair> = Vec::new();
     for path in &o.truth {
@@ -76,6 +77,22 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
         None => work()?,
     };
     let groups = summarize(&truth, &results);
+    if let Some(path) = &o.pairs {
+        let mut out = Output::open(Some(path))?;
+        for (t, r) in truth.iter().zip(&results) {
+            let line = serde_json::json!({
+                "copy": t.copy,
+                "source": t.source,
+                "label": t.label,
+                "group": t.group,
+                "score": r.score,
+                "truth": t.spans.iter().map(|s| serde_json::json!({"copy": s.copy, "source": s.source})).collect::<Vec<_>>(),
+                "detections": r.detections.iter().map(|s| serde_json::json!({"copy": s.copy, "source": s.source})).collect::<Vec<_>>(),
+            });
+            writeln!(out.writer(), "{line}")?;
+        }
+        out.finish()?;
+    }
     let mut out = Output::open(None)?;
     match o.format {
         CompareFormatArg::Table => {
