@@ -266,8 +266,12 @@ fn dice(a: &Unit, b: &Unit) -> f64 {
 ///
 /// ```
 /// use reprint::align::{align, AlignConfig};
-/// let source = "Officials met on Monday. The council approved a new budget for the harbour after a long debate about costs and jobs. Rain is expected.";
-/// let copy = "Local news. The council approved the new budget for the harbour after a long debate about jobs and costs. Other things happened.";
+/// let source = "Officials from the port met with residents on Monday. \
+///     The council approved a new budget for the harbour after a long debate about costs and jobs. \
+///     Heavy rain is expected across the region later this week.";
+/// let copy = "Our reporter spent the morning at the fish market downtown. \
+///     The council approved the new budget for the harbour after a long debate about jobs and costs. \
+///     The local football club won its third match in a row.";
 /// let config = AlignConfig { min_chars: 20, ..AlignConfig::default() };
 /// let result = align(copy, 0, source, 0, &config);
 /// assert_eq!(result.passages.len(), 1);
