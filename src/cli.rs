@@ -54,6 +54,8 @@ pub enum FormatArg {
     Json,
     /// One CSV row per reuse pair (see --matrix-csv for the matrix).
     Csv,
+    /// A self-contained HTML report: heat map and side-by-side passages.
+    Html,
 }
 
 /// Matrix metrics.
@@ -192,9 +194,9 @@ pub struct ScanOpts {
     #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
     pub threshold: f64,
 
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Output format [default: table, or html when --output ends in .html]
+    #[arg(short, long, value_enum)]
+    pub format: Option<FormatArg>,
 
     /// Write the report to FILE instead of standard output (`-` is stdout).
     #[arg(short, long, value_name = "FILE")]
@@ -298,6 +300,10 @@ pub struct DedupOpts {
     /// Write the dropped records to FILE.
     #[arg(long, value_name = "FILE")]
     pub dropped: Option<PathBuf>,
+
+    /// Write an HTML report of the clusters and the reuse behind them.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 
     /// Which article of a cluster to keep.
     #[arg(long, value_enum, default_value_t = KeepArg::Earliest)]

@@ -10,6 +10,7 @@
 //! - `dedup`: clusters, kept records byte for byte, keep rules.
 //! - `compare`: one pair in detail.
 //! - `bad_input`: every kind of bad input, reported and survived.
+//! - `html`: the HTML report, escaped, self-contained, rendered in Chromium.
 
 mod util;
 
@@ -21,4 +22,5 @@ mod engine;
 mod exit_codes;
 mod feeds;
 mod formats;
+mod html;
 mod samples;

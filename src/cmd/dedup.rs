@@ -133,6 +133,11 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     if let Some(d) = dropped_out {
         d.finish()?;
     }
+    if let Some(path) = &o.html {
+        let mut out = Output::open(Some(path))?;
+        report::write_html(&report, Some(&clusters), out.writer())?;
+        out.finish()?;
+    }
     if let Some(path) = &o.clusters {
         let mut out = Output::open(Some(path))?;
         report::write_clusters(&report, &clusters, out.writer())?;

@@ -32,10 +32,18 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
     let corpus = load::load(&o.paths, None, &o.input, &detector, false)?;
     let report = detector.scan_shingled(corpus.documents)?;
 
+    let html_file = o
+        .output
+        .as_ref()
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
     let format = match o.format {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
-        FormatArg::Csv => Format::Csv,
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Html) => Format::Html,
+        None if html_file => Format::Html,
+        None => Format::Table,
     };
     let mut out = Output::open(o.output.as_deref())?;
     report::write(&report, format, out.writer())?;

@@ -8,6 +8,7 @@ mod clusters;
 mod compare;
 mod csv;
 mod eval;
+mod html;
 mod json;
 mod table;
 
@@ -22,6 +23,7 @@ pub use compare::{
 };
 pub use csv::{write_matrix_csv, write_pairs_csv};
 pub use eval::{write_eval_json, write_eval_table};
+pub use html::{HEATMAP_LIMIT, escape, pair_sentence, write_html};
 pub use json::{
     JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
     JsonReport, JsonStats, write_json,
@@ -38,6 +40,8 @@ pub enum Format {
     Json,
     /// One CSV row per reuse pair.
     Csv,
+    /// A self-contained HTML page: heat map and side-by-side passages.
+    Html,
 }
 
 /// Writes `report` in `format`.
@@ -46,6 +50,7 @@ pub fn write(report: &ScanReport, format: Format, out: &mut dyn Write) -> Result
         Format::Table => write_table(report, out),
         Format::Json => write_json(report, out),
         Format::Csv => write_pairs_csv(report, out),
+        Format::Html => write_html(report, None, out),
     }
 }
 
