@@ -41,6 +41,8 @@ pub enum Command {
     Dedup(DedupOpts),
     /// Score the detector against labelled pairs (a truth file).
     Eval(EvalOpts),
+    /// Generate a synthetic news feed with syndicated copies and its truth.
+    Synth(SynthOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
     Params(ParamsOpts),
 }
@@ -377,6 +379,35 @@ pub struct EvalOpts {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
+}
+
+/// Options of `reprint synth`.
+#[derive(Debug, Args)]
+pub struct SynthOpts {
+    /// Number of articles.
+    #[arg(short = 'n', long, default_value_t = 10_000, value_name = "N")]
+    pub articles: usize,
+
+    /// Share of the articles that are copies of an earlier one.
+    #[arg(long, default_value_t = 0.3, value_name = "X")]
+    pub copy_share: f64,
+
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Text to learn words from: a file or a directory (every file in it;
+    /// WikiExtractor's <doc> lines are skipped). Default: a built-in article.
+    #[arg(long, value_name = "PATH")]
+    pub base: Option<PathBuf>,
+
+    /// Write the feed (JSON Lines) to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Write the truth: one JSON line per (copy, source) pair.
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
 }
 
 /// Options of `reprint params`.

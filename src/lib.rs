@@ -66,6 +66,7 @@ pub mod reuse;
 pub mod scan;
 pub mod shingle;
 pub mod similarity;
+pub mod synth;
 pub mod text;
 
 pub use error::{Error, Result};

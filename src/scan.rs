@@ -512,23 +512,26 @@ impl Detector {
             .map(|d| d.len() >= self.config.boilerplate_min_docs)
             .collect();
         let full_sets: Vec<Vec<u64>> = data.par_iter().map(|d| d.shingle_set()).collect();
-        let matches = expand_matches(
+        // Paragraphs carried by very many documents are decided on a sample
+        // of their carriers before any of their pairs is built.
+        let huge: Vec<bool> = family_docs.iter().map(|d| d.len() > HUGE_FAMILY).collect();
+        let mut matches = expand_matches(
             &groups,
             &edges,
             &common,
+            &huge,
             &identical_documents(&data, &full_sets),
         );
+        let mostly_shared = |a: u32, b: u32| {
+            Overlap::of(&full_sets[a as usize], &full_sets[b as usize]).smaller_in_larger() >= 0.5
+        };
 
         let qualifying: Vec<((u32, u32), bool)> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .map(|chunk| {
                 let (da, db) = (chunk[0].0, chunk[0].1);
                 let any_rare = chunk.iter().any(|m| !m.4);
-                let ok = any_rare
-                    || Overlap::of(&full_sets[da as usize], &full_sets[db as usize])
-                        .smaller_in_larger()
-                        >= 0.5;
-                ((da, db), ok)
+                ((da, db), any_rare || mostly_shared(da, db))
             })
             .collect();
         let qualified: AHashSet<(u32, u32)> = qualifying
@@ -536,9 +539,21 @@ impl Detector {
             .filter(|(_, ok)| *ok)
             .map(|(p, _)| *p)
             .collect();
-        drop(full_sets);
+        let boilerplate_groups = find_boilerplate(&family_docs, &common, &|a, b| {
+            qualified.contains(&(a, b)) || mostly_shared(a, b)
+        });
+        // Widespread paragraphs that are not boilerplate (a story run by
+        // very many outlets) are reuse like any other: build their pairs.
+        let widespread: Vec<bool> = (0..groups.len())
+            .map(|g| !huge[g] || boilerplate_groups.contains_key(&(g as u32)))
+            .collect();
+        if widespread.iter().any(|&skip| !skip) {
+            let extra = expand_matches(&groups, &edges, &common, &widespread, &[]);
+            matches.extend(extra.iter().filter(|m| huge_touch(m, &para_group, &huge)));
+            matches.par_sort_unstable();
+            matches.dedup();
+        }
 
-        let boilerplate_groups = find_boilerplate(&family_docs, &common, &qualified);
         let is_boilerplate = |d: u32, p: u32| {
             para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
         };
@@ -563,7 +578,7 @@ impl Detector {
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .filter_map(|chunk| {
                 let (da, db) = (chunk[0].0, chunk[0].1);
-                if !qualified.contains(&(da, db)) {
+                if !chunk.iter().any(|m| !m.4) && !mostly_shared(da, db) {
                     return None;
                 }
                 let mut pm: Vec<ParagraphMatch> = chunk
@@ -753,11 +768,13 @@ fn expand_matches(
     groups: &[Group],
     edges: &[(u32, u32)],
     common: &[bool],
+    skip: &[bool],
     identical: &[Match],
 ) -> Vec<Match> {
     let mut within: Vec<Match> = groups
         .par_iter()
         .enumerate()
+        .filter(|(g, _)| !skip[*g])
         .flat_map_iter(|(g, group)| {
             let c = common[g];
             let m = &group.members;
@@ -767,6 +784,7 @@ fn expand_matches(
         .collect();
     let across: Vec<Match> = edges
         .par_iter()
+        .filter(|&&(a, b)| !skip[a as usize] && !skip[b as usize])
         .flat_map_iter(|&(a, b)| {
             let c = common[a as usize] || common[b as usize];
             let ma = &groups[a as usize].members;
@@ -810,15 +828,28 @@ fn ordered(x: (u32, u32), y: (u32, u32), common: bool) -> Option<Match> {
     }
 }
 
-/// Most carrier pairs examined per common paragraph.
+/// Most carriers examined per common paragraph.
 const MAX_CARRIERS: usize = 64;
+
+/// Paragraphs carried by more documents than this have their pairs built
+/// only once they are known not to be boilerplate.
+const HUGE_FAMILY: usize = 128;
+
+/// Whether a match involves a paragraph of a huge family.
+fn huge_touch(m: &Match, para_group: &[Vec<Option<u32>>], huge: &[bool]) -> bool {
+    let g = |d: u32, p: u32| para_group[d as usize][p as usize];
+    [g(m.0, m.2), g(m.1, m.3)]
+        .into_iter()
+        .flatten()
+        .any(|g| huge[g as usize])
+}
 
 /// Common groups whose carriers mostly share nothing else, with the share
 /// of carrier pairs that do.
 fn find_boilerplate(
     family_docs: &[Vec<u32>],
     common: &[bool],
-    qualified: &AHashSet<(u32, u32)>,
+    related_pair: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> HashMap<u32, f64> {
     family_docs
         .par_iter()
@@ -831,7 +862,7 @@ fn find_boilerplate(
             for (i, &a) in docs.iter().enumerate() {
                 for &b in &docs[i + 1..] {
                     total += 1;
-                    related += usize::from(qualified.contains(&(a, b)));
+                    related += usize::from(related_pair(a, b));
                 }
             }
             let share = related as f64 / total.max(1) as f64;

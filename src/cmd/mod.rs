@@ -7,6 +7,7 @@ mod eval;
 mod load;
 mod params;
 mod scan;
+mod synth;
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -26,6 +27,7 @@ pub fn run(opts: Opts) -> Result<ExitCode> {
         Command::Compare(o) => compare::run(o),
         Command::Dedup(o) => dedup::run(o),
         Command::Eval(o) => eval::run(o),
+        Command::Synth(o) => synth::run(o),
         Command::Params(o) => params::run(o),
     }
 }

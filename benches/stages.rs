@@ -1,0 +1,137 @@
+//! One benchmark group per pipeline stage, with throughput set.
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+use reprint::lsh::{self, LshParams};
+use reprint::minhash::MinHasher;
+use reprint::shingle::shingle_set;
+use reprint::similarity::Overlap;
+use reprint::text::{Token, split_paragraphs, tokenize};
+
+mod corpus;
+
+fn tokens_of(text: &str) -> Vec<Token> {
+    let mut t = Vec::new();
+    tokenize(text, 0..text.len(), &mut t);
+    t
+}
+
+fn bench_tokenize(c: &mut Criterion) {
+    let text = corpus::news_text(1 << 20);
+    let mut g = c.benchmark_group("tokenize");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.bench_function("normalise 1 MiB of news", |b| {
+        b.iter(|| {
+            let t = tokens_of(black_box(&text));
+            assert!(t.len() > 150_000);
+            t.len()
+        })
+    });
+    g.bench_function("split paragraphs 1 MiB", |b| {
+        b.iter(|| split_paragraphs(black_box(&text), 0).len())
+    });
+    g.finish();
+}
+
+fn bench_shingle(c: &mut Criterion) {
+    let text = corpus::news_text(1 << 20);
+    let tokens = tokens_of(&text);
+    let mut g = c.benchmark_group("shingle");
+    g.throughput(Throughput::Elements(tokens.len() as u64));
+    g.bench_function("5-word shingle set, 1 MiB", |b| {
+        b.iter(|| shingle_set(black_box(&tokens), 5).len())
+    });
+    g.finish();
+}
+
+fn bench_minhash(c: &mut Criterion) {
+    let set: Vec<u64> = (0..10_000u64).map(reprint::minhash::splitmix64).collect();
+    let mut g = c.benchmark_group("minhash");
+    g.throughput(Throughput::Elements(set.len() as u64));
+    for num_perm in [64usize, 128, 256] {
+        let h = MinHasher::new(num_perm, 42).unwrap();
+        let mut out = vec![0u32; num_perm];
+        g.bench_with_input(
+            BenchmarkId::new("signature of 10k shingles", num_perm),
+            &num_perm,
+            |b, _| {
+                b.iter(|| {
+                    h.fill(black_box(&set).iter().copied(), &mut out);
+                    out[0]
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+fn bench_lsh(c: &mut Criterion) {
+    let num_perm = 128;
+    let n = 20_000;
+    let h = MinHasher::new(num_perm, 42).unwrap();
+    let mut sigs = vec![0u32; n * num_perm];
+    for (i, out) in sigs.chunks_mut(num_perm).enumerate() {
+        // Pairs of near-duplicates: items 2k and 2k+1 share 90% of shingles.
+        let base = (i / 2) as u64 * 1000;
+        let extra = (i % 2) as u64 * 500_000_000;
+        h.fill(
+            (0..40u64).map(|j| if j < 36 { base + j } else { base + j + extra }),
+            out,
+        );
+    }
+    let params = LshParams::for_threshold(0.5, num_perm).unwrap();
+    let mut g = c.benchmark_group("lsh");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function("candidates among 20k signatures", |b| {
+        b.iter(|| {
+            let (pairs, _) = lsh::candidates(black_box(&sigs), num_perm, params, 64);
+            assert!(pairs.len() >= n / 2 * 9 / 10);
+            pairs.len()
+        })
+    });
+    g.finish();
+}
+
+fn bench_verify(c: &mut Criterion) {
+    let a: Vec<u64> = (0..200u64).map(|x| x * 3).collect();
+    let b: Vec<u64> = (0..200u64).map(|x| x * 2).collect();
+    let large: Vec<u64> = (0..20_000u64).collect();
+    let mut g = c.benchmark_group("verify");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("exact overlap, 200 vs 200", |bch| {
+        bch.iter(|| Overlap::of(black_box(&a), black_box(&b)).jaccard())
+    });
+    g.bench_function("exact overlap, 200 vs 20000 (galloping)", |bch| {
+        bch.iter(|| Overlap::of(black_box(&a), black_box(&large)).smaller_in_larger())
+    });
+    // The brute-force baseline LSH avoids: all pairs of 1,000 sets.
+    let sets: Vec<Vec<u64>> = (0..1000u64)
+        .map(|i| (i * 10..i * 10 + 40).collect())
+        .collect();
+    g.throughput(Throughput::Elements(1000 * 999 / 2));
+    g.bench_function("brute force, all pairs of 1000 sets", |bch| {
+        bch.iter(|| {
+            let mut hits = 0;
+            for i in 0..sets.len() {
+                for j in i + 1..sets.len() {
+                    hits += usize::from(Overlap::of(&sets[i], &sets[j]).jaccard() >= 0.5);
+                }
+            }
+            // Neighbours i, i+1 share 30 of 50 elements (Jaccard 0.6).
+            assert_eq!(hits, 999);
+            hits
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    bench_tokenize,
+    bench_shingle,
+    bench_minhash,
+    bench_lsh,
+    bench_verify
+);
+criterion_main!(benches);

@@ -1,0 +1,313 @@
+//! Synthetic news feeds of any size, with ground truth, for benchmarks.
+//!
+//! Original articles are word-bigram (Markov) text trained on a base text,
+//! so their vocabulary and word frequencies are real while no two originals
+//! share a passage. A share of the articles are syndicated copies of an
+//! earlier original with the edits outlets make: an excerpt of consecutive
+//! paragraphs, a trimmed ending, an inserted local paragraph, two
+//! paragraphs merged or one split, retyped quotes and dashes, and a few
+//! words changed per paragraph. Every article carries its outlet's footer,
+//! a boilerplate line shared by thousands of articles in a large feed.
+//! The truth lists each (copy, source) pair with the edits applied.
+//!
+//! Generation is deterministic for a seed; [`Synth::article`] builds
+//! article `i` on its own, so feeds of millions of lines stream.
+
+use ahash::AHashMap;
+
+use crate::minhash::splitmix64;
+
+/// Outlets whose footers mark every article.
+const OUTLETS: usize = 12;
+
+/// A word-bigram model of a base text.
+#[derive(Debug, Clone)]
+pub struct Synth {
+    words: Vec<String>,
+    /// For each word index, the indices of the words that followed it.
+    next: Vec<Vec<u32>>,
+    starts: Vec<u32>,
+    seed: u64,
+    copy_share: f64,
+}
+
+/// One generated article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Article {
+    /// Id, `a<i>`.
+    pub id: String,
+    /// Date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Outlet name.
+    pub outlet: String,
+    /// Text, paragraphs separated by blank lines.
+    pub text: String,
+    /// For a copy: the source id and the edits applied.
+    pub copy_of: Option<(String, Vec<&'static str>)>,
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = splitmix64(self.0);
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+}
+
+/// Built-in base text, used when no other is given.
+pub const BUILTIN_BASE: &str = include_str!("../samples/001_a2e1f2d9f2070016.txt");
+
+impl Synth {
+    /// Trains the model on `base` (any amount of text). `copy_share` of the
+    /// articles (0–1) are copies.
+    pub fn new(base: &str, seed: u64, copy_share: f64) -> Synth {
+        let mut index: AHashMap<&str, u32> = AHashMap::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut next: Vec<Vec<u32>> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
+        for line in base.lines() {
+            let mut prev: Option<u32> = None;
+            for w in line.split_whitespace() {
+                let id = *index.entry(w).or_insert_with(|| {
+                    words.push(w.to_string());
+                    next.push(Vec::new());
+                    (words.len() - 1) as u32
+                });
+                match prev {
+                    Some(p) => next[p as usize].push(id),
+                    None => starts.push(id),
+                }
+                prev = Some(id);
+            }
+        }
+        if words.is_empty() {
+            return Synth::new(BUILTIN_BASE, seed, copy_share);
+        }
+        Synth {
+            words,
+            next,
+            starts,
+            seed,
+            copy_share: copy_share.clamp(0.0, 1.0),
+        }
+    }
+
+    fn paragraph(&self, rng: &mut Rng) -> String {
+        let len = 30 + rng.below(50);
+        let mut w = self.starts[rng.below(self.starts.len())];
+        let mut out: Vec<&str> = Vec::with_capacity(len);
+        for _ in 0..len {
+            out.push(&self.words[w as usize]);
+            let follow = &self.next[w as usize];
+            // Restart from a random word now and then so that frequent
+            // phrases do not run on for whole sentences.
+            w = if follow.is_empty() || rng.chance(0.15) {
+                rng.below(self.words.len()) as u32
+            } else {
+                follow[rng.below(follow.len())]
+            };
+        }
+        let mut p = out.join(" ");
+        if !p.ends_with('.') {
+            p.push('.');
+        }
+        p
+    }
+
+    fn original(&self, i: usize) -> (Vec<String>, usize) {
+        let mut rng = Rng(splitmix64(
+            self.seed ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407),
+        ));
+        let n = 4 + rng.below(9);
+        (
+            (0..n).map(|_| self.paragraph(&mut rng)).collect(),
+            rng.below(OUTLETS),
+        )
+    }
+
+    fn is_copy(&self, i: usize) -> bool {
+        i >= 2 && Rng(splitmix64(self.seed ^ 0x5EED ^ i as u64)).chance(self.copy_share)
+    }
+
+    /// Whether article `i` is a copy, and of which earlier original.
+    fn source_of(&self, i: usize) -> Option<usize> {
+        if !self.is_copy(i) {
+            return None;
+        }
+        let mut rng = Rng(splitmix64(self.seed ^ 0xBACC ^ i as u64));
+        // A recent article; walk back to an original.
+        let mut j = i - 1 - rng.below(i.min(50));
+        while self.is_copy(j) {
+            if j == 0 {
+                return None;
+            }
+            j -= 1;
+        }
+        Some(j)
+    }
+
+    /// Builds article `i`.
+    pub fn article(&self, i: usize) -> Article {
+        let day = |k: usize| {
+            let d = 1 + (k / 1000) % 28;
+            format!("2026-03-{d:02}")
+        };
+        let footer = |o: usize| {
+            format!(
+                "© 2026 Example Outlet {o}. All rights reserved. Subscribe to the Example Outlet {o} newsletter for the day's top stories."
+            )
+        };
+        match self.source_of(i) {
+            None => {
+                let (paras, outlet) = self.original(i);
+                Article {
+                    id: format!("a{i}"),
+                    date: day(i),
+                    outlet: format!("outlet{outlet}"),
+                    text: format!("{}\n\n{}", paras.join("\n\n"), footer(outlet)),
+                    copy_of: None,
+                }
+            }
+            Some(src) => {
+                let mut rng = Rng(splitmix64(self.seed ^ 0xC0FFEE ^ i as u64));
+                let (mut paras, _) = self.original(src);
+                let mut edits: Vec<&'static str> = Vec::new();
+                if paras.len() > 3 && rng.chance(0.6) {
+                    let len = 2 + rng.below(paras.len() - 2);
+                    let start = rng.below(paras.len() - len + 1);
+                    paras = paras[start..start + len].to_vec();
+                    edits.push("excerpt");
+                }
+                if rng.chance(0.3) {
+                    if let Some(last) = paras.last_mut() {
+                        let cut = last.len() * 2 / 3;
+                        let cut = (0..=cut)
+                            .rev()
+                            .find(|&c| last.is_char_boundary(c))
+                            .unwrap_or(0);
+                        last.truncate(cut);
+                        edits.push("trimmed ending");
+                    }
+                }
+                if rng.chance(0.4) {
+                    let at = rng.below(paras.len() + 1);
+                    let local = self.paragraph(&mut rng);
+                    paras.insert(at, local);
+                    edits.push("local paragraph");
+                }
+                if paras.len() > 2 && rng.chance(0.25) {
+                    let at = rng.below(paras.len() - 1);
+                    let next = paras.remove(at + 1);
+                    paras[at] = format!("{} {next}", paras[at]);
+                    edits.push("merged paragraphs");
+                } else if rng.chance(0.25) {
+                    let at = rng.below(paras.len());
+                    let words: Vec<&str> = paras[at].split(' ').collect();
+                    if words.len() > 20 {
+                        let half = words.len() / 2;
+                        let (a, b) = (words[..half].join(" "), words[half..].join(" "));
+                        paras[at] = a;
+                        paras.insert(at + 1, b);
+                        edits.push("split paragraph");
+                    }
+                }
+                if rng.chance(0.5) {
+                    for p in &mut paras {
+                        *p = p.replace('\'', "’").replace('"', "“").replace(" - ", " — ");
+                    }
+                    edits.push("retyped quotes");
+                }
+                if rng.chance(0.5) {
+                    for p in &mut paras {
+                        let mut words: Vec<String> = p.split(' ').map(str::to_string).collect();
+                        for _ in 0..1 + rng.below(2) {
+                            let k = rng.below(words.len());
+                            words[k] = self.words[rng.below(self.words.len())].clone();
+                        }
+                        *p = words.join(" ");
+                    }
+                    edits.push("word edits");
+                }
+                let outlet = rng.below(OUTLETS);
+                Article {
+                    id: format!("a{i}"),
+                    date: day(i),
+                    outlet: format!("outlet{outlet}"),
+                    text: format!("{}\n\n{}", paras.join("\n\n"), footer(outlet)),
+                    copy_of: Some((format!("a{src}"), edits)),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generation_is_deterministic() {
+        let s = Synth::new(BUILTIN_BASE, 7, 0.3);
+        assert_eq!(s.article(42), s.article(42));
+        assert_ne!(s.article(42).text, s.article(43).text);
+    }
+
+    #[test]
+    fn copies_point_to_earlier_originals() {
+        let s = Synth::new(BUILTIN_BASE, 7, 0.3);
+        let copies: Vec<Article> = (0..300)
+            .map(|i| s.article(i))
+            .filter(|a| a.copy_of.is_some())
+            .collect();
+        assert!(copies.len() > 50, "{}", copies.len());
+        for c in copies {
+            let (src, _) = c.copy_of.unwrap();
+            let n: usize = src[1..].parse().unwrap();
+            assert!(n < c.id[1..].parse::<usize>().unwrap());
+            assert!(s.article(n).copy_of.is_none());
+        }
+    }
+
+    #[test]
+    fn a_scan_finds_the_copies() {
+        let s = Synth::new(BUILTIN_BASE, 3, 0.3);
+        let arts: Vec<Article> = (0..200).map(|i| s.article(i)).collect();
+        let docs: Vec<crate::corpus::Document> = arts
+            .iter()
+            .map(|a| crate::corpus::Document::from_text(a.id.clone(), a.id.clone(), a.text.clone()))
+            .collect();
+        let report = crate::scan::DetectorBuilder::new()
+            .build()
+            .unwrap()
+            .scan(&docs)
+            .unwrap();
+        let found: std::collections::HashSet<(String, String)> = report
+            .pairs
+            .iter()
+            .map(|p| {
+                let (a, b) = (docs[p.copy].id.clone(), docs[p.source].id.clone());
+                if a < b { (a, b) } else { (b, a) }
+            })
+            .collect();
+        let truth: Vec<(String, String)> = arts
+            .iter()
+            .filter_map(|a| a.copy_of.as_ref().map(|(s, _)| (a.id.clone(), s.clone())))
+            .map(|(a, b)| if a < b { (a, b) } else { (b, a) })
+            .collect();
+        let recalled = truth.iter().filter(|t| found.contains(t)).count();
+        assert!(
+            recalled as f64 >= 0.95 * truth.len() as f64,
+            "{recalled} of {}",
+            truth.len()
+        );
+        // The outlets' footers are boilerplate, not reuse.
+        assert!(!report.boilerplate.is_empty());
+    }
+}
