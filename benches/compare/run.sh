@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs the same MinHash LSH job with datasketch, rensa and reprint on
+# (a) the enwiki extract as a feed and (b) a generated feed with truth, and
+# prints wall time, peak RSS and recall for each.
+# Usage: benches/compare/run.sh [ARTICLES_IN_GENERATED_FEED] [DATA_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+n=${1:-100000}
+data=${2:-../shared/data}
+work=target/compare
+mkdir -p "$work"
+if [ ! -x "$work/venv/bin/python" ]; then
+    python3 -m venv "$work/venv"
+    "$work/venv/bin/pip" install --quiet datasketch rensa
+fi
+py="$work/venv/bin/python"
+cargo build --release --quiet
+bin=target/release/reprint
+
+measure() { # name, output pairs, command...
+    local name=$1 pairs=$2; shift 2
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" 2>"$work/$name.log" >/dev/null || true
+    read -r secs kb < <(tail -n 1 "$work/time.txt")
+    printf "%-12s %8.2f s %8.0f MB" "$name" "$secs" "$((kb / 1024))"
+}
+
+feeds=()
+if [ -d "$data/enwiki-extract-wikitasks/raw" ]; then
+    [ -f "$work/enwiki.jsonl" ] || $py benches/compare/compare.py enwiki "$data/enwiki-extract-wikitasks/raw" "$work/enwiki.jsonl"
+    feeds+=(enwiki)
+else
+    echo "no enwiki extract under $data: skipping feed (a)" >&2
+fi
+base=()
+[ -d "$data/enwiki-extract-wikitasks/raw" ] && base=(--base "$data/enwiki-extract-wikitasks/raw")
+if [ ! -f "$work/synth$n.jsonl" ]; then
+    $bin synth -n "$n" "${base[@]}" -o "$work/synth$n.jsonl" --truth "$work/synth$n.truth.jsonl"
+fi
+feeds+=("synth$n")
+
+for feed in "${feeds[@]}"; do
+    f="$work/$feed.jsonl"
+    echo "== $feed ($(wc -l < "$f") articles, $(du -m "$f" | cut -f1) MB)"
+    for tool in datasketch rensa reprint; do
+        out="$work/$feed.$tool.pairs"
+        if [ "$tool" = reprint ]; then
+            measure reprint "$out" $bin scan "$f" -f json -o "$work/$feed.reprint.json" --matrix-limit 0 -q
+            $py benches/compare/compare.py reprint-pairs "$work/$feed.reprint.json" "$out"
+        else
+            measure "$tool" "$out" $py benches/compare/compare.py "$tool" "$f" "$out"
+        fi
+        pairs=$(wc -l < "$out" 2>/dev/null || echo 0)
+        if [ -f "$work/$feed.truth.jsonl" ]; then
+            printf " %8s doc pairs, recall %s\n" "$pairs" "$($py benches/compare/compare.py recall "$work/$feed.truth.jsonl" "$out")"
+        else
+            printf " %8s doc pairs\n" "$pairs"
+        fi
+    done
+done
