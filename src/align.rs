@@ -44,6 +44,9 @@ pub struct AlignConfig {
     /// Passages shorter than this many characters on either side are
     /// dropped.
     pub min_chars: usize,
+    /// Sentences that may separate two seeds when the pair is re-clustered
+    /// as a possible summary (0 or at most `max_gap`: off).
+    pub summary_gap: usize,
     /// Passage ends are trimmed to the first and last shared word n-gram
     /// of this size (0: keep sentence boundaries).
     pub trim_ngram: usize,
@@ -57,6 +60,7 @@ impl Default for AlignConfig {
             max_gap: 4,
             validate_cosine: 0.34,
             min_chars: 150,
+            summary_gap: 24,
             trim_ngram: 3,
         }
     }
@@ -97,6 +101,10 @@ struct Unit {
 /// n-grams with the source side are near-verbatim: their ends are trimmed
 /// to shared n-grams. Reworded passages keep their sentence boundaries.
 const TRIM_SHARED: f64 = 0.5;
+
+/// Wide-gap passages replace the normal ones when their source sides are
+/// at least this many times longer than their copy sides.
+const SUMMARY_RATIO: f64 = 3.0;
 
 /// Units shorter than this many words join their neighbour.
 const MIN_UNIT_WORDS: usize = 5;
@@ -344,6 +352,30 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         config,
         &mut passages,
     );
+    // A summary condenses a long stretch of the source into a few
+    // sentences whose seeds lie far apart in the source: cluster again
+    // with a wide gap, and keep that result when its passages are
+    // summary-shaped (source sides much longer than copy sides).
+    if config.summary_gap > config.max_gap {
+        let mut wide: Vec<(Range<u32>, Range<u32>, f64)> = Vec::new();
+        extend(
+            &seeds,
+            config.summary_gap,
+            &ua,
+            &ub,
+            &idf,
+            config,
+            &mut wide,
+        );
+        let chars = |units: &[Unit], r: &Range<u32>| {
+            units[r.end as usize - 1].span.end - units[r.start as usize].span.start
+        };
+        let copy_len: usize = wide.iter().map(|p| chars(&ua, &p.0)).sum();
+        let source_len: usize = wide.iter().map(|p| chars(&ub, &p.1)).sum();
+        if !wide.is_empty() && source_len as f64 >= SUMMARY_RATIO * copy_len as f64 {
+            passages = wide;
+        }
+    }
 
     // Overlaps in the copy: keep the passage with more similar text
     // (similarity × length), so a long passage is not lost to a short

@@ -363,6 +363,10 @@ pub struct EvalOpts {
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub max_gap: usize,
 
+    /// Sentence gap for the second, summary-shaped clustering (0: off).
+    #[arg(long, default_value_t = 24, value_name = "N")]
+    pub summary_gap: usize,
+
     /// Minimum tf-idf cosine between the two sides of a passage.
     #[arg(long, default_value_t = 0.34, value_name = "X")]
     pub validate_cosine: f64,

@@ -27,6 +27,7 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
         validate_cosine: o.validate_cosine,
         min_chars: o.min_chars,
         trim_ngram: o.trim_ngram,
+        summary_gap: o.summary_gap,
     };
     let mut truth: Vec<TruthPair> = Vec::new();
     for path in &o.truth {
