@@ -67,13 +67,12 @@ def write_pairs(path, docs, candidates):
     print(f"{len(candidates)} candidate paragraph pairs, {len(pairs)} document pairs", file=sys.stderr)
 
 
-def run_datasketch(feed, out):
-    from datasketch import MinHash, MinHashLSH
-    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+def run_lsh(feed, out, make_minhash, lsh):
+    """Insert every paragraph's MinHash, then query each one: the loop both
+    libraries document."""
     docs, sigs = [], []
     for doc, shingles in paragraphs(feed):
-        m = MinHash(num_perm=128, seed=42)
-        m.update_batch([s.encode() for s in shingles])
+        m = make_minhash(shingles)
         key = len(docs)
         docs.append(doc)
         sigs.append(m)
@@ -84,25 +83,28 @@ def run_datasketch(feed, out):
             if other > key:
                 candidates.append((key, other))
     write_pairs(out, docs, candidates)
+
+
+def run_datasketch(feed, out):
+    from datasketch import MinHash, MinHashLSH
+
+    def make(shingles):
+        m = MinHash(num_perm=128, seed=42)
+        m.update_batch([s.encode() for s in shingles])
+        return m
+
+    run_lsh(feed, out, make, MinHashLSH(threshold=0.5, num_perm=128))
 
 
 def run_rensa(feed, out):
     from rensa import RMinHash, RMinHashLSH
-    lsh = RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16)
-    docs, sigs = [], []
-    for doc, shingles in paragraphs(feed):
+
+    def make(shingles):
         m = RMinHash(num_perm=128, seed=42)
         m.update(shingles)
-        key = len(docs)
-        docs.append(doc)
-        sigs.append(m)
-        lsh.insert(key, m)
-    candidates = []
-    for key, m in enumerate(sigs):
-        for other in lsh.query(m):
-            if other > key:
-                candidates.append((key, other))
-    write_pairs(out, docs, candidates)
+        return m
+
+    run_lsh(feed, out, make, RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16))
 
 
 def reprint_pairs(report, out):
