@@ -427,7 +427,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
 /// last word `n`-gram the two sides share, so a passage that starts or ends
 /// inside a sentence is reported from its first shared words. `n = 0`
 /// keeps sentence boundaries.
-fn trim(
+pub fn trim(
     a: &str,
     ra: Range<usize>,
     b: &str,

@@ -93,6 +93,32 @@ impl Passage {
     }
 }
 
+/// Narrows a passage's spans (left = copy side) to the stretch between the
+/// first and the last word trigram the two sides share, when the passage is
+/// near-verbatim, so a passage that starts or ends inside a paragraph is
+/// reported from its first shared words. Paragraph ranges are unchanged.
+pub fn refine_spans(passage: &mut Passage, left: &str, right: &str) {
+    let narrow = |span: &mut Span, bytes: Range<usize>, text: &str| {
+        let start = span.start + text[span.start_byte..bytes.start].chars().count();
+        let end = span.end - text[bytes.end..span.end_byte].chars().count();
+        *span = Span {
+            start,
+            end,
+            start_byte: bytes.start,
+            end_byte: bytes.end,
+        };
+    };
+    let (l, r) = crate::align::trim(
+        left,
+        passage.copy_span.start_byte..passage.copy_span.end_byte,
+        right,
+        passage.source_span.start_byte..passage.source_span.end_byte,
+        3,
+    );
+    narrow(&mut passage.copy_span, l, left);
+    narrow(&mut passage.source_span, r, right);
+}
+
 /// How the direction of a pair was decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

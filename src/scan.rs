@@ -445,7 +445,8 @@ impl Detector {
             );
         }
         let (va, vb) = (paragraph_views(a), paragraph_views(b));
-        let passages = reuse::assemble_passages(&va, &vb, &mut matches, threshold);
+        let mut passages = reuse::assemble_passages(&va, &vb, &mut matches, threshold);
+        refine(&mut passages, a, b);
         reuse::orient_pair(
             (0, a.date.as_ref()),
             (1, b.date.as_ref()),
@@ -593,7 +594,9 @@ impl Detector {
                     return None;
                 }
                 let (a, b) = (da as usize, db as usize);
-                let passages = reuse::assemble_passages(&views[a], &views[b], &mut pm, threshold);
+                let mut passages =
+                    reuse::assemble_passages(&views[a], &views[b], &mut pm, threshold);
+                refine(&mut passages, &data[a], &data[b]);
                 let overlap = Overlap::of(&clean_sets[a], &clean_sets[b]);
                 Some(reuse::orient_pair(
                     (a, data[a].date.as_ref()),
@@ -674,6 +677,15 @@ impl Detector {
             params: self.params(),
             stats,
         })
+    }
+}
+
+/// Refines passage spans below paragraph level when both texts were kept.
+fn refine(passages: &mut [reuse::Passage], a: &ShingledDocument, b: &ShingledDocument) {
+    if let (Some(ta), Some(tb)) = (&a.text, &b.text) {
+        for p in passages {
+            reuse::refine_spans(p, ta, tb);
+        }
     }
 }
 
@@ -941,6 +953,30 @@ mod tests {
         assert_eq!(pair.passages[0].copy.first, 2);
         assert_eq!(pair.passages[0].source.first, 1);
         assert_eq!(pair.source_in_copy(), 1.0);
+    }
+
+    #[test]
+    fn passage_spans_start_where_the_copied_words_start() {
+        let a = doc("wire", &format!("date 2026-01-01 {WIRE}"));
+        let b = doc(
+            "copy",
+            &format!("date 2026-01-02 Our own opening words about the town. {WIRE}"),
+        );
+        let report = DetectorBuilder::new()
+            .build()
+            .unwrap()
+            .scan(&[a, b])
+            .unwrap();
+        let pair = &report.pairs[0];
+        let span = pair.passages[0].copy_span;
+        let text = report.documents[1].text.as_deref().unwrap();
+        assert!(
+            text[span.start_byte..].starts_with("The central bank"),
+            "{span:?}"
+        );
+        assert_eq!(span.start, text[..span.start_byte].chars().count());
+        assert!(text[..span.end_byte].ends_with("across the economy."));
+        assert_eq!(pair.passages[0].copy.first, 1);
     }
 
     #[test]
