@@ -106,6 +106,14 @@ const TRIM_SHARED: f64 = 0.5;
 /// at least this many times longer than their copy sides.
 const SUMMARY_RATIO: f64 = 3.0;
 
+/// A seed survives [`best_matches`] when its cosine is within this much of
+/// the best seed of its copy sentence and of its source sentence.
+const BEST_MATCH_SLACK: f64 = 0.15;
+
+/// Matches of one copy sentence more than this many sentences further from
+/// the cluster's diagonal than its nearest match are dropped.
+const DIAGONAL_SLACK: i64 = 2;
+
 /// Units shorter than this many words join their neighbour.
 const MIN_UNIT_WORDS: usize = 5;
 
@@ -316,6 +324,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         }
     }
     let mut seeds: Vec<(u32, u32)> = Vec::new();
+    let mut seed_cosine: AHashMap<(u32, u32), f64> = AHashMap::new();
     let mut best = 0.0f64;
     let mut acc = vec![0.0f64; ub.len()];
     let mut touched: Vec<u32> = Vec::new();
@@ -337,36 +346,28 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
             best = best.max(cos);
             if cos >= config.seed_cosine && dice(&ua[i], &ub[j as usize]) >= config.seed_dice {
                 seeds.push((i as u32, j));
+                seed_cosine.insert((i as u32, j), cos);
             }
         }
         touched.clear();
     }
 
-    let mut passages: Vec<(Range<u32>, Range<u32>, f64)> = Vec::new();
-    extend(
-        &seeds,
-        config.max_gap,
-        &ua,
-        &ub,
-        &idf,
+    let mut passages: Vec<Passage> = Vec::new();
+    let ctx = Context {
+        ua: &ua,
+        ub: &ub,
+        idf: &idf,
+        seed_cosine: &seed_cosine,
         config,
-        &mut passages,
-    );
+    };
+    extend(&seeds, config.max_gap, &ctx, &mut passages);
     // A summary condenses a long stretch of the source into a few
     // sentences whose seeds lie far apart in the source: cluster again
     // with a wide gap, and keep that result when its passages are
     // summary-shaped (source sides much longer than copy sides).
     if config.summary_gap > config.max_gap {
-        let mut wide: Vec<(Range<u32>, Range<u32>, f64)> = Vec::new();
-        extend(
-            &seeds,
-            config.summary_gap,
-            &ua,
-            &ub,
-            &idf,
-            config,
-            &mut wide,
-        );
+        let mut wide: Vec<Passage> = Vec::new();
+        extend(&seeds, config.summary_gap, &ctx, &mut wide);
         let chars = |units: &[Unit], r: &Range<u32>| {
             units[r.end as usize - 1].span.end - units[r.start as usize].span.start
         };
@@ -376,29 +377,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
             passages = wide;
         }
     }
-
-    // Overlaps in the copy: keep the passage with more similar text
-    // (similarity × length), so a long passage is not lost to a short
-    // repeat of one of its sentences elsewhere in the source.
-    let weight = |p: &(Range<u32>, Range<u32>, f64)| {
-        let len = ua[p.0.end as usize - 1].span.end - ua[p.0.start as usize].span.start;
-        p.2 * len as f64
-    };
-    passages.sort_by(|x, y| {
-        weight(y)
-            .total_cmp(&weight(x))
-            .then(x.0.start.cmp(&y.0.start))
-            .then(x.1.start.cmp(&y.1.start))
-    });
-    let mut kept: Vec<(Range<u32>, Range<u32>, f64)> = Vec::new();
-    for p in passages {
-        if kept
-            .iter()
-            .all(|k| k.0.end <= p.0.start || p.0.end <= k.0.start)
-        {
-            kept.push(p);
-        }
-    }
+    let mut kept = resolve_overlaps(passages, &ua);
     kept.sort_by_key(|p| (p.0.start, p.1.start));
     let passages = kept
         .into_iter()
@@ -532,33 +511,111 @@ fn cluster(seeds: Vec<(u32, u32)>, gap: usize) -> Vec<Vec<(u32, u32)>> {
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn extend(
-    seeds: &[(u32, u32)],
-    gap: usize,
-    ua: &[Unit],
-    ub: &[Unit],
-    idf: &AHashMap<u64, f64>,
-    config: &AlignConfig,
-    out: &mut Vec<(Range<u32>, Range<u32>, f64)>,
-) {
+/// A passage in units: copy range, source range, similarity.
+type Passage = (Range<u32>, Range<u32>, f64);
+
+/// Overlaps in the copy: keeps the passage with more similar text
+/// (similarity × length), so a long passage is not lost to a short repeat
+/// of one of its sentences elsewhere in the source.
+fn resolve_overlaps(mut passages: Vec<Passage>, ua: &[Unit]) -> Vec<Passage> {
+    let weight = |p: &Passage| {
+        let len = ua[p.0.end as usize - 1].span.end - ua[p.0.start as usize].span.start;
+        p.2 * len as f64
+    };
+    passages.sort_by(|x, y| {
+        weight(y)
+            .total_cmp(&weight(x))
+            .then(x.0.start.cmp(&y.0.start))
+            .then(x.1.start.cmp(&y.1.start))
+    });
+    let mut kept: Vec<Passage> = Vec::new();
+    for p in passages {
+        if kept
+            .iter()
+            .all(|k| k.0.end <= p.0.start || p.0.end <= k.0.start)
+        {
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+/// What the extension step reads.
+struct Context<'a> {
+    ua: &'a [Unit],
+    ub: &'a [Unit],
+    idf: &'a AHashMap<u64, f64>,
+    seed_cosine: &'a AHashMap<(u32, u32), f64>,
+    config: &'a AlignConfig,
+}
+
+/// Within one cluster, keeps only the seeds that are the best match of
+/// their copy sentence and of their source sentence: a sentence repeated
+/// across the source (a menu line, a recurring definition) otherwise
+/// stretches the passage over every repeat. Among equally good matches of
+/// one copy sentence, the one closest to the cluster's diagonal (the median
+/// offset between copy and source positions) and those at most
+/// [`DIAGONAL_SLACK`] sentences further from it stay.
+fn best_matches(group: &[(u32, u32)], cosine: &AHashMap<(u32, u32), f64>) -> Vec<(u32, u32)> {
+    let cos = |s: &(u32, u32)| cosine.get(s).copied().unwrap_or(0.0);
+    let mut best_a: AHashMap<u32, f64> = AHashMap::new();
+    let mut best_b: AHashMap<u32, f64> = AHashMap::new();
+    for s in group {
+        let c = cos(s);
+        let a = best_a.entry(s.0).or_insert(c);
+        *a = a.max(c);
+        let b = best_b.entry(s.1).or_insert(c);
+        *b = b.max(c);
+    }
+    let mut kept: Vec<(u32, u32)> = group
+        .iter()
+        .copied()
+        .filter(|s| {
+            let c = cos(s);
+            c >= best_a[&s.0] - BEST_MATCH_SLACK && c >= best_b[&s.1] - BEST_MATCH_SLACK
+        })
+        .collect();
+    let mut offsets: Vec<i64> = kept
+        .iter()
+        .map(|s| i64::from(s.1) - i64::from(s.0))
+        .collect();
+    offsets.sort_unstable();
+    let Some(&diagonal) = offsets.get(offsets.len() / 2) else {
+        return kept;
+    };
+    let distance = |s: &(u32, u32)| (i64::from(s.1) - i64::from(s.0) - diagonal).abs();
+    let mut nearest: AHashMap<u32, i64> = AHashMap::new();
+    for s in &kept {
+        let d = nearest.entry(s.0).or_insert(i64::MAX);
+        *d = (*d).min(distance(s));
+    }
+    kept.retain(|s| distance(s) <= nearest[&s.0] + DIAGONAL_SLACK);
+    kept
+}
+
+fn extend(seeds: &[(u32, u32)], gap: usize, ctx: &Context, out: &mut Vec<Passage>) {
     if seeds.is_empty() {
         return;
     }
     for group in cluster(seeds.to_vec(), gap) {
+        let filtered = best_matches(&group, ctx.seed_cosine);
+        if filtered.len() < group.len() {
+            extend(&filtered, gap, ctx, out);
+            continue;
+        }
         let ra = group.iter().map(|s| s.0).min().unwrap_or(0)
             ..group.iter().map(|s| s.0).max().unwrap_or(0) + 1;
         let rb = group.iter().map(|s| s.1).min().unwrap_or(0)
             ..group.iter().map(|s| s.1).max().unwrap_or(0) + 1;
         let sim = fragment_cosine(
-            &ua[ra.start as usize..ra.end as usize],
-            &ub[rb.start as usize..rb.end as usize],
-            idf,
+            &ctx.ua[ra.start as usize..ra.end as usize],
+            &ctx.ub[rb.start as usize..rb.end as usize],
+            ctx.idf,
         );
-        if sim >= config.validate_cosine {
+        if sim >= ctx.config.validate_cosine {
             out.push((ra, rb, sim));
         } else if gap > 0 {
-            extend(&group, gap - 1, ua, ub, idf, config, out);
+            extend(&group, gap - 1, ctx, out);
         }
     }
 }
@@ -626,5 +683,27 @@ mod tests {
         assert_eq!(&a[r.passages[0].a.clone()], shared);
         assert_eq!(&b[r.passages[0].b.clone()], shared);
         assert!(r.passages[0].similarity > 0.99);
+    }
+
+    #[test]
+    fn a_sentence_repeated_in_the_source_does_not_stretch_the_passage() {
+        let repeated = "Register now for the annual harbour festival and its evening concerts.";
+        let shared = format!(
+            "{repeated} The city council voted on Tuesday to extend the ferry timetable into the winter months. \
+             Operators said the extra sailings would need two more crews and a refit of the older vessel. \
+             Residents of the outer islands had campaigned for the change for nearly a decade."
+        );
+        let a = format!(
+            "Our own introduction about the local weather and the tides this week. {shared}"
+        );
+        let b = format!(
+            "{repeated} Gardeners are preparing the allotments for the first frost of the season. \
+             The library opens a new reading room for children on the ground floor next month. \
+             {shared}"
+        );
+        let r = align(&a, 0, &b, 0, &AlignConfig::default());
+        assert_eq!(r.passages.len(), 1);
+        assert_eq!(&b[r.passages[0].b.clone()], shared);
+        assert_eq!(&a[r.passages[0].a.clone()], shared);
     }
 }
