@@ -184,11 +184,122 @@ fn fold_typography(c: char) -> Option<char> {
 /// ```
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let mut buf = String::new();
+    let bytes = text.as_bytes();
+    let end = range.end;
+    let mut i = range.start;
+    // ASCII white space always separates words (UAX #29 joins nothing
+    // across it), so each run between white space is segmented on its own:
+    // pure-ASCII runs (most of English text) by the fast path, the others
+    // by the full algorithm.
+    while i < end {
+        while i < end && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let chunk_start = i;
+        let mut ascii = true;
+        while i < end && !bytes[i].is_ascii_whitespace() {
+            ascii &= bytes[i].is_ascii();
+            i += 1;
+        }
+        if chunk_start == i {
+            break;
+        }
+        if ascii {
+            ascii_words(&bytes[chunk_start..i], chunk_start, out);
+        } else {
+            unicode_words(text, chunk_start..i, &mut buf, out);
+        }
+    }
+}
+
+/// Word classes of ASCII bytes under UAX #29.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AsciiClass {
+    Letter,
+    Digit,
+    /// `_` (ExtendNumLet).
+    Underscore,
+    /// `:` (MidLetter): joins letters.
+    MidLetter,
+    /// `.` and `'` (MidNumLet, Single_Quote): join letters or digits.
+    MidNumLet,
+    /// `,` and `;` (MidNum): join digits.
+    MidNum,
+    Other,
+}
+
+fn ascii_class(b: u8) -> AsciiClass {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
+        b'0'..=b'9' => AsciiClass::Digit,
+        b'_' => AsciiClass::Underscore,
+        b':' => AsciiClass::MidLetter,
+        b'.' | b'\'' => AsciiClass::MidNumLet,
+        b',' | b';' => AsciiClass::MidNum,
+        _ => AsciiClass::Other,
+    }
+}
+
+/// UAX #29 words of an ASCII run without white space: the same words, at
+/// the same offsets, as `unicode_word_indices`.
+fn ascii_words(chunk: &[u8], base: usize, out: &mut Vec<Token>) {
+    use AsciiClass::*;
+    let class_at = |k: usize| chunk.get(k).map_or(Other, |&b| ascii_class(b));
+    let mut lower = [0u8; 64];
+    let mut i = 0;
+    while i < chunk.len() {
+        if !matches!(class_at(i), Letter | Digit | Underscore) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut alnum = chunk[i] != b'_';
+        let mut j = i + 1;
+        while j < chunk.len() {
+            let (prev, cur) = (class_at(j - 1), class_at(j));
+            let word_char = matches!(prev, Letter | Digit | Underscore);
+            match cur {
+                // WB5, WB8-10, WB13a-b.
+                Letter | Digit | Underscore if word_char => {
+                    alnum |= cur != Underscore;
+                    j += 1;
+                }
+                // WB6-7: letter (MidLetter | MidNumLet) letter.
+                MidLetter | MidNumLet if prev == Letter && class_at(j + 1) == Letter => j += 2,
+                // WB11-12: digit (MidNum | MidNumLet) digit.
+                MidNum | MidNumLet if prev == Digit && class_at(j + 1) == Digit => j += 2,
+                _ => break,
+            }
+        }
+        if alnum {
+            let word = &chunk[start..j];
+            let hash = if word.len() <= lower.len() {
+                for (l, &b) in lower.iter_mut().zip(word) {
+                    *l = b.to_ascii_lowercase();
+                }
+                xxh3_64(&lower[..word.len()])
+            } else {
+                xxh3_64(&word.to_ascii_lowercase())
+            };
+            out.push(Token {
+                start: (base + start) as u32,
+                end: (base + j) as u32,
+                hash,
+                continuous_script: false,
+            });
+        }
+        i = j;
+    }
+}
+
+/// Words of `text[range]` by the full UAX #29 algorithm, with characters of
+/// scripts written without spaces as tokens of their own.
+fn unicode_words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Vec<Token>) {
     let base = range.start;
     for (offset, word) in text[range].unicode_word_indices() {
         let start = base + offset;
         if word.is_ascii() || !word.chars().any(is_continuous_script) {
-            push_token(word, start, false, &mut buf, out);
+            push_token(word, start, false, buf, out);
             continue;
         }
         // Split runs of other scripts from single continuous-script chars.
@@ -196,15 +307,15 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
         for (i, c) in word.char_indices() {
             if is_continuous_script(c) {
                 if let Some(rs) = run_start.take() {
-                    push_token(&word[rs..i], start + rs, false, &mut buf, out);
+                    push_token(&word[rs..i], start + rs, false, buf, out);
                 }
-                push_token(&word[i..i + c.len_utf8()], start + i, true, &mut buf, out);
+                push_token(&word[i..i + c.len_utf8()], start + i, true, buf, out);
             } else if run_start.is_none() {
                 run_start = Some(i);
             }
         }
         if let Some(rs) = run_start {
-            push_token(&word[rs..], start + rs, false, &mut buf, out);
+            push_token(&word[rs..], start + rs, false, buf, out);
         }
     }
 }
@@ -353,5 +464,54 @@ mod tests {
         assert_eq!(c.char_offset(3), 2);
         assert_eq!(c.char_offset(text.len()), 5);
         assert_eq!(c.char_offset(1), 1);
+    }
+
+    /// Strings over an alphabet rich in the characters UAX #29 treats
+    /// specially: letters, digits, `_ : . ' , ;`, white space, and a few
+    /// non-ASCII letters, marks, quotes and spaces.
+    fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let alphabet: Vec<char> = "aZq09_:.',;\"-!? \t\n\r\u{0b}\u{0c}é’中\u{0301}\u{00a0}\u{200d}"
+            .chars()
+            .collect();
+        proptest::collection::vec(proptest::sample::select(alphabet), 0..40)
+            .prop_map(|v| v.into_iter().collect())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn the_ascii_fast_path_agrees_with_uax29(text in tricky_text()) {
+            let mut fast = Vec::new();
+            tokenize(&text, 0..text.len(), &mut fast);
+            let mut reference = Vec::new();
+            unicode_words(&text, 0..text.len(), &mut String::new(), &mut reference);
+            proptest::prop_assert_eq!(fast, reference);
+        }
+    }
+
+    #[test]
+    fn ascii_words_follow_uax29() {
+        assert_eq!(
+            words("U.S. e.g. can't 3.14 1,000 a:b snake_case _x __ x__y 5th a1.b 1.a a..b"),
+            [
+                "U.S",
+                "e.g",
+                "can't",
+                "3.14",
+                "1,000",
+                "a:b",
+                "snake_case",
+                "_x",
+                "x__y",
+                "5th",
+                "a1",
+                "b",
+                "1",
+                "a",
+                "a",
+                "b"
+            ]
+        );
     }
 }
