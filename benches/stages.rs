@@ -4,7 +4,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use std::hint::black_box;
 
 use reprint::lsh::{self, LshParams};
-use reprint::minhash::MinHasher;
+use reprint::minhash::{MinHasher, Sketch};
 use reprint::shingle::shingle_set;
 use reprint::similarity::Overlap;
 use reprint::text::{Token, split_paragraphs, tokenize};
@@ -49,19 +49,65 @@ fn bench_minhash(c: &mut Criterion) {
     let set: Vec<u64> = (0..10_000u64).map(reprint::minhash::splitmix64).collect();
     let mut g = c.benchmark_group("minhash");
     g.throughput(Throughput::Elements(set.len() as u64));
-    for num_perm in [64usize, 128, 256] {
-        let h = MinHasher::new(num_perm, 42).unwrap();
+    for (name, sketch, num_perm) in [
+        ("signature of 10k shingles", Sketch::MinHash, 64usize),
+        ("signature of 10k shingles", Sketch::MinHash, 128),
+        ("signature of 10k shingles", Sketch::MinHash, 256),
+        (
+            "one-permutation signature of 10k shingles",
+            Sketch::OnePermutation,
+            128,
+        ),
+        (
+            "one-permutation signature of 50 shingles",
+            Sketch::OnePermutation,
+            128,
+        ),
+    ] {
+        let h = MinHasher::with_sketch(num_perm, 42, sketch).unwrap();
         let mut out = vec![0u32; num_perm];
-        g.bench_with_input(
-            BenchmarkId::new("signature of 10k shingles", num_perm),
-            &num_perm,
-            |b, _| {
-                b.iter(|| {
-                    h.fill(black_box(&set).iter().copied(), &mut out);
-                    out[0]
-                })
-            },
-        );
+        let set = if name.contains("50 shingles") {
+            &set[..50]
+        } else {
+            &set[..]
+        };
+        g.throughput(Throughput::Elements(set.len() as u64));
+        g.bench_with_input(BenchmarkId::new(name, num_perm), &num_perm, |b, _| {
+            b.iter(|| {
+                h.fill(black_box(&set).iter().copied(), &mut out);
+                out[0]
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Fingerprinting as the scan does it, per byte of text: paragraphs,
+/// tokens, 5-word shingle sets, 128-value signatures.
+fn bench_fingerprint(c: &mut Criterion) {
+    let text = corpus::news_text(1 << 20);
+    let mut g = c.benchmark_group("fingerprint");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    for (name, sketch) in [
+        ("minhash, 1 MiB of news", Sketch::MinHash),
+        ("one-permutation, 1 MiB of news", Sketch::OnePermutation),
+    ] {
+        let h = MinHasher::with_sketch(128, 42, sketch).unwrap();
+        g.bench_function(name, |b| {
+            let mut tokens = Vec::new();
+            let mut sig = vec![0u32; 128];
+            b.iter(|| {
+                let mut acc = 0u32;
+                for para in split_paragraphs(black_box(&text), 0) {
+                    tokens.clear();
+                    tokenize(&text, para, &mut tokens);
+                    let set = shingle_set(&tokens, 5);
+                    h.fill(set.iter().copied(), &mut sig);
+                    acc ^= sig[0];
+                }
+                acc
+            })
+        });
     }
     g.finish();
 }
@@ -131,6 +177,7 @@ criterion_group!(
     bench_tokenize,
     bench_shingle,
     bench_minhash,
+    bench_fingerprint,
     bench_lsh,
     bench_verify
 );

@@ -60,6 +60,16 @@ pub enum FormatArg {
     Html,
 }
 
+/// Signature schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SketchArg {
+    /// Classic MinHash: one hash per permutation per shingle.
+    Minhash,
+    /// One-permutation hashing with optimal densification: one hash per
+    /// shingle.
+    Oph,
+}
+
 /// Matrix metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MetricArg {
@@ -161,6 +171,10 @@ pub struct EngineOpts {
     /// Seed of the MinHash permutations.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+
+    /// Signature scheme.
+    #[arg(long, value_enum, default_value_t = SketchArg::Oph)]
+    pub sketch: SketchArg,
 
     /// Paragraphs with fewer words are too short to fingerprint alone
     /// (characters for scripts without spaces); they still extend passages

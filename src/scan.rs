@@ -26,7 +26,7 @@ use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams, LshStats};
-use crate::minhash::{HASH_FAMILY, MinHasher};
+use crate::minhash::{MinHasher, Sketch};
 use crate::reuse::{self, ParagraphMatch, ParagraphView, ReusePair};
 use crate::shingle::{ShingleConfig, ShingledDocument};
 use crate::similarity::{Overlap, union_of};
@@ -61,6 +61,8 @@ pub struct Config {
     pub num_perm: usize,
     /// Seed of the MinHash permutations.
     pub seed: u64,
+    /// Signature scheme: classic MinHash or one-permutation hashing.
+    pub sketch: Sketch,
     /// Minimum exact similarity of two paragraphs to count as reuse: the
     /// fraction of the smaller paragraph's shingles found in the larger.
     /// LSH banding is tuned so paragraph pairs with Jaccard similarity at
@@ -93,6 +95,7 @@ impl Default for Config {
             shingle: ShingleConfig::default(),
             num_perm: 128,
             seed: 42,
+            sketch: Sketch::default(),
             threshold: 0.5,
             lsh: None,
             min_words: 8,
@@ -155,6 +158,12 @@ impl DetectorBuilder {
     /// Permutation seed.
     pub fn seed(&mut self, seed: u64) -> &mut Self {
         self.config.seed = seed;
+        self
+    }
+
+    /// Signature scheme.
+    pub fn sketch(&mut self, sketch: Sketch) -> &mut Self {
+        self.config.sketch = sketch;
         self
     }
 
@@ -308,7 +317,7 @@ impl Detector {
                 message: "shingle sizes must be at least 1".into(),
             });
         }
-        let hasher = MinHasher::new(config.num_perm, config.seed)?;
+        let hasher = MinHasher::with_sketch(config.num_perm, config.seed, config.sketch)?;
         let lsh = match config.lsh {
             Some(p) => {
                 p.validate(config.num_perm)?;
@@ -350,7 +359,7 @@ impl Detector {
         Params {
             config: self.config.clone(),
             lsh: self.lsh,
-            hash_family: HASH_FAMILY,
+            hash_family: self.config.sketch.family(),
         }
     }
 

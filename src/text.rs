@@ -228,16 +228,28 @@ enum AsciiClass {
     Other,
 }
 
-fn ascii_class(b: u8) -> AsciiClass {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
-        b'0'..=b'9' => AsciiClass::Digit,
-        b'_' => AsciiClass::Underscore,
-        b':' => AsciiClass::MidLetter,
-        b'.' | b'\'' => AsciiClass::MidNumLet,
-        b',' | b';' => AsciiClass::MidNum,
-        _ => AsciiClass::Other,
+/// [`AsciiClass`] of every byte value (non-ASCII bytes never reach it).
+const ASCII_CLASS: [AsciiClass; 256] = {
+    let mut table = [AsciiClass::Other; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
+            b'0'..=b'9' => AsciiClass::Digit,
+            b'_' => AsciiClass::Underscore,
+            b':' => AsciiClass::MidLetter,
+            b'.' | b'\'' => AsciiClass::MidNumLet,
+            b',' | b';' => AsciiClass::MidNum,
+            _ => AsciiClass::Other,
+        };
+        b += 1;
     }
+    table
+};
+
+fn ascii_class(b: u8) -> AsciiClass {
+    ASCII_CLASS[b as usize]
 }
 
 /// UAX #29 words of an ASCII run without white space: the same words, at

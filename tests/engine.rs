@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use reprint::lsh::{self, LshParams};
-use reprint::minhash::MinHasher;
+use reprint::minhash::{MinHasher, Sketch};
 use reprint::similarity::Overlap;
 
 /// Two sets with a chosen overlap, drawn from disjoint ranges.
@@ -28,8 +28,8 @@ fn two_sets(shared: u64, only_a: u64, only_b: u64, salt: u64) -> (Vec<u64>, Vec<
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// The MinHash estimate stays within five standard errors of the exact
-    /// Jaccard similarity.
+    /// The MinHash estimate (classic or one-permutation) stays within five
+    /// standard errors of the exact Jaccard similarity.
     #[test]
     fn minhash_estimate_is_within_five_standard_errors(
         shared in 0u64..400,
@@ -37,12 +37,14 @@ proptest! {
         only_b in 0u64..400,
         salt in any::<u64>(),
         seed in any::<u64>(),
+        oph in any::<bool>(),
     ) {
         prop_assume!(shared + only_a > 0 && shared + only_b > 0);
         let (a, b) = two_sets(shared, only_a, only_b, salt);
         let exact = Overlap::of(&a, &b).jaccard();
         let m = 256;
-        let hasher = MinHasher::new(m, seed).unwrap();
+        let sketch = if oph { Sketch::OnePermutation } else { Sketch::MinHash };
+        let hasher = MinHasher::with_sketch(m, seed, sketch).unwrap();
         let est = hasher.signature(a.iter().copied(), 5).jaccard(&hasher.signature(b.iter().copied(), 5)).unwrap();
         let se = (exact * (1.0 - exact) / m as f64).sqrt();
         prop_assert!((est - exact).abs() <= 5.0 * se + 2.0 / m as f64,
@@ -60,6 +62,7 @@ proptest! {
         salt in any::<u64>(),
         seed in any::<u64>(),
         threshold in 0.3f64..0.8,
+        oph in any::<bool>(),
     ) {
         // 60 sets: 20 bases, each with two mutated copies of varying overlap.
         let mut sets: Vec<Vec<u64>> = Vec::new();
@@ -78,7 +81,8 @@ proptest! {
         }
         let num_perm = 128;
         let params = LshParams::for_threshold(threshold, num_perm).unwrap();
-        let hasher = MinHasher::new(num_perm, seed).unwrap();
+        let sketch = if oph { Sketch::OnePermutation } else { Sketch::MinHash };
+        let hasher = MinHasher::with_sketch(num_perm, seed, sketch).unwrap();
         let mut sigs = vec![0u32; sets.len() * num_perm];
         for (s, out) in sets.iter().zip(sigs.chunks_mut(num_perm)) {
             hasher.fill(s.iter().copied(), out);

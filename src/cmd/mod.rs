@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Command, EngineOpts, Opts};
+use crate::cli::{Command, EngineOpts, Opts, SketchArg};
 use reprint::lsh::LshParams;
 use reprint::scan::Config;
 
@@ -42,6 +42,10 @@ pub fn engine_config(o: &EngineOpts, threshold: f64) -> Config {
         },
         num_perm: o.num_perm,
         seed: o.seed,
+        sketch: match o.sketch {
+            SketchArg::Minhash => reprint::minhash::Sketch::MinHash,
+            SketchArg::Oph => reprint::minhash::Sketch::OnePermutation,
+        },
         threshold,
         lsh: match (o.bands, o.rows) {
             (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
