@@ -123,21 +123,45 @@ pub fn candidates(
     bucket_cap: usize,
 ) -> (Vec<(u32, u32)>, LshStats) {
     let n = signatures.len().checked_div(num_perm).unwrap_or(0);
+    let mut keys = vec![0u32; n * params.bands];
+    if params.bands > 0 {
+        keys.par_chunks_mut(params.bands)
+            .zip(signatures.par_chunks(num_perm.max(1)))
+            .for_each(|(out, sig)| band_keys(sig, params, out));
+    }
+    candidates_from_keys(&keys, params.bands, bucket_cap)
+}
+
+/// Writes the key of each band of `signature` into `out` (one per band):
+/// the low 32 bits of XXH3-64 of the band's values, seeded with the band
+/// number. Storing these keys instead of whole signatures takes
+/// `bands / num_perm` of the memory; two different bands that collide in 32
+/// bits only add a candidate that verification rejects.
+pub fn band_keys(signature: &[u32], params: LshParams, out: &mut [u32]) {
+    for (band, slot) in out.iter_mut().enumerate().take(params.bands) {
+        let lo = band * params.rows;
+        *slot = band_key(&signature[lo..lo + params.rows], band as u64) as u32;
+    }
+}
+
+/// Candidate pairs from band keys laid out item by item (`bands` keys per
+/// item, as [`band_keys`] writes them): sorted `(i, j)` with `i < j`.
+pub fn candidates_from_keys(
+    keys: &[u32],
+    bands: usize,
+    bucket_cap: usize,
+) -> (Vec<(u32, u32)>, LshStats) {
+    let n = keys.len().checked_div(bands).unwrap_or(0);
     let bucket_cap = bucket_cap.max(2);
-    let per_band: Vec<(Vec<u64>, usize)> = (0..params.bands)
+    let per_band: Vec<(Vec<u64>, usize)> = (0..bands)
         .into_par_iter()
         .map(|band| {
-            let lo = band * params.rows;
-            let mut keys: Vec<(u64, u32)> = (0..n)
-                .map(|i| {
-                    let row = &signatures[i * num_perm + lo..i * num_perm + lo + params.rows];
-                    (band_key(row, band as u64), i as u32)
-                })
-                .collect();
-            keys.sort_unstable();
+            let mut items: Vec<(u32, u32)> =
+                (0..n).map(|i| (keys[i * bands + band], i as u32)).collect();
+            items.sort_unstable();
             let mut pairs = Vec::new();
             let mut crowded = 0;
-            for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+            for bucket in items.chunk_by(|a, b| a.0 == b.0) {
                 if bucket.len() < 2 {
                     continue;
                 }

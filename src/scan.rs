@@ -488,18 +488,27 @@ impl Detector {
             &data[d as usize].paragraphs[p as usize].shingles
         };
 
-        // Stage 4: signatures.
+        // Stage 4: signatures, kept only as their LSH band keys (a third of
+        // the memory of whole signatures at the default banding).
         let num_perm = self.config.num_perm;
-        let mut signatures = vec![0u32; groups.len() * num_perm];
-        signatures
-            .par_chunks_mut(num_perm.max(1))
-            .zip(groups.par_iter())
-            .for_each(|(out, g)| self.hasher.fill(set_of(g).iter().copied(), out));
+        let bands = self.lsh.bands;
+        let mut keys = vec![0u32; groups.len() * bands];
+        if bands > 0 {
+            keys.par_chunks_mut(bands)
+                .zip(groups.par_iter())
+                .for_each_init(
+                    || vec![0u32; num_perm],
+                    |signature, (out, g)| {
+                        self.hasher.fill(set_of(g).iter().copied(), signature);
+                        lsh::band_keys(signature, self.lsh, out);
+                    },
+                );
+        }
 
         // Stage 5: candidates.
         let (candidates, lsh_stats) =
-            lsh::candidates(&signatures, num_perm, self.lsh, self.config.bucket_cap);
-        drop(signatures);
+            lsh::candidates_from_keys(&keys, bands, self.config.bucket_cap);
+        drop(keys);
         stats.lsh = lsh_stats;
 
         // Stage 6: verify.
@@ -521,7 +530,15 @@ impl Detector {
             .iter()
             .map(|d| d.len() >= self.config.boilerplate_min_docs)
             .collect();
-        let full_sets: Vec<Vec<u64>> = data.par_iter().map(|d| d.shingle_set()).collect();
+        // Whole-document shingle sets are large (as large as all paragraph
+        // sets together): only their keys are kept for every document.
+        let set_keys: Vec<Option<u64>> = data
+            .par_iter()
+            .map(|d| {
+                let set = d.shingle_set();
+                (!set.is_empty()).then(|| set_key(&set))
+            })
+            .collect();
         // Paragraphs carried by very many documents are decided on a sample
         // of their carriers before any of their pairs is built.
         let huge: Vec<bool> = family_docs.iter().map(|d| d.len() > HUGE_FAMILY).collect();
@@ -530,19 +547,34 @@ impl Detector {
             &edges,
             &common,
             &huge,
-            &identical_documents(&data, &full_sets),
+            &identical_documents(&data, &set_keys),
         );
-        let mostly_shared = |a: u32, b: u32| {
-            Overlap::of(&full_sets[a as usize], &full_sets[b as usize]).smaller_in_larger() >= 0.5
-        };
-
-        let qualifying: Vec<((u32, u32), bool)> = matches
+        let pair_rare: Vec<((u32, u32), bool)> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
-            .map(|chunk| {
-                let (da, db) = (chunk[0].0, chunk[0].1);
-                let any_rare = chunk.iter().any(|m| !m.4);
-                ((da, db), any_rare || mostly_shared(da, db))
-            })
+            .map(|chunk| ((chunk[0].0, chunk[0].1), chunk.iter().any(|m| !m.4)))
+            .collect();
+        // Pairs that share only common paragraphs qualify when the two
+        // documents share at least half of the smaller one: their whole
+        // sets are built for those documents only.
+        let mut needed: Vec<u32> = pair_rare
+            .iter()
+            .filter(|(_, rare)| !rare)
+            .flat_map(|((a, b), _)| [*a, *b])
+            .collect();
+        needed.sort_unstable();
+        needed.dedup();
+        let needed_sets: Vec<Vec<u64>> = needed
+            .par_iter()
+            .map(|&d| data[d as usize].shingle_set())
+            .collect();
+        let set_of_doc = |d: u32| needed.binary_search(&d).ok().map(|i| &needed_sets[i]);
+        let mostly_shared = |a: u32, b: u32| match (set_of_doc(a), set_of_doc(b)) {
+            (Some(x), Some(y)) => Overlap::of(x, y).smaller_in_larger() >= 0.5,
+            _ => false,
+        };
+        let qualifying: Vec<((u32, u32), bool)> = pair_rare
+            .par_iter()
+            .map(|&((da, db), rare)| ((da, db), rare || mostly_shared(da, db)))
             .collect();
         let qualified: AHashSet<(u32, u32)> = qualifying
             .iter()
@@ -825,14 +857,14 @@ fn expand_matches(
 /// first of them (a star, not all pairs), paragraph by paragraph, so that
 /// exact copies are found even when every paragraph is too short to
 /// fingerprint alone.
-fn identical_documents(data: &[ShingledDocument], sets: &[Vec<u64>]) -> Vec<Match> {
+fn identical_documents(data: &[ShingledDocument], set_keys: &[Option<u64>]) -> Vec<Match> {
     let mut first: AHashMap<u64, u32> = AHashMap::new();
     let mut out = Vec::new();
-    for (d, set) in sets.iter().enumerate() {
-        if set.is_empty() {
+    for (d, key) in set_keys.iter().enumerate() {
+        let Some(key) = *key else {
             continue;
-        }
-        let f = *first.entry(set_key(set)).or_insert(d as u32);
+        };
+        let f = *first.entry(key).or_insert(d as u32);
         let (a, b) = (&data[f as usize], &data[d]);
         if f as usize != d && a.paragraphs.len() == b.paragraphs.len() {
             out.extend((0..a.paragraphs.len() as u32).map(|p| (f, d as u32, p, p, false)));
