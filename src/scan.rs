@@ -600,21 +600,19 @@ impl Detector {
             para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
         };
 
-        let clean_sets: Vec<Vec<u64>> = data
-            .par_iter()
-            .enumerate()
-            .map(|(d, dd)| {
-                union_of(
-                    dd.paragraphs
-                        .iter()
-                        .enumerate()
-                        .filter(|(p, _)| !is_boilerplate(d as u32, *p as u32))
-                        .map(|(_, para)| para.shingles.as_slice()),
-                )
-            })
-            .collect();
-
-        let views: Vec<Vec<ParagraphView<'_>>> = data.iter().map(paragraph_views).collect();
+        // A document's shingles outside boilerplate, built when needed (per
+        // pair, and for the matrix of a small corpus) rather than kept for
+        // every document: they are as large as all paragraph sets together.
+        let clean_set = |d: usize| {
+            union_of(
+                data[d]
+                    .paragraphs
+                    .iter()
+                    .enumerate()
+                    .filter(|(p, _)| !is_boilerplate(d as u32, *p as u32))
+                    .map(|(_, para)| para.shingles.as_slice()),
+            )
+        };
 
         let mut pairs: Vec<ReusePair> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
@@ -635,10 +633,10 @@ impl Detector {
                     return None;
                 }
                 let (a, b) = (da as usize, db as usize);
-                let mut passages =
-                    reuse::assemble_passages(&views[a], &views[b], &mut pm, threshold);
+                let (view_a, view_b) = (paragraph_views(&data[a]), paragraph_views(&data[b]));
+                let mut passages = reuse::assemble_passages(&view_a, &view_b, &mut pm, threshold);
                 refine(&mut passages, &data[a], &data[b]);
-                let overlap = Overlap::of(&clean_sets[a], &clean_sets[b]);
+                let overlap = Overlap::of(&clean_set(a), &clean_set(b));
                 Some(reuse::orient_pair(
                     (a, data[a].date.as_ref()),
                     (b, data[b].date.as_ref()),
@@ -654,8 +652,11 @@ impl Detector {
                 .then(x.source.cmp(&y.source))
         });
 
-        let matrix = (data.len() <= self.config.matrix_limit)
-            .then(|| similarity_matrix(&clean_sets, self.config.metric));
+        let matrix = (data.len() <= self.config.matrix_limit).then(|| {
+            let clean_sets: Vec<Vec<u64>> =
+                (0..data.len()).into_par_iter().map(clean_set).collect();
+            similarity_matrix(&clean_sets, self.config.metric)
+        });
 
         // Boilerplate report.
         let mut boilerplate_count = vec![0usize; data.len()];
@@ -691,7 +692,6 @@ impl Detector {
                 .then(a.example.cmp(&b.example))
         });
 
-        drop(views);
         let summaries = data
             .into_iter()
             .zip(boilerplate_count)
