@@ -73,25 +73,17 @@ fn line_ranges(text: &str, start: usize) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut line_start = start;
-    let mut i = start;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(line_start..i);
-                i += 1;
-                line_start = i;
-            }
-            b'\r' => {
-                out.push(line_start..i);
-                i += if bytes.get(i + 1) == Some(&b'\n') {
-                    2
-                } else {
-                    1
-                };
-                line_start = i;
-            }
-            _ => i += 1,
+    for i in memchr::memchr2_iter(b'\n', b'\r', &bytes[start..]).map(|p| start + p) {
+        // The `\n` of a `\r\n` pair ends nothing: its line ended at the `\r`.
+        if i < line_start {
+            continue;
         }
+        out.push(line_start..i);
+        line_start = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i + 2
+        } else {
+            i + 1
+        };
     }
     if line_start < bytes.len() {
         out.push(line_start..bytes.len());
@@ -188,28 +180,47 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let end = range.end;
     let mut i = range.start;
     // ASCII white space always separates words (UAX #29 joins nothing
-    // across it), so each run between white space is segmented on its own:
-    // pure-ASCII runs (most of English text) by the fast path, the others
-    // by the full algorithm.
+    // across it), and no rule joins ASCII words across it either. So the
+    // runs between white space that hold a non-ASCII byte go through the
+    // full algorithm, and everything between them (most of English text)
+    // through the ASCII fast path in one piece.
     while i < end {
-        while i < end && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let chunk_start = i;
-        let mut ascii = true;
-        while i < end && !bytes[i].is_ascii_whitespace() {
-            ascii &= bytes[i].is_ascii();
-            i += 1;
-        }
-        if chunk_start == i {
+        let Some(first) = first_non_ascii(&bytes[i..end]) else {
+            ascii_words(&bytes[i..end], i, out);
             break;
-        }
-        if ascii {
-            ascii_words(&bytes[chunk_start..i], chunk_start, out);
-        } else {
-            unicode_words(text, chunk_start..i, &mut buf, out);
-        }
+        };
+        let first = i + first;
+        let run_start = bytes[i..first]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(i, |p| i + p + 1);
+        let run_end = bytes[first..end]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(end, |p| first + p);
+        ascii_words(&bytes[i..run_start], i, out);
+        unicode_words(text, run_start..run_end, &mut buf, out);
+        i = run_end;
     }
+}
+
+/// Index of the first byte of `bytes` outside ASCII, eight bytes at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        if word & HIGH != 0 {
+            return Some(offset + (word & HIGH).trailing_zeros() as usize / 8);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| !b.is_ascii())
+        .map(|p| offset + p)
 }
 
 /// Word classes of ASCII bytes under UAX #29.
@@ -257,50 +268,53 @@ fn ascii_class(b: u8) -> AsciiClass {
 fn ascii_words(chunk: &[u8], base: usize, out: &mut Vec<Token>) {
     use AsciiClass::*;
     let class_at = |k: usize| chunk.get(k).map_or(Other, |&b| ascii_class(b));
+    let is_word = |k: usize| matches!(class_at(k), Letter | Digit | Underscore);
     let mut lower = [0u8; 64];
     let mut i = 0;
     while i < chunk.len() {
-        if !matches!(class_at(i), Letter | Digit | Underscore) {
+        // Skip to the next letter, digit or underscore.
+        while i < chunk.len() && !is_word(i) {
             i += 1;
-            continue;
+        }
+        if i == chunk.len() {
+            break;
         }
         let start = i;
-        let mut alnum = chunk[i] != b'_';
-        let mut j = i + 1;
-        while j < chunk.len() {
-            let (prev, cur) = (class_at(j - 1), class_at(j));
-            let word_char = matches!(prev, Letter | Digit | Underscore);
-            match cur {
-                // WB5, WB8-10, WB13a-b.
-                Letter | Digit | Underscore if word_char => {
-                    alnum |= cur != Underscore;
-                    j += 1;
-                }
-                // WB6-7: letter (MidLetter | MidNumLet) letter.
-                MidLetter | MidNumLet if prev == Letter && class_at(j + 1) == Letter => j += 2,
-                // WB11-12: digit (MidNum | MidNumLet) digit.
-                MidNum | MidNumLet if prev == Digit && class_at(j + 1) == Digit => j += 2,
-                _ => break,
+        loop {
+            // WB5, WB8-10, WB13a-b: word characters join each other.
+            while is_word(i) {
+                i += 1;
             }
+            // WB6-7: letter (MidLetter | MidNumLet) letter; WB11-12: digit
+            // (MidNum | MidNumLet) digit.
+            let joined = matches!(
+                (class_at(i - 1), class_at(i), class_at(i + 1)),
+                (Letter, MidLetter | MidNumLet, Letter) | (Digit, MidNum | MidNumLet, Digit)
+            );
+            if !joined {
+                break;
+            }
+            i += 2;
         }
-        if alnum {
-            let word = &chunk[start..j];
-            let hash = if word.len() <= lower.len() {
-                for (l, &b) in lower.iter_mut().zip(word) {
-                    *l = b.to_ascii_lowercase();
-                }
-                xxh3_64(&lower[..word.len()])
-            } else {
-                xxh3_64(&word.to_ascii_lowercase())
-            };
-            out.push(Token {
-                start: (base + start) as u32,
-                end: (base + j) as u32,
-                hash,
-                continuous_script: false,
-            });
+        let word = &chunk[start..i];
+        // A run of underscores alone is not a word.
+        if word.iter().all(|&b| b == b'_') {
+            continue;
         }
-        i = j;
+        let hash = if word.len() <= lower.len() {
+            for (l, &b) in lower.iter_mut().zip(word) {
+                *l = b.to_ascii_lowercase();
+            }
+            xxh3_64(&lower[..word.len()])
+        } else {
+            xxh3_64(&word.to_ascii_lowercase())
+        };
+        out.push(Token {
+            start: (base + start) as u32,
+            end: (base + i) as u32,
+            hash,
+            continuous_script: false,
+        });
     }
 }
 
