@@ -97,6 +97,9 @@ pub fn splitmix64(x: u64) -> u64 {
 /// Probes of one empty bin before densification falls back to a scan.
 const MAX_PROBES: u64 = 1 << 16;
 
+/// Densification probes tested at once, before searching one by one.
+const LOOKAHEAD: usize = 8;
+
 /// Densification probes precomputed per bin.
 const PROBE_TABLE: u64 = 32;
 
@@ -195,46 +198,71 @@ impl MinHasher {
     /// One-permutation hashing with optimal densification (see the module
     /// documentation).
     fn fill_oph(&self, shingles: impl IntoIterator<Item = u64>, out: &mut [u32]) {
+        // One byte per bin marks the bins filled by a shingle of their own;
+        // on the stack for the usual signature lengths.
+        const ON_STACK: usize = 1024;
+        if self.num_perm <= ON_STACK {
+            let mut filled = [0u8; ON_STACK];
+            self.fill_oph_with(shingles, out, &mut filled[..self.num_perm]);
+        } else {
+            self.fill_oph_with(shingles, out, &mut vec![0; self.num_perm]);
+        }
+    }
+
+    fn fill_oph_with(
+        &self,
+        shingles: impl IntoIterator<Item = u64>,
+        out: &mut [u32],
+        filled: &mut [u8],
+    ) {
         let k = self.num_perm as u64;
         let bin = |h: u64| (((h >> 32) * k) >> 32) as usize;
         let key = splitmix64(self.seed);
-        let mut filled = 0usize;
-        // Bit i of `seen` marks bin i as filled by a shingle of its own.
-        // (`num_perm` is at most 4096.)
-        let mut seen = [0u64; 64];
+        let mut count = 0usize;
         for x in shingles {
             let h = splitmix64(x ^ key);
             let i = bin(h);
             let v = h as u32;
-            if seen[i / 64] & (1 << (i % 64)) == 0 {
-                seen[i / 64] |= 1 << (i % 64);
-                filled += 1;
+            if filled[i] == 0 {
+                filled[i] = 1;
+                count += 1;
                 out[i] = v;
             } else if v < out[i] {
                 out[i] = v;
             }
         }
-        if filled == 0 || filled == self.num_perm {
+        if count == 0 || count == self.num_perm {
             return;
         }
-        let is_filled = |j: usize| seen[j / 64] & (1 << (j % 64)) != 0;
+        let filled = &*filled;
+        let is_filled = |j: usize| filled[j] != 0;
         for i in 0..self.num_perm {
             if is_filled(i) {
                 continue;
             }
-            // The probe sequence finds a filled bin after num_perm / filled
-            // probes on average; past MAX_PROBES (never reached in
-            // practice) the next filled bin to the right is taken.
+            // The probe sequence finds a filled bin after num_perm / count
+            // probes on average. The first LOOKAHEAD probes are tested
+            // without branching, which costs less than mispredicting where
+            // the search ends. Past MAX_PROBES (never reached in practice)
+            // the next filled bin to the right is taken.
             let row = &self.probes[i * PROBE_TABLE as usize..(i + 1) * PROBE_TABLE as usize];
-            let probed = row
-                .iter()
-                .map(|&j| j as usize)
-                .find(|&j| is_filled(j))
-                .or_else(|| {
-                    (PROBE_TABLE + 1..=MAX_PROBES)
-                        .map(|t| probe(self.num_perm, self.seed, i, t))
-                        .find(|&j| is_filled(j))
-                });
+            let mut hits = 0u32;
+            for (t, &j) in row[..LOOKAHEAD].iter().enumerate() {
+                hits |= u32::from(filled[j as usize]) << t;
+            }
+            let probed = if hits != 0 {
+                Some(row[hits.trailing_zeros() as usize] as usize)
+            } else {
+                row[LOOKAHEAD..]
+                    .iter()
+                    .map(|&j| j as usize)
+                    .find(|&j| is_filled(j))
+                    .or_else(|| {
+                        (PROBE_TABLE + 1..=MAX_PROBES)
+                            .map(|t| probe(self.num_perm, self.seed, i, t))
+                            .find(|&j| is_filled(j))
+                    })
+            };
             let j = probed.unwrap_or_else(|| {
                 (1..self.num_perm)
                     .map(|d| (i + d) % self.num_perm)

@@ -79,12 +79,15 @@ pub fn shingles(tokens: &[Token], k: usize, out: &mut Vec<u64>) {
     if tokens.is_empty() {
         return;
     }
-    let hashes: Vec<u64> = tokens.iter().map(|t| t.hash).collect();
-    if hashes.len() < k {
-        out.push(shingle_hash(&hashes));
+    // The token hashes as little-endian bytes, written once: each shingle
+    // hashes a window of them in place (the same bytes `shingle_hash`
+    // would build).
+    let bytes: Vec<u8> = tokens.iter().flat_map(|t| t.hash.to_le_bytes()).collect();
+    if tokens.len() < k {
+        out.push(xxh3_64(&bytes));
         return;
     }
-    out.extend(hashes.windows(k).map(shingle_hash));
+    out.extend((0..=tokens.len() - k).map(|start| xxh3_64(&bytes[start * 8..(start + k) * 8])));
 }
 
 /// The set of shingles of a paragraph: sorted, without duplicates.
@@ -215,6 +218,10 @@ mod tests {
         let mut out = Vec::new();
         shingles(&t, 5, &mut out);
         assert_eq!(out.len(), 3);
+        // Each is the shingle hash of its window of token hashes.
+        let ids: Vec<u64> = t.iter().map(|t| t.hash).collect();
+        let expected: Vec<u64> = ids.windows(5).map(shingle_hash).collect();
+        assert_eq!(out, expected);
     }
 
     #[test]
@@ -222,7 +229,7 @@ mod tests {
         let t = tokens("Read more");
         let mut out = Vec::new();
         shingles(&t, 5, &mut out);
-        assert_eq!(out.len(), 1);
+        assert_eq!(out, [shingle_hash(&[t[0].hash, t[1].hash])]);
         shingles(&[], 5, &mut out);
         assert_eq!(out.len(), 1);
     }
