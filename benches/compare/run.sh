@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs the same MinHash LSH job with datasketch, rensa and reprint on
 # (a) the enwiki extract as a feed and (b) a generated feed with truth, and
-# prints wall time, peak RSS and recall for each.
-# Usage: benches/compare/run.sh [ARTICLES_IN_GENERATED_FEED] [DATA_DIR]
+# prints wall time, peak RSS and recall for each: the median of RUNS runs
+# (each run's figures go to target/compare/runs.tsv).
+# Usage: benches/compare/run.sh [ARTICLES_IN_GENERATED_FEED] [DATA_DIR] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-100000}
 data=${2:-../shared/data}
+runs=${3:-1}
+: >"$work/runs.tsv"
 work=target/compare
 mkdir -p "$work"
 if [ ! -x "$work/venv/bin/python" ]; then
@@ -17,11 +20,20 @@ py="$work/venv/bin/python"
 cargo build --release --quiet
 bin=target/release/reprint
 
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 measure() { # name, output pairs, command...
     local name=$1 pairs=$2; shift 2
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" 2>"$work/$name.log" >/dev/null || true
-    read -r secs kb < <(tail -n 1 "$work/time.txt")
-    printf "%-12s %8.2f s %8.0f MB" "$name" "$secs" "$((kb / 1024))"
+    local times=() rss=()
+    for ((r = 1; r <= runs; r++)); do
+        /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" 2>"$work/$name.log" >/dev/null || true
+        read -r secs kb < <(tail -n 1 "$work/time.txt")
+        times+=("$secs")
+        rss+=("$((kb / 1024))")
+        printf "%s\t%s\t%s\t%s\t%s\n" "$feed" "$name" "$r" "$secs" "$((kb / 1024))" >>"$work/runs.tsv"
+    done
+    printf "%-12s %8.2f s %8.0f MB" "$name" \
+        "$(printf "%s\n" "${times[@]}" | median)" "$(printf "%s\n" "${rss[@]}" | median)"
 }
 
 feeds=()
@@ -40,7 +52,7 @@ feeds+=("synth$n")
 
 for feed in "${feeds[@]}"; do
     f="$work/$feed.jsonl"
-    echo "== $feed ($(wc -l < "$f") articles, $(du -m "$f" | cut -f1) MB)"
+    echo "== $feed ($(wc -l < "$f") articles, $(du -m "$f" | cut -f1) MB; median of $runs run(s))"
     for tool in datasketch rensa reprint; do
         out="$work/$feed.$tool.pairs"
         if [ "$tool" = reprint ]; then
