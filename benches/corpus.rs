@@ -3,6 +3,9 @@
 //! corpus of news-like articles with syndicated copies.
 
 use reprint::corpus::Document;
+use reprint::minhash::MinHasher;
+use reprint::shingle::shingle_set;
+use reprint::text::{Token, split_paragraphs, tokenize};
 
 /// The four sample articles.
 pub const SAMPLES: [&str; 4] = [
@@ -65,4 +68,19 @@ pub fn synthetic(n: usize) -> Vec<Document> {
         docs.push(Document::from_text(format!("d{d}"), format!("d{d}"), text));
     }
     docs
+}
+
+/// The fingerprint path over `text`: paragraphs, tokens, 5-word shingle
+/// sets, signatures (into `sig`, of the hasher's length). Returns a value
+/// that depends on every signature.
+pub fn fingerprint(text: &str, h: &MinHasher, tokens: &mut Vec<Token>, sig: &mut [u32]) -> u32 {
+    let mut acc = 0u32;
+    for para in split_paragraphs(text, 0) {
+        tokens.clear();
+        tokenize(text, para, tokens);
+        let set = shingle_set(tokens, 5);
+        h.fill(set.iter().copied(), sig);
+        acc ^= sig[0];
+    }
+    acc
 }
