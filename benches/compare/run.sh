@@ -9,9 +9,9 @@ cd "$(dirname "$0")/../.."
 n=${1:-100000}
 data=${2:-../shared/data}
 runs=${3:-1}
-: >"$work/runs.tsv"
 work=target/compare
 mkdir -p "$work"
+: >"$work/runs.tsv"
 if [ ! -x "$work/venv/bin/python" ]; then
     python3 -m venv "$work/venv"
     "$work/venv/bin/pip" install --quiet datasketch rensa
