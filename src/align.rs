@@ -21,7 +21,10 @@
 //!    gap.
 //! 4. **Filtering.** Overlapping passages in the copy keep the more similar
 //!    one, and passages shorter than [`AlignConfig::min_chars`] characters
-//!    on either side are dropped.
+//!    on either side are dropped. When one passage of the pair is
+//!    near-verbatim (most word trigrams shared), the pair is a
+//!    copy-and-paste and passages that are not are dropped as topical
+//!    look-alikes.
 
 use std::ops::Range;
 
@@ -101,6 +104,14 @@ struct Unit {
 /// n-grams with the source side are near-verbatim: their ends are trimmed
 /// to shared n-grams. Reworded passages keep their sentence boundaries.
 const TRIM_SHARED: f64 = 0.5;
+
+/// A pair with a passage whose sides share at least this fraction of their
+/// word n-grams is a verbatim copy, and keeps only the passages that share
+/// at least [`VERBATIM_KEEP`].
+const VERBATIM_SHARED: f64 = 0.8;
+
+/// See [`VERBATIM_SHARED`].
+const VERBATIM_KEEP: f64 = 0.5;
 
 /// Wide-gap passages replace the normal ones when their source sides are
 /// at least this many times longer than their copy sides.
@@ -352,7 +363,6 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         touched.clear();
     }
 
-    let mut passages: Vec<Passage> = Vec::new();
     let ctx = Context {
         ua: &ua,
         ub: &ub,
@@ -360,12 +370,36 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         seed_cosine: &seed_cosine,
         config,
     };
-    extend(&seeds, config.max_gap, &ctx, &mut passages);
-    // A summary condenses a long stretch of the source into a few
-    // sentences whose seeds lie far apart in the source: cluster again
-    // with a wide gap, and keep that result when its passages are
-    // summary-shaped (source sides much longer than copy sides).
+    let finish = |passages: Vec<Passage>| -> Vec<(Aligned, f64)> {
+        let mut kept = resolve_overlaps(passages, &ua);
+        kept.sort_by_key(|p| (p.0.start, p.1.start));
+        kept.into_iter()
+            .map(|(ra, rb, similarity)| {
+                let span_a = ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end;
+                let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
+                let (a_span, b_span, shared) = trim_shared(a, span_a, b, span_b, config.trim_ngram);
+                let aligned = Aligned {
+                    a: a_span,
+                    b: b_span,
+                    similarity,
+                };
+                (aligned, shared)
+            })
+            .filter(|(p, _)| {
+                a[p.a.clone()].chars().count() >= config.min_chars
+                    && b[p.b.clone()].chars().count() >= config.min_chars
+            })
+            .collect()
+    };
+    let mut normal: Vec<Passage> = Vec::new();
+    extend(&seeds, config.max_gap, &ctx, &mut normal);
+    let mut passages = finish(normal);
+    let mut summary = false;
     if config.summary_gap > config.max_gap {
+        // A summary condenses a long stretch of the source into a few
+        // sentences whose seeds lie far apart in the source: cluster again
+        // with a wide gap, and keep that result when its passages are
+        // summary-shaped (source sides much longer than copy sides).
         let mut wide: Vec<Passage> = Vec::new();
         extend(&seeds, config.summary_gap, &ctx, &mut wide);
         let chars = |units: &[Unit], r: &Range<u32>| {
@@ -374,28 +408,21 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         let copy_len: usize = wide.iter().map(|p| chars(&ua, &p.0)).sum();
         let source_len: usize = wide.iter().map(|p| chars(&ub, &p.1)).sum();
         if !wide.is_empty() && source_len as f64 >= SUMMARY_RATIO * copy_len as f64 {
-            passages = wide;
+            passages = finish(wide);
+            summary = true;
         }
     }
-    let mut kept = resolve_overlaps(passages, &ua);
-    kept.sort_by_key(|p| (p.0.start, p.1.start));
-    let passages = kept
-        .into_iter()
-        .map(|(ra, rb, similarity)| {
-            let span_a = ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end;
-            let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
-            let (a_span, b_span) = trim(a, span_a, b, span_b, config.trim_ngram);
-            Aligned {
-                a: a_span,
-                b: b_span,
-                similarity,
-            }
-        })
-        .filter(|p| {
-            a[p.a.clone()].chars().count() >= config.min_chars
-                && b[p.b.clone()].chars().count() >= config.min_chars
-        })
-        .collect();
+    // A pair with a near-verbatim passage is a copy-and-paste: its other
+    // passages must be close to verbatim too, or they are look-alike
+    // sentences on the same topic.
+    if !summary
+        && passages
+            .iter()
+            .any(|(_, shared)| *shared >= VERBATIM_SHARED)
+    {
+        passages.retain(|(_, shared)| *shared >= VERBATIM_KEEP);
+    }
+    let passages = passages.into_iter().map(|(p, _)| p).collect();
     Alignment {
         passages,
         best_sentence_cosine: best,
@@ -416,6 +443,22 @@ pub fn trim(
     if n == 0 {
         return (ra, rb);
     }
+    let (ra, rb, _) = trim_shared(a, ra, b, rb, n);
+    (ra, rb)
+}
+
+/// [`trim`], also returning the fraction of word `n`-grams the two sides
+/// share (of the side with fewer).
+fn trim_shared(
+    a: &str,
+    ra: Range<usize>,
+    b: &str,
+    rb: Range<usize>,
+    n: usize,
+) -> (Range<usize>, Range<usize>, f64) {
+    if n == 0 {
+        return (ra, rb, 0.0);
+    }
     let grams = |text: &str, r: Range<usize>| -> Vec<(u64, usize, usize)> {
         let mut t = Vec::new();
         tokenize(text, r, &mut t);
@@ -431,8 +474,9 @@ pub fn trim(
     let set_a: ahash::AHashSet<u64> = ga.iter().map(|g| g.0).collect();
     let set_b: ahash::AHashSet<u64> = gb.iter().map(|g| g.0).collect();
     let shared = set_a.iter().filter(|g| set_b.contains(g)).count();
-    if (shared as f64) < TRIM_SHARED * set_a.len().min(set_b.len()) as f64 {
-        return (ra, rb);
+    let ratio = shared as f64 / set_a.len().min(set_b.len()).max(1) as f64;
+    if ratio < TRIM_SHARED {
+        return (ra, rb, ratio);
     }
     // Punctuation between the trimmed and the original ends stays in.
     let bounds =
@@ -457,7 +501,11 @@ pub fn trim(
                 _ => r,
             }
         };
-    (bounds(a, &ga, &set_b, ra), bounds(b, &gb, &set_a, rb))
+    (
+        bounds(a, &ga, &set_b, ra),
+        bounds(b, &gb, &set_a, rb),
+        ratio,
+    )
 }
 
 /// Splits seeds into groups wherever consecutive seeds (sorted by `key`)
@@ -680,6 +728,46 @@ mod tests {
         );
         let r = align(&a, 0, &b, 0, &AlignConfig::default());
         assert_eq!(r.passages.len(), 1);
+        assert_eq!(&a[r.passages[0].a.clone()], shared);
+        assert_eq!(&b[r.passages[0].b.clone()], shared);
+        assert!(r.passages[0].similarity > 0.99);
+    }
+
+    #[test]
+    fn a_verbatim_pair_drops_reworded_look_alikes() {
+        let shared = "The committee published its final report on Thursday after two years of hearings. \
+            It recommends sweeping changes to how the agency handles complaints from the public. \
+            Ministers said they would respond within three months.";
+        let look_alike_a = "Farmers in the northern valley expect a poor harvest after the dry summer and the late frost.";
+        let look_alike_b = "After a dry summer and a late frost, the northern valley farmers are expecting a poor harvest.";
+        // Unrelated sentences, more than `max_gap` of them, keep the two
+        // stretches apart.
+        let sport = "The home side scored twice in the second half to win the derby. \
+            Their captain limped off with an ankle injury before the break. \
+            Tickets for the replay go on sale at the stadium on Friday. \
+            The visiting coach blamed the referee for the late penalty. \
+            Attendance was the highest of the season despite the rain. \
+            A new youth academy will open next to the training ground.";
+        let food = "Slow-cooked beans need an overnight soak and plenty of garlic. \
+            Bakers in the old quarter now sell sourdough on Sundays. \
+            A cheese festival returns to the market square in June. \
+            Chefs say the price of olive oil has doubled in a year. \
+            The vegetable stall by the bridge takes only cash. \
+            Cookery classes for children start again after the holidays.";
+        let a_base = format!("{look_alike_a}\n\n{sport}\n\n");
+        let b_base = format!("{food}\n\n{look_alike_b}\n\n");
+        let config = AlignConfig {
+            min_chars: 20,
+            ..AlignConfig::default()
+        };
+        // On its own, the look-alike pair aligns...
+        let alone = align(&a_base, 0, &b_base, 0, &config);
+        assert_eq!(alone.passages.len(), 1, "{:?}", alone.passages);
+        // ...but next to a verbatim copy it is not reported.
+        let a = format!("{a_base}{shared}");
+        let b = format!("{shared}\n\n{b_base}");
+        let r = align(&a, 0, &b, 0, &config);
+        assert_eq!(r.passages.len(), 1, "{:?}", r.passages);
         assert_eq!(&a[r.passages[0].a.clone()], shared);
         assert_eq!(&b[r.passages[0].b.clone()], shared);
         assert!(r.passages[0].similarity > 0.99);

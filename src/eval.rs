@@ -433,9 +433,10 @@ mod tests {
 /// What the detector says about one labelled pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairResult {
-    /// The pair score used for ROC-AUC: `0.5 + 0.5 × coverage` when a
-    /// passage was found (coverage = share of the copy's characters inside
-    /// passages), otherwise `0.5 ×` the best sentence-pair cosine.
+    /// The pair score used for ROC-AUC: `0.5 + 0.5 × verbatim share` when a
+    /// passage was found (the share of the copy's distinct word trigrams
+    /// that occur in the source, so verbatim reuse outranks reworded
+    /// reuse), otherwise `0.5 ×` the best sentence-pair cosine.
     pub score: f64,
     /// Whether any passage was found.
     pub detected: bool,
@@ -466,18 +467,37 @@ pub fn detect_pair(
             source: [sc.char_offset(p.b.start), sc.char_offset(p.b.end)],
         });
     }
-    let body_chars = copy.body().chars().count().max(1);
-    let covered_chars = covered(0..usize::MAX, detections.iter().map(|d| d.copy_range()));
     let score = if detections.is_empty() {
         0.5 * alignment.best_sentence_cosine.min(1.0)
     } else {
-        0.5 + 0.5 * (covered_chars as f64 / body_chars as f64).min(1.0)
+        0.5 + 0.5 * containment(copy, source, SCORE_NGRAM)
     };
     PairResult {
         score,
         detected: !detections.is_empty(),
         detections,
     }
+}
+
+/// Word n-gram size of the verbatim share in [`PairResult::score`].
+const SCORE_NGRAM: usize = 3;
+
+/// Share of the copy body's distinct word `n`-grams that occur in the
+/// source body: how much of the copy's wording is taken verbatim.
+fn containment(copy: &crate::corpus::Document, source: &crate::corpus::Document, n: usize) -> f64 {
+    let grams = |d: &crate::corpus::Document| {
+        let mut t = Vec::new();
+        crate::text::tokenize(&d.text, d.body_start..d.text.len(), &mut t);
+        t.windows(n)
+            .map(|w| w.iter().fold(0u64, |acc, x| acc.rotate_left(17) ^ x.hash))
+            .collect::<ahash::AHashSet<u64>>()
+    };
+    let a = grams(copy);
+    let b = grams(source);
+    if a.is_empty() {
+        return 0.0;
+    }
+    a.iter().filter(|g| b.contains(g)).count() as f64 / a.len() as f64
 }
 
 /// Scores of one group of labelled pairs.
