@@ -18,7 +18,11 @@
 //!    two seeds, until stable. Each cluster spans a passage on both sides;
 //!    a passage whose two sides are less similar than
 //!    [`AlignConfig::validate_cosine`] is clustered again with a smaller
-//!    gap.
+//!    gap. Seeds are also clustered with a wide gap
+//!    ([`AlignConfig::summary_gap`]); when the resulting passages are
+//!    summary-shaped (source sides at least three times the copy sides)
+//!    they replace the others, and when they draw on at least 30% of the
+//!    source they become one passage against the whole source.
 //! 4. **Filtering.** Overlapping passages in the copy keep the more similar
 //!    one, and passages shorter than [`AlignConfig::min_chars`] characters
 //!    on either side are dropped. When one passage of the pair is
@@ -104,6 +108,10 @@ struct Unit {
 /// n-grams with the source side are near-verbatim: their ends are trimmed
 /// to shared n-grams. Reworded passages keep their sentence boundaries.
 const TRIM_SHARED: f64 = 0.5;
+
+/// A summary whose passages draw on at least this share of the source body
+/// is reported as a summary of the whole source.
+const SUMMARY_WHOLE: f64 = 0.3;
 
 /// A pair with a passage whose sides share at least this fraction of their
 /// word n-grams is a verbatim copy, and keeps only the passages that share
@@ -410,6 +418,28 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         if !wide.is_empty() && source_len as f64 >= SUMMARY_RATIO * copy_len as f64 {
             passages = finish(wide);
             summary = true;
+            // A summary that draws on a large part of the source condenses
+            // all of it: one passage, from the copy's first summarised
+            // sentence to its last, against the whole source body.
+            let body = b[b_start..].trim();
+            let body_start = b.len() - b[b_start..].trim_start().len();
+            let drawn: usize = passages.iter().map(|(p, _)| p.b.len()).sum();
+            let copy_start = passages.iter().map(|(p, _)| p.a.start).min();
+            let copy_end = passages.iter().map(|(p, _)| p.a.end).max();
+            if let (Some(start), Some(end)) = (copy_start, copy_end) {
+                if drawn as f64 >= SUMMARY_WHOLE * body.len() as f64 {
+                    let similarity = passages
+                        .iter()
+                        .map(|(p, _)| p.similarity)
+                        .fold(0.0, f64::max);
+                    let whole = Aligned {
+                        a: start..end,
+                        b: body_start..body_start + body.len(),
+                        similarity,
+                    };
+                    passages = vec![(whole, 0.0)];
+                }
+            }
         }
     }
     // A pair with a near-verbatim passage is a copy-and-paste: its other
@@ -771,6 +801,37 @@ mod tests {
         assert_eq!(&a[r.passages[0].a.clone()], shared);
         assert_eq!(&b[r.passages[0].b.clone()], shared);
         assert!(r.passages[0].similarity > 0.99);
+    }
+
+    #[test]
+    fn a_summary_of_most_of_the_source_is_aligned_with_all_of_it() {
+        let source = "The regional council approved a new flood defence plan for the river valley on Monday. \
+            Engineers will raise the embankments along twelve kilometres of the river bank. \
+            The work is expected to begin in early spring and last about three years. \
+            Farmers whose fields border the river will be compensated for land used by the project. \
+            The plan was drawn up after severe flooding damaged hundreds of homes two winters ago. \
+            Residents of the lower town had campaigned for stronger defences since the floods. \
+            Critics argue that the budget underestimates the cost of materials and labour. \
+            The council says the project will be funded by a national grant and local taxes. \
+            Environmental groups have asked for new wetlands to absorb excess water upstream. \
+            The council agreed to study the wetland proposal before the work starts. \
+            A public meeting on the plan will be held at the town hall next month. \
+            Officials hope the defences will protect the valley for at least fifty years.";
+        let copy = "Our weekly column looks at the news that matters to readers in the north. \
+            Sport and culture follow on the next pages of this edition.\n\n\
+            The regional council approved a flood defence plan for the river valley on Monday. \
+            Critics argue the budget underestimates the cost of materials and labour. \
+            Officials hope the defences will protect the valley for fifty years.\n\n\
+            Letters to the editor can be sent to the usual address before Friday noon.";
+        let config = AlignConfig {
+            min_chars: 50,
+            ..AlignConfig::default()
+        };
+        let r = align(copy, 0, source, 0, &config);
+        assert_eq!(r.passages.len(), 1, "{:?}", r.passages);
+        assert_eq!(r.passages[0].b, 0..source.len());
+        assert!(copy[r.passages[0].a.clone()].starts_with("The regional council approved"));
+        assert!(copy[r.passages[0].a.clone()].contains("protect the valley"));
     }
 
     #[test]
