@@ -904,18 +904,38 @@ fn find_boilerplate(
     common: &[bool],
     related_pair: &(dyn Fn(u32, u32) -> bool + Sync),
 ) -> HashMap<u32, f64> {
+    fn carriers(docs: &[u32]) -> &[u32] {
+        &docs[..docs.len().min(MAX_CARRIERS)]
+    }
+    // Documents that share one common paragraph (a heading, a footer)
+    // usually share several: each carrier pair is decided once.
+    let mut pairs: Vec<(u32, u32)> = family_docs
+        .iter()
+        .enumerate()
+        .filter(|(g, _)| common[*g])
+        .flat_map(|(_, docs)| {
+            let docs = carriers(docs);
+            docs.iter()
+                .enumerate()
+                .flat_map(move |(i, &a)| docs[i + 1..].iter().map(move |&b| (a, b)))
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let related: Vec<bool> = pairs.par_iter().map(|&(a, b)| related_pair(a, b)).collect();
+    let is_related = |a: u32, b: u32| pairs.binary_search(&(a, b)).is_ok_and(|i| related[i]);
     family_docs
         .par_iter()
         .enumerate()
         .filter(|(g, _)| common[*g])
         .filter_map(|(g, docs)| {
-            let docs = &docs[..docs.len().min(MAX_CARRIERS)];
+            let docs = carriers(docs);
             let mut total = 0usize;
             let mut related = 0usize;
             for (i, &a) in docs.iter().enumerate() {
                 for &b in &docs[i + 1..] {
                     total += 1;
-                    related += usize::from(related_pair(a, b));
+                    related += usize::from(is_related(a, b));
                 }
             }
             let share = related as f64 / total.max(1) as f64;
