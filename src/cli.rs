@@ -394,6 +394,11 @@ pub struct EvalOpts {
     #[arg(long, default_value_t = 3, value_name = "N")]
     pub trim_ngram: usize,
 
+    /// Compare words by their first N characters (a stemmer for any
+    /// language; 0 compares whole words).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub word_prefix: usize,
+
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,

@@ -28,6 +28,7 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
         min_chars: o.min_chars,
         trim_ngram: o.trim_ngram,
         summary_gap: o.summary_gap,
+        word_prefix: o.word_prefix,
     };
     let mut truth: Vec<TruthPair> = Vec::new();
     for path in &o.truth {
