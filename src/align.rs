@@ -417,7 +417,13 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
             .collect()
     };
     let mut normal: Vec<Passage> = Vec::new();
-    extend(&seeds, config.max_gap, &ctx, &mut normal);
+    extend(
+        &seeds,
+        config.max_gap,
+        config.validate_cosine,
+        &ctx,
+        &mut normal,
+    );
     let mut passages = finish(normal);
     let mut summary = false;
     if config.summary_gap > config.max_gap {
@@ -426,7 +432,12 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         // with a wide gap, and keep that result when its passages are
         // summary-shaped (source sides much longer than copy sides).
         let mut wide: Vec<Passage> = Vec::new();
-        extend(&seeds, config.summary_gap, &ctx, &mut wide);
+        // The source side of a summary is at least SUMMARY_RATIO times
+        // longer than the copy side, and its extra words dilute the cosine:
+        // a copy whose words all come from a source k times its length
+        // reaches only about 1/√k. The validation scales accordingly.
+        let validate = config.validate_cosine / SUMMARY_RATIO.sqrt();
+        extend(&seeds, config.summary_gap, validate, &ctx, &mut wide);
         let chars = |units: &[Unit], r: &Range<u32>| {
             units[r.end as usize - 1].span.end - units[r.start as usize].span.start
         };
@@ -688,14 +699,17 @@ fn best_matches(group: &[(u32, u32)], cosine: &AHashMap<(u32, u32), f64>) -> Vec
     kept
 }
 
-fn extend(seeds: &[(u32, u32)], gap: usize, ctx: &Context, out: &mut Vec<Passage>) {
+/// Clusters `seeds` with gaps of up to `gap` sentences and keeps the
+/// clusters whose two sides reach a cosine of `validate`, clustering the
+/// others again with a smaller gap.
+fn extend(seeds: &[(u32, u32)], gap: usize, validate: f64, ctx: &Context, out: &mut Vec<Passage>) {
     if seeds.is_empty() {
         return;
     }
     for group in cluster(seeds.to_vec(), gap) {
         let filtered = best_matches(&group, ctx.seed_cosine);
         if filtered.len() < group.len() {
-            extend(&filtered, gap, ctx, out);
+            extend(&filtered, gap, validate, ctx, out);
             continue;
         }
         let ra = group.iter().map(|s| s.0).min().unwrap_or(0)
@@ -707,10 +721,10 @@ fn extend(seeds: &[(u32, u32)], gap: usize, ctx: &Context, out: &mut Vec<Passage
             &ctx.ub[rb.start as usize..rb.end as usize],
             ctx.idf,
         );
-        if sim >= ctx.config.validate_cosine {
+        if sim >= validate {
             out.push((ra, rb, sim));
         } else if gap > 0 {
-            extend(&group, gap - 1, ctx, out);
+            extend(&group, gap - 1, validate, ctx, out);
         }
     }
 }
