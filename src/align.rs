@@ -393,7 +393,6 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         ub: &ub,
         idf: &idf,
         seed_cosine: &seed_cosine,
-        config,
     };
     let finish = |passages: Vec<Passage>| -> Vec<(Aligned, f64)> {
         let mut kept = resolve_overlaps(passages, &ua);
@@ -652,7 +651,6 @@ struct Context<'a> {
     ub: &'a [Unit],
     idf: &'a AHashMap<u64, f64>,
     seed_cosine: &'a AHashMap<(u32, u32), f64>,
-    config: &'a AlignConfig,
 }
 
 /// Within one cluster, keeps only the seeds that are the best match of
