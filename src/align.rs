@@ -35,7 +35,6 @@ use std::ops::Range;
 
 use ahash::AHashMap;
 use unicode_segmentation::UnicodeSegmentation;
-
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::text::{Token, split_paragraphs, tokenize};
@@ -146,8 +145,8 @@ const MIN_UNIT_WORDS: usize = 5;
 
 /// Splits `text[start..]` into sentence units; words longer than `prefix`
 /// characters count by their first `prefix` (0: whole words). Single line
-/// breaks do not end a sentence (hard-wrapped text, lines reflowed by an editor); blank
-/// lines do. Sentences of fewer than [`MIN_UNIT_WORDS`] words join the
+/// breaks do not end a sentence (hard-wrapped text, lines reflowed by an
+/// editor); blank lines do. Sentences of fewer than [`MIN_UNIT_WORDS`] words join the
 /// next sentence of their block (or the previous one, at its end).
 fn units(text: &str, start: usize, prefix: usize) -> Vec<Unit> {
     // The same text with lone line breaks turned into spaces: byte offsets
@@ -504,6 +503,19 @@ pub fn trim(
     (ra, rb)
 }
 
+/// The word `n`-grams of `text[range]`, `n` ≥ 1: (hash, first byte, end
+/// byte) of each, in order.
+pub(crate) fn word_ngrams(text: &str, range: Range<usize>, n: usize) -> Vec<(u64, usize, usize)> {
+    let mut t = Vec::new();
+    tokenize(text, range, &mut t);
+    t.windows(n)
+        .map(|w| {
+            let h = w.iter().fold(0u64, |acc, x| acc.rotate_left(17) ^ x.hash);
+            (h, w[0].start as usize, w[n - 1].end as usize)
+        })
+        .collect()
+}
+
 /// [`trim`], also returning the fraction of word `n`-grams the two sides
 /// share (of the side with fewer).
 fn trim_shared(
@@ -516,18 +528,8 @@ fn trim_shared(
     if n == 0 {
         return (ra, rb, 0.0);
     }
-    let grams = |text: &str, r: Range<usize>| -> Vec<(u64, usize, usize)> {
-        let mut t = Vec::new();
-        tokenize(text, r, &mut t);
-        t.windows(n)
-            .map(|w| {
-                let h = w.iter().fold(0u64, |acc, x| acc.rotate_left(17) ^ x.hash);
-                (h, w[0].start as usize, w[n - 1].end as usize)
-            })
-            .collect()
-    };
-    let ga = grams(a, ra.clone());
-    let gb = grams(b, rb.clone());
+    let ga = word_ngrams(a, ra.clone(), n);
+    let gb = word_ngrams(b, rb.clone(), n);
     let set_a: ahash::AHashSet<u64> = ga.iter().map(|g| g.0).collect();
     let set_b: ahash::AHashSet<u64> = gb.iter().map(|g| g.0).collect();
     let shared = set_a.iter().filter(|g| set_b.contains(g)).count();

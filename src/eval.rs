@@ -486,10 +486,9 @@ const SCORE_NGRAM: usize = 3;
 /// source body: how much of the copy's wording is taken verbatim.
 fn containment(copy: &crate::corpus::Document, source: &crate::corpus::Document, n: usize) -> f64 {
     let grams = |d: &crate::corpus::Document| {
-        let mut t = Vec::new();
-        crate::text::tokenize(&d.text, d.body_start..d.text.len(), &mut t);
-        t.windows(n)
-            .map(|w| w.iter().fold(0u64, |acc, x| acc.rotate_left(17) ^ x.hash))
+        crate::align::word_ngrams(&d.text, d.body_start..d.text.len(), n)
+            .into_iter()
+            .map(|g| g.0)
             .collect::<ahash::AHashSet<u64>>()
     };
     let a = grams(copy);
