@@ -128,6 +128,10 @@ const VERBATIM_SHARED: f64 = 0.8;
 /// See [`VERBATIM_SHARED`].
 const VERBATIM_KEEP: f64 = 0.5;
 
+/// A near-verbatim passage (see [`VERBATIM_SHARED`]) is trimmed to its
+/// first and last run of this many consecutive shared word n-grams.
+const VERBATIM_RUN: usize = 6;
+
 /// Wide-gap passages replace the normal ones when their source sides are
 /// at least this many times longer than their copy sides.
 const SUMMARY_RATIO: f64 = 3.0;
@@ -540,10 +544,27 @@ fn trim_shared(
     // Punctuation between the trimmed and the original ends stays in.
     let bounds =
         |text: &str, g: &[(u64, usize, usize)], other: &ahash::AHashSet<u64>, r: Range<usize>| {
-            let first = g.iter().find(|x| other.contains(&x.0));
-            let last = g.iter().rev().find(|x| other.contains(&x.0));
+            // A near-verbatim passage starts and ends with a run of shared
+            // n-grams: a heading or a menu line that merely repeats a few
+            // of its words does not count.
+            let hit: Vec<bool> = g.iter().map(|x| other.contains(&x.0)).collect();
+            let run = if ratio >= VERBATIM_SHARED {
+                VERBATIM_RUN
+            } else {
+                1
+            };
+            let run = run.clamp(1, g.len().max(1));
+            let first = (0..g.len())
+                .find(|&i| hit[i..(i + run).min(g.len())].iter().all(|h| *h))
+                .or_else(|| hit.iter().position(|h| *h))
+                .map(|i| &g[i]);
+            let last = (0..g.len())
+                .rev()
+                .find(|&j| hit[(j + 1).saturating_sub(run)..=j].iter().all(|h| *h))
+                .or_else(|| hit.iter().rposition(|h| *h))
+                .map(|j| &g[j]);
             match (first, last) {
-                (Some(f), Some(l)) => {
+                (Some(f), Some(l)) if f.1 < l.2 => {
                     let wordless = |s: &str| !s.chars().any(char::is_alphanumeric);
                     let start = if wordless(&text[r.start..f.1]) {
                         r.start
@@ -792,6 +813,19 @@ mod tests {
         assert_eq!(&a[r.passages[0].a.clone()], shared);
         assert_eq!(&b[r.passages[0].b.clone()], shared);
         assert!(r.passages[0].similarity > 0.99);
+    }
+
+    #[test]
+    fn a_heading_repeating_the_first_words_stays_out_of_a_verbatim_passage() {
+        let shared = "The Harbour Trust Association aims to provide support and information for the families who live along the old docks. It runs a weekly advice desk and publishes a guide to the new rules on moorings every spring.";
+        let a = format!("Weather was calm across the coast this weekend.\n\n{shared}");
+        // The heading shares "The Harbour Trust Association" with the
+        // passage, but not the run of words that follows it.
+        let b = format!("Contact us\n\nThe Harbour Trust Association\n{shared}");
+        let r = align(&a, 0, &b, 0, &AlignConfig::default());
+        assert_eq!(r.passages.len(), 1);
+        assert_eq!(&b[r.passages[0].b.clone()], shared);
+        assert_eq!(&a[r.passages[0].a.clone()], shared);
     }
 
     #[test]
