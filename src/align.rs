@@ -13,7 +13,10 @@
 //!    language) weigh little without a stop-word list.
 //! 2. **Seeds.** Sentence pairs whose tf-idf cosine and word-set Dice
 //!    coefficient both reach [`AlignConfig::seed_cosine`] and
-//!    [`AlignConfig::seed_dice`].
+//!    [`AlignConfig::seed_dice`]. Weaker pairs (reaching
+//!    [`AlignConfig::extend_cosine`] and [`AlignConfig::extend_dice`]) join
+//!    them when a seed lies at most two sentences away in both documents:
+//!    the reworded sentences around a clear match.
 //! 3. **Extension.** Seeds are clustered along the copy and then along the
 //!    source, splitting wherever more than `max_gap` sentences separate
 //!    two seeds, until stable. Each cluster spans a passage on both sides;
@@ -46,6 +49,12 @@ pub struct AlignConfig {
     pub seed_cosine: f64,
     /// Minimum Dice coefficient of the word sets of a seed sentence pair.
     pub seed_dice: f64,
+    /// Minimum tf-idf cosine of a weaker sentence pair that joins the
+    /// seeds when it lies within [`EXTEND_REACH`] sentences of a seed on
+    /// both sides (reworded sentences next to a clear match).
+    pub extend_cosine: f64,
+    /// Minimum Dice coefficient of such a weaker sentence pair.
+    pub extend_dice: f64,
     /// Sentences that may separate two seeds of one passage.
     pub max_gap: usize,
     /// Minimum tf-idf cosine of the two sides of a passage.
@@ -70,6 +79,8 @@ impl Default for AlignConfig {
         AlignConfig {
             seed_cosine: 0.33,
             seed_dice: 0.33,
+            extend_cosine: 0.2,
+            extend_dice: 0.2,
             max_gap: 4,
             validate_cosine: 0.34,
             min_chars: 150,
@@ -143,6 +154,11 @@ const BEST_MATCH_SLACK: f64 = 0.15;
 /// Matches of one copy sentence more than this many sentences further from
 /// the cluster's diagonal than its nearest match are dropped.
 const DIAGONAL_SLACK: i64 = 2;
+
+/// A weaker sentence pair (see [`AlignConfig::extend_cosine`]) joins the
+/// seeds when a seed lies at most this many sentences away in both
+/// documents.
+const EXTEND_REACH: usize = 2;
 
 /// Units shorter than this many words join their neighbour.
 const MIN_UNIT_WORDS: usize = 5;
@@ -363,6 +379,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         }
     }
     let mut seeds: Vec<(u32, u32)> = Vec::new();
+    let mut weak: Vec<(u32, u32)> = Vec::new();
     let mut seed_cosine: AHashMap<(u32, u32), f64> = AHashMap::new();
     let mut best = 0.0f64;
     let mut acc = vec![0.0f64; ub.len()];
@@ -383,14 +400,34 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
             let cos = acc[j as usize];
             acc[j as usize] = 0.0;
             best = best.max(cos);
-            if cos >= config.seed_cosine && dice(&ua[i], &ub[j as usize]) >= config.seed_dice {
+            if cos < config.seed_cosine.min(config.extend_cosine) {
+                continue;
+            }
+            let d = dice(&ua[i], &ub[j as usize]);
+            if cos >= config.seed_cosine && d >= config.seed_dice {
                 seeds.push((i as u32, j));
+                seed_cosine.insert((i as u32, j), cos);
+            } else if cos >= config.extend_cosine && d >= config.extend_dice {
+                weak.push((i as u32, j));
                 seed_cosine.insert((i as u32, j), cos);
             }
         }
         touched.clear();
     }
 
+    // Weaker pairs next to a seed on both sides join it: the reworded
+    // sentences around a clear match.
+    let strong: ahash::AHashSet<(u32, u32)> = seeds.iter().copied().collect();
+    let reach = EXTEND_REACH as i64;
+    let near_seed = |&(i, j): &(u32, u32)| {
+        (-reach..=reach).any(|di| {
+            (-reach..=reach).any(|dj| {
+                let (si, sj) = (i64::from(i) + di, i64::from(j) + dj);
+                si >= 0 && sj >= 0 && strong.contains(&(si as u32, sj as u32))
+            })
+        })
+    };
+    seeds.extend(weak.into_iter().filter(near_seed));
     let ctx = Context {
         ua: &ua,
         ub: &ub,
@@ -826,6 +863,34 @@ mod tests {
         assert_eq!(r.passages.len(), 1);
         assert_eq!(&b[r.passages[0].b.clone()], shared);
         assert_eq!(&a[r.passages[0].a.clone()], shared);
+    }
+
+    #[test]
+    fn reworded_sentences_next_to_a_seed_join_the_passage() {
+        let a = "Our reporter spent the morning at the fish market downtown, where prices rose again. \
+            The harbour council approved a new budget for the port after a long debate about costs and jobs. \
+            Dockers, who had threatened to strike over pay, welcomed the vote and ended their walkout. \
+            The local football club won its third match in a row on Saturday.";
+        let b = "Heavy rain is expected across the region later this week, forecasters said. \
+            The harbour council approved the new budget for the port after a long debate about jobs and costs. \
+            The vote was welcomed by port workers who had walked out in a dispute over wages. \
+            Tickets for the summer festival go on sale next month at the town hall.";
+        let loose = AlignConfig {
+            min_chars: 20,
+            ..AlignConfig::default()
+        };
+        let strict = AlignConfig {
+            extend_cosine: 1.0,
+            ..loose
+        };
+        let one = align(a, 0, b, 0, &strict);
+        assert_eq!(one.passages.len(), 1);
+        assert!(!a[one.passages[0].a.clone()].contains("Dockers"));
+        let two = align(a, 0, b, 0, &loose);
+        assert_eq!(two.passages.len(), 1);
+        assert!(a[two.passages[0].a.clone()].starts_with("The harbour council"));
+        assert!(a[two.passages[0].a.clone()].ends_with("ended their walkout."));
+        assert!(b[two.passages[0].b.clone()].ends_with("dispute over wages."));
     }
 
     #[test]

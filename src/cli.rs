@@ -373,6 +373,15 @@ pub struct EvalOpts {
     #[arg(long, default_value_t = 0.33, value_name = "X")]
     pub seed_dice: f64,
 
+    /// Minimum tf-idf cosine of a weaker sentence pair that joins a seed
+    /// within two sentences of it in both documents.
+    #[arg(long, default_value_t = 0.2, value_name = "X")]
+    pub extend_cosine: f64,
+
+    /// Minimum Dice coefficient of such a weaker sentence pair.
+    #[arg(long, default_value_t = 0.2, value_name = "X")]
+    pub extend_dice: f64,
+
     /// Sentences that may separate two seeds of one passage.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub max_gap: usize,

@@ -23,6 +23,8 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
     let config = AlignConfig {
         seed_cosine: o.seed_cosine,
         seed_dice: o.seed_dice,
+        extend_cosine: o.extend_cosine,
+        extend_dice: o.extend_dice,
         max_gap: o.max_gap,
         validate_cosine: o.validate_cosine,
         min_chars: o.min_chars,
