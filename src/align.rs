@@ -387,7 +387,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         }
     }
     let mut seeds: Vec<(u32, u32)> = Vec::new();
-    let mut weak: Vec<(u32, u32)> = Vec::new();
+    let mut weak: Vec<(u32, u32, f64)> = Vec::new();
     let mut seed_cosine: AHashMap<(u32, u32), f64> = AHashMap::new();
     let mut best = 0.0f64;
     let mut acc = vec![0.0f64; ub.len()];
@@ -416,8 +416,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
                 seeds.push((i as u32, j));
                 seed_cosine.insert((i as u32, j), cos);
             } else if cos >= config.extend_cosine && d >= config.extend_dice {
-                weak.push((i as u32, j));
-                seed_cosine.insert((i as u32, j), cos);
+                weak.push((i as u32, j, cos));
             }
         }
         touched.clear();
@@ -427,7 +426,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
     // sentences around a clear match.
     let strong: ahash::AHashSet<(u32, u32)> = seeds.iter().copied().collect();
     let reach = EXTEND_REACH as i64;
-    let near_seed = |&(i, j): &(u32, u32)| {
+    let near_seed = |&(i, j, _): &(u32, u32, f64)| {
         (-reach..=reach).any(|di| {
             (-reach..=reach).any(|dj| {
                 let (si, sj) = (i64::from(i) + di, i64::from(j) + dj);
@@ -435,7 +434,10 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
             })
         })
     };
-    seeds.extend(weak.into_iter().filter(near_seed));
+    for (i, j, cos) in weak.into_iter().filter(near_seed) {
+        seeds.push((i, j));
+        seed_cosine.insert((i, j), cos);
+    }
     let ctx = Context {
         ua: &ua,
         ub: &ub,
