@@ -30,8 +30,11 @@
 //! 4. **Filtering.** Overlapping passages in the copy keep the more similar
 //!    one, and passages shorter than [`AlignConfig::min_chars`] characters
 //!    on either side are dropped. Near-verbatim passages are trimmed to
-//!    their first and last run of shared word trigrams; reworded ones to
-//!    where the other side's words are dense. When one passage of the pair is
+//!    their first and last run of shared word trigrams; a passage whose
+//!    shared trigrams nearly all lie in one verbatim stretch of 200
+//!    characters or more is trimmed to that stretch (look-alike sentences
+//!    that joined it fall away); reworded ones are trimmed to where the
+//!    other side's words are dense. When one passage of the pair is
 //!    near-verbatim (most word trigrams shared), the pair is a
 //!    copy-and-paste and passages that are not are dropped as topical
 //!    look-alikes.
@@ -144,6 +147,15 @@ const VERBATIM_KEEP: f64 = 0.5;
 /// A near-verbatim passage (see [`VERBATIM_SHARED`]) is trimmed to its
 /// first and last run of this many consecutive shared word n-grams.
 const VERBATIM_RUN: usize = 6;
+
+/// A passage whose shared word n-grams nearly all ([`CORE_NEARLY_ALL`])
+/// lie inside a stretch of at least this many characters on both sides,
+/// itself nearly all shared, is a verbatim copy with look-alike sentences
+/// around it: it is trimmed to that stretch, its core.
+const CORE_CHARS: usize = 200;
+
+/// See [`CORE_CHARS`].
+const CORE_NEARLY_ALL: f64 = 0.95;
 
 /// Wide-gap passages replace the normal ones when their source sides are
 /// at least this many times longer than their copy sides.
@@ -589,40 +601,88 @@ fn trim_shared(
     let set_b: ahash::AHashSet<u64> = gb.iter().map(|g| g.0).collect();
     let shared = set_a.iter().filter(|g| set_b.contains(g)).count();
     let ratio = shared as f64 / set_a.len().min(set_b.len()).max(1) as f64;
+    let hit_a: Vec<bool> = ga.iter().map(|x| set_b.contains(&x.0)).collect();
+    let hit_b: Vec<bool> = gb.iter().map(|x| set_a.contains(&x.0)).collect();
+    if ratio < VERBATIM_SHARED {
+        if let Some(core) = verbatim_core(&ga, &hit_a, &gb, &hit_b, shared) {
+            let (ca, cb) = (core.0.start..core.0.end, core.1.start..core.1.end);
+            return (narrow(a, ra, ca), narrow(b, rb, cb), core.2);
+        }
+    }
     if ratio < TRIM_SHARED {
         return (ra, rb, ratio);
     }
-    let bounds =
-        |text: &str, g: &[(u64, usize, usize)], other: &ahash::AHashSet<u64>, r: Range<usize>| {
-            // A near-verbatim passage starts and ends with a run of shared
-            // n-grams: a heading or a menu line that merely repeats a few
-            // of its words does not count.
-            let hit: Vec<bool> = g.iter().map(|x| other.contains(&x.0)).collect();
-            let run = if ratio >= VERBATIM_SHARED {
-                VERBATIM_RUN
-            } else {
-                1
-            };
-            let run = run.clamp(1, g.len().max(1));
-            let first = (0..g.len())
-                .find(|&i| hit[i..(i + run).min(g.len())].iter().all(|h| *h))
-                .or_else(|| hit.iter().position(|h| *h))
-                .map(|i| &g[i]);
-            let last = (0..g.len())
-                .rev()
-                .find(|&j| hit[(j + 1).saturating_sub(run)..=j].iter().all(|h| *h))
-                .or_else(|| hit.iter().rposition(|h| *h))
-                .map(|j| &g[j]);
-            match (first, last) {
-                (Some(f), Some(l)) if f.1 < l.2 => narrow(text, r, f.1..l.2),
-                _ => r,
-            }
-        };
+    // A near-verbatim passage starts and ends with a run of shared n-grams:
+    // a heading or a menu line that merely repeats a few of its words does
+    // not count.
+    let run = if ratio >= VERBATIM_SHARED {
+        VERBATIM_RUN
+    } else {
+        1
+    };
+    let bounds = |text: &str, g: &[(u64, usize, usize)], hit: &[bool], r: Range<usize>| {
+        let ends = run_ends(hit, run, true);
+        let first = ends.map(|e| e.0).or_else(|| hit.iter().position(|h| *h));
+        let last = ends.map(|e| e.1).or_else(|| hit.iter().rposition(|h| *h));
+        match (first, last) {
+            (Some(f), Some(l)) if g[f].1 < g[l].2 => narrow(text, r, g[f].1..g[l].2),
+            _ => r,
+        }
+    };
     (
-        bounds(a, &ga, &set_b, ra),
-        bounds(b, &gb, &set_a, rb),
+        bounds(a, &ga, &hit_a, ra),
+        bounds(b, &gb, &hit_b, rb),
         ratio,
     )
+}
+
+/// Indices of the first n-gram that opens a run of `run` consecutive hits
+/// and of the last one that closes one. With `short_ends`, a run cut short
+/// by the end of the passage counts too.
+fn run_ends(hit: &[bool], run: usize, short_ends: bool) -> Option<(usize, usize)> {
+    let n = hit.len();
+    let run = run.clamp(1, n.max(1));
+    let all = |r: Range<usize>| hit[r].iter().all(|h| *h);
+    let first = if short_ends {
+        (0..n).find(|&i| all(i..(i + run).min(n)))
+    } else {
+        (0..(n + 1).saturating_sub(run)).find(|&i| all(i..i + run))
+    }?;
+    let last = if short_ends {
+        (0..n)
+            .rev()
+            .find(|&j| all((j + 1).saturating_sub(run)..j + 1))
+    } else {
+        (run.saturating_sub(1)..n)
+            .rev()
+            .find(|&j| all(j + 1 - run..j + 1))
+    }?;
+    Some((first, last))
+}
+
+/// The verbatim core of a passage (see [`CORE_CHARS`]): byte ranges of
+/// both sides and the fraction of n-grams they share, or `None` when the
+/// passage has none. Each side's core runs from its first to its last run
+/// of [`VERBATIM_RUN`] shared n-grams.
+fn verbatim_core(
+    ga: &[(u64, usize, usize)],
+    hit_a: &[bool],
+    gb: &[(u64, usize, usize)],
+    hit_b: &[bool],
+    shared: usize,
+) -> Option<(Range<usize>, Range<usize>, f64)> {
+    let (fa, la) = run_ends(hit_a, VERBATIM_RUN, false)?;
+    let (fb, lb) = run_ends(hit_b, VERBATIM_RUN, false)?;
+    let (ca, cb) = (ga[fa].1..ga[la].2, gb[fb].1..gb[lb].2);
+    if ca.len().min(cb.len()) < CORE_CHARS {
+        return None;
+    }
+    let set = |g: &[(u64, usize, usize)]| g.iter().map(|x| x.0).collect::<ahash::AHashSet<u64>>();
+    let (set_a, set_b) = (set(&ga[fa..=la]), set(&gb[fb..=lb]));
+    let core_shared = set_a.iter().filter(|g| set_b.contains(g)).count();
+    let ratio = core_shared as f64 / set_a.len().min(set_b.len()).max(1) as f64;
+    (ratio >= CORE_NEARLY_ALL && core_shared as f64 >= CORE_NEARLY_ALL * shared as f64)
+        .then_some((ca, cb, ratio))
 }
 
 /// Trims the sides of a reworded passage to where the other side's words
@@ -936,6 +996,28 @@ mod tests {
         assert_eq!(r.passages.len(), 1);
         assert_eq!(&b[r.passages[0].b.clone()], shared);
         assert_eq!(&a[r.passages[0].a.clone()], shared);
+    }
+
+    #[test]
+    fn a_verbatim_core_sheds_look_alike_sentences_around_it() {
+        let core = "The Harbour Trust Association aims to provide support and information for the families who live along the old docks. It runs a weekly advice desk and publishes a guide to the new rules on moorings every spring.";
+        // The sentences around the core share a few words and one word
+        // trigram ("one of the") with the other side, by chance.
+        let a = format!(
+            "It is one of the oldest charities in the town and has many members. {core} Members meet at the end of each month to plan events."
+        );
+        let b = format!(
+            "Volunteers say this was one of the busiest years they remember. {core} The trust also owns two boats and a small museum by the quay."
+        );
+        let (ra, rb) = trim(&a, 0..a.len(), &b, 0..b.len(), 3);
+        assert_eq!(&a[ra], core.trim_end_matches('.'));
+        assert_eq!(&b[rb], core.trim_end_matches('.'));
+        // A core shorter than CORE_CHARS is not evidence enough.
+        let short = "publishes a guide to the new rules on moorings every spring";
+        let a = format!("It is one of the oldest charities in the town. {short}.");
+        let b = format!("Volunteers say this was one of the busiest years. {short}.");
+        let (ra, _) = trim(&a, 0..a.len(), &b, 0..b.len(), 3);
+        assert!(a[ra].starts_with("one of the"));
     }
 
     #[test]
