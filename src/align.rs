@@ -34,7 +34,9 @@
 //!    shared trigrams nearly all lie in one verbatim stretch of 200
 //!    characters or more is trimmed to that stretch (look-alike sentences
 //!    that joined it fall away); reworded ones are trimmed to where the
-//!    other side's words are dense. When one passage of the pair is
+//!    other side's words are dense. Then each passage grows over the words
+//!    just before and after it that match one for one on both sides (a
+//!    copied sentence's start hidden behind a heading). When one passage of the pair is
 //!    near-verbatim (most word trigrams shared), the pair is a
 //!    copy-and-paste and passages that are not are dropped as topical
 //!    look-alikes.
@@ -468,6 +470,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
                 if shared < TRIM_SHARED && config.trim_ngram > 0 {
                     (a_span, b_span) = trim_sparse(a, a_span, b, b_span, config.word_prefix);
                 }
+                (a_span, b_span) = grow_matching(a, a_span, a_start, b, b_span, b_start);
                 let aligned = Aligned {
                     a: a_span,
                     b: b_span,
@@ -739,6 +742,82 @@ fn dense_bounds(
         }
         _ => r,
     }
+}
+
+/// A passage grows over the words just before and just after it that are
+/// the same on both sides, when there are at least this many: the start
+/// of a copied sentence that a heading or an unpunctuated line hid from
+/// the sentence matching, or a short sentence after it.
+const GROW_WORDS: usize = 2;
+
+/// How far (bytes) [`grow_matching`] looks on each side of a passage.
+const GROW_WINDOW: usize = 4096;
+
+/// Extends `ra` and `rb` backwards and forwards over the words that match
+/// one for one on both sides (see [`GROW_WORDS`]), never before `a_floor`
+/// and `b_floor` (where the bodies start).
+fn grow_matching(
+    a: &str,
+    ra: Range<usize>,
+    a_floor: usize,
+    b: &str,
+    rb: Range<usize>,
+    b_floor: usize,
+) -> (Range<usize>, Range<usize>) {
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
+    tokenize(a, window_before(a, a_floor, ra.start), &mut ta);
+    tokenize(b, window_before(b, b_floor, rb.start), &mut tb);
+    let back = ta
+        .iter()
+        .rev()
+        .zip(tb.iter().rev())
+        .take_while(|(x, y)| x.hash == y.hash)
+        .count();
+    let (mut ra, mut rb) = (ra, rb);
+    if back >= GROW_WORDS {
+        ra.start = ta[ta.len() - back].start as usize;
+        rb.start = tb[tb.len() - back].start as usize;
+    }
+    ta.clear();
+    tb.clear();
+    tokenize(a, window_after(a, ra.end), &mut ta);
+    tokenize(b, window_after(b, rb.end), &mut tb);
+    let ahead = ta
+        .iter()
+        .zip(&tb)
+        .take_while(|(x, y)| x.hash == y.hash)
+        .count();
+    if ahead >= GROW_WORDS {
+        ra.end = ta[ahead - 1].end as usize;
+        rb.end = tb[ahead - 1].end as usize;
+    }
+    (ra, rb)
+}
+
+/// Up to [`GROW_WINDOW`] bytes of `text` before `end`, not before `floor`,
+/// starting at white space so that no word is cut.
+fn window_before(text: &str, floor: usize, end: usize) -> Range<usize> {
+    let mut start = end.saturating_sub(GROW_WINDOW).max(floor);
+    if start > floor {
+        start = text.as_bytes()[start..end]
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(end, |p| start + p);
+    }
+    start..end
+}
+
+/// Up to [`GROW_WINDOW`] bytes of `text` from `start`, ending at white
+/// space so that no word is cut.
+fn window_after(text: &str, start: usize) -> Range<usize> {
+    let mut end = (start + GROW_WINDOW).min(text.len());
+    if end < text.len() {
+        end = text.as_bytes()[start..end]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(start, |p| start + p);
+    }
+    start..end
 }
 
 /// `r` narrowed to `inner` (within it), except where only punctuation and
@@ -1018,6 +1097,23 @@ mod tests {
         let b = format!("Volunteers say this was one of the busiest years. {short}.");
         let (ra, _) = trim(&a, 0..a.len(), &b, 0..b.len(), 3);
         assert!(a[ra].starts_with("one of the"));
+    }
+
+    #[test]
+    fn a_passage_grows_over_the_words_both_sides_share_next_to_it() {
+        let a = "Cat-Proofing Your Home If the medication makes you drowsy, try taking it before bedtime. If it causes nausea, take it with food. Call us.";
+        let b = "Take it ahead of time. If the medication makes you drowsy, try taking it before bedtime. If it causes nausea, take it with food. Call a doctor.";
+        let found = "If it causes nausea, take it with food";
+        let at = |t: &str| t.find(found).map(|i| i..i + found.len()).unwrap();
+        let (ra, rb) = grow_matching(a, at(a), 0, b, at(b), 0);
+        let copied = "If the medication makes you drowsy, try taking it before bedtime. If it causes nausea, take it with food";
+        assert_eq!(&a[ra], copied);
+        // "Call" alone matches after the passage: fewer than GROW_WORDS.
+        assert_eq!(&b[rb], copied);
+        // Not before the start of the body.
+        let floor = a.find("taking").unwrap();
+        let (ra, _) = grow_matching(a, at(a), floor, b, at(b), 0);
+        assert_eq!(&a[ra], &copied[copied.find("taking").unwrap()..]);
     }
 
     #[test]
