@@ -10,7 +10,12 @@
 //!    first [`AlignConfig::word_prefix`] characters, weighted by
 //!    tf-idf, with document frequencies counted over the sentences of both
 //!    documents, so words frequent in the pair (function words in any
-//!    language) weigh little without a stop-word list.
+//!    language) weigh little without a stop-word list. A "sentence" of
+//!    more than 60 words spanning several lines is a list or a table
+//!    without punctuation: its lines are units of their own. Since the
+//!    other document may hold the same list flattened into one line, such
+//!    pairs are also aligned with uncut sentences, and the passages only
+//!    that finds are added where the copy has none.
 //! 2. **Seeds.** Sentence pairs whose tf-idf cosine and word-set Dice
 //!    coefficient both reach [`AlignConfig::seed_cosine`] and
 //!    [`AlignConfig::seed_dice`]. Weaker pairs (reaching
@@ -179,12 +184,19 @@ const EXTEND_REACH: usize = 2;
 /// Units shorter than this many words join their neighbour.
 const MIN_UNIT_WORDS: usize = 5;
 
+/// A sentence of more than this many words that spans several lines is
+/// more likely a list or a table without sentence punctuation: its lines
+/// become units of their own (see [`align`]).
+const MAX_UNIT_WORDS: usize = 60;
+
 /// Splits `text[start..]` into sentence units; words longer than `prefix`
 /// characters count by their first `prefix` (0: whole words). Single line
 /// breaks do not end a sentence (hard-wrapped text, lines reflowed by an
-/// editor); blank lines do. Sentences of fewer than [`MIN_UNIT_WORDS`] words join the
-/// next sentence of their block (or the previous one, at its end).
-fn units(text: &str, start: usize, prefix: usize) -> Vec<Unit> {
+/// editor); blank lines do. With `split_long`, a sentence of more than
+/// [`MAX_UNIT_WORDS`] words is cut at its line breaks. Sentences of fewer
+/// than [`MIN_UNIT_WORDS`] words join the next sentence of their block (or
+/// the previous one, at its end). Also returns whether a sentence was cut.
+fn units(text: &str, start: usize, prefix: usize, split_long: bool) -> (Vec<Unit>, bool) {
     // The same text with lone line breaks turned into spaces: byte offsets
     // are unchanged, so spans found in it point into `text`.
     let bytes = text.as_bytes();
@@ -200,8 +212,11 @@ fn units(text: &str, start: usize, prefix: usize) -> Vec<Unit> {
         .collect();
     let mut out: Vec<Unit> = Vec::new();
     let mut tokens: Vec<Token> = Vec::new();
+    let mut cut = false;
+    let mut spans: Vec<Range<usize>> = Vec::new();
     for block in split_paragraphs(&flat, start) {
         let first_in_block = out.len();
+        spans.clear();
         for (offset, sentence) in flat[block.clone()].split_sentence_bound_indices() {
             let trimmed = sentence.trim_end();
             if trimmed.trim().is_empty() {
@@ -209,6 +224,25 @@ fn units(text: &str, start: usize, prefix: usize) -> Vec<Unit> {
             }
             let begin = block.start + offset + (trimmed.len() - trimmed.trim_start().len());
             let span = begin..block.start + offset + trimmed.len();
+            let long =
+                split_long && text[span.clone()].split_ascii_whitespace().count() > MAX_UNIT_WORDS;
+            if long && text[span.clone()].contains('\n') {
+                cut = true;
+                let mut from = span.start;
+                for line in text[span.clone()].split('\n') {
+                    let line_start = from;
+                    from += line.len() + 1;
+                    let trimmed = line.trim_end();
+                    if !trimmed.trim().is_empty() {
+                        let skip = trimmed.len() - trimmed.trim_start().len();
+                        spans.push(line_start + skip..line_start + trimmed.len());
+                    }
+                }
+            } else {
+                spans.push(span);
+            }
+        }
+        for span in spans.drain(..) {
             prefix_tokens(text, span.clone(), prefix, &mut tokens);
             if tokens.is_empty() {
                 continue;
@@ -258,7 +292,7 @@ fn units(text: &str, start: usize, prefix: usize) -> Vec<Unit> {
             }
         }
     }
-    out
+    (out, cut)
 }
 
 /// Tokenises `text[range]` into `out`; words longer than `prefix`
@@ -371,14 +405,51 @@ fn dice(a: &Unit, b: &Unit) -> f64 {
 /// assert!(copy[result.passages[0].a.clone()].starts_with("The council"));
 /// ```
 pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignConfig) -> Alignment {
-    let ua = units(a, a_start, config.word_prefix);
-    let ub = units(b, b_start, config.word_prefix);
+    let (ua, a_cut) = units(a, a_start, config.word_prefix, true);
+    let (ub, b_cut) = units(b, b_start, config.word_prefix, true);
+    let mut result = align_units(a, a_start, &ua, b, b_start, &ub, config);
+    if a_cut || b_cut {
+        // A list whose lines are units on one side may be one flattened
+        // sentence on the other, which only the uncut units match: their
+        // passages are added where the copy has none yet.
+        let whole = |text: &str, start: usize, cut: bool, units_cut: Vec<Unit>| {
+            if cut {
+                units(text, start, config.word_prefix, false).0
+            } else {
+                units_cut
+            }
+        };
+        let (ua, ub) = (whole(a, a_start, a_cut, ua), whole(b, b_start, b_cut, ub));
+        let uncut = align_units(a, a_start, &ua, b, b_start, &ub, config);
+        let overlaps = |p: &Aligned, q: &Aligned| p.a.start < q.a.end && q.a.start < p.a.end;
+        let extra: Vec<Aligned> = uncut
+            .passages
+            .into_iter()
+            .filter(|q| !result.passages.iter().any(|p| overlaps(p, q)))
+            .collect();
+        result.passages.extend(extra);
+        result.passages.sort_by_key(|p| (p.a.start, p.b.start));
+        result.best_sentence_cosine = result.best_sentence_cosine.max(uncut.best_sentence_cosine);
+    }
+    result
+}
+
+/// [`align`] over given sentence units.
+fn align_units(
+    a: &str,
+    a_start: usize,
+    ua: &[Unit],
+    b: &str,
+    b_start: usize,
+    ub: &[Unit],
+    config: &AlignConfig,
+) -> Alignment {
     if ua.is_empty() || ub.is_empty() {
         return Alignment::default();
     }
     // Document frequencies over the sentences of both documents.
     let mut df: AHashMap<u64, u32> = AHashMap::new();
-    for u in ua.iter().chain(&ub) {
+    for u in ua.iter().chain(ub) {
         for &(w, _) in &u.counts {
             *df.entry(w).or_insert(0) += 1;
         }
@@ -388,8 +459,8 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         .into_iter()
         .map(|(w, d)| (w, (n / f64::from(d)).ln()))
         .collect();
-    let va = vectors(&ua, &idf);
-    let vb = vectors(&ub, &idf);
+    let va = vectors(ua, &idf);
+    let vb = vectors(ub, &idf);
 
     // Seeds, through an inverted index over the source's sentences.
     let mut postings: AHashMap<u64, Vec<(u32, f64)>> = AHashMap::new();
@@ -453,13 +524,13 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         seed_cosine.insert((i, j), cos);
     }
     let ctx = Context {
-        ua: &ua,
-        ub: &ub,
+        ua,
+        ub,
         idf: &idf,
         seed_cosine: &seed_cosine,
     };
     let finish = |passages: Vec<Passage>| -> Vec<(Aligned, f64)> {
-        let mut kept = resolve_overlaps(passages, &ua);
+        let mut kept = resolve_overlaps(passages, ua);
         kept.sort_by_key(|p| (p.0.start, p.1.start));
         kept.into_iter()
             .map(|(ra, rb, similarity)| {
@@ -509,8 +580,8 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
         let chars = |units: &[Unit], r: &Range<u32>| {
             units[r.end as usize - 1].span.end - units[r.start as usize].span.start
         };
-        let copy_len: usize = wide.iter().map(|p| chars(&ua, &p.0)).sum();
-        let source_len: usize = wide.iter().map(|p| chars(&ub, &p.1)).sum();
+        let copy_len: usize = wide.iter().map(|p| chars(ua, &p.0)).sum();
+        let source_len: usize = wide.iter().map(|p| chars(ub, &p.1)).sum();
         if !wide.is_empty() && source_len as f64 >= SUMMARY_RATIO * copy_len as f64 {
             passages = finish(wide);
             summary = true;
@@ -1114,6 +1185,47 @@ mod tests {
         let floor = a.find("taking").unwrap();
         let (ra, _) = grow_matching(a, at(a), floor, b, at(b), 0);
         assert_eq!(&a[ra], &copied[copied.find("taking").unwrap()..]);
+    }
+
+    /// A glossary without sentence punctuation: one line per entry.
+    const GLOSSARY: [&str; 12] = [
+        "bicipital aponeurosis a biceps tendon extension blending with forearm fascia",
+        "costocoracoid membrane fascia between clavicle and pectoralis minor",
+        "extensor retinaculum a thickening of the deep fascia on the back of the wrist",
+        "extensor retinaculum is attached to the wrist bones forming compartments that anchor the tendons",
+        "antebrachial fascia wraps forearm muscles in a tube",
+        "axillary fascia the armpit floor between chest and back",
+        "palmar aponeurosis a tough triangle over the flexor tendons",
+        "clavipectoral fascia encloses pectoralis minor under pectoralis major",
+        "flexor retinaculum roofs the carpal tunnel across the wrist",
+        "brachial fascia the deep sleeve of the upper arm",
+        "intermuscular septa divide anterior and posterior arm compartments",
+        "deltoid fascia a thin layer over the shoulder muscle",
+    ];
+
+    #[test]
+    fn the_lines_of_a_long_unpunctuated_list_align_on_their_own() {
+        let source = GLOSSARY.join("\n");
+        // Entries 2 and 3, reworded.
+        let copy = "Weather was calm across the coast this weekend and boats stayed in harbour.\n\n\
+            The extensor retinaculum is a thickened band of deep fascia across the back of the wrist. \
+            It is fixed to the wrist bones at several places, forming compartments in which the tendons are anchored.\n\n\
+            The next lesson covers the bones of the hand.";
+        let r = align(copy, 0, &source, 0, &AlignConfig::default());
+        assert_eq!(r.passages.len(), 1);
+        // The source side is the two reused entries, not the whole list.
+        assert_eq!(&source[r.passages[0].b.clone()], GLOSSARY[2..4].join("\n"));
+    }
+
+    #[test]
+    fn a_list_flattened_into_one_line_still_matches_its_lines() {
+        let source = format!("Glossary of the upper limb\n\n{}", GLOSSARY.join("\n"));
+        let flat = GLOSSARY.join(" ");
+        let copy = format!("Notes for the first week.\n\n{flat}\n\nRead the chapter before class.");
+        let r = align(&copy, 0, &source, 0, &AlignConfig::default());
+        assert_eq!(r.passages.len(), 1);
+        assert_eq!(&copy[r.passages[0].a.clone()], flat);
+        assert_eq!(&source[r.passages[0].b.clone()], GLOSSARY.join("\n"));
     }
 
     #[test]
