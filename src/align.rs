@@ -12,10 +12,10 @@
 //!    documents, so words frequent in the pair (function words in any
 //!    language) weigh little without a stop-word list. A "sentence" of
 //!    more than 60 words spanning several lines is a list or a table
-//!    without punctuation: its lines are units of their own. Since the
-//!    other document may hold the same list flattened into one line, such
-//!    pairs are also aligned with uncut sentences, and the passages only
-//!    that finds are added where the copy has none.
+//!    without punctuation: its lines are units of their own. When the
+//!    other document has a sentence that long on one line (maybe the same
+//!    list, flattened), the pair is also aligned with uncut sentences, and
+//!    the passages only that finds are added where the copy has none.
 //! 2. **Seeds.** Sentence pairs whose tf-idf cosine and word-set Dice
 //!    coefficient both reach [`AlignConfig::seed_cosine`] and
 //!    [`AlignConfig::seed_dice`]. Weaker pairs (reaching
@@ -408,10 +408,11 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
     let (ua, a_cut) = units(a, a_start, config.word_prefix, true);
     let (ub, b_cut) = units(b, b_start, config.word_prefix, true);
     let mut result = align_units(a, a_start, &ua, b, b_start, &ub, config);
-    if a_cut || b_cut {
-        // A list whose lines are units on one side may be one flattened
-        // sentence on the other, which only the uncut units match: their
-        // passages are added where the copy has none yet.
+    let long = |units: &[Unit]| units.iter().any(|u| u.words > MAX_UNIT_WORDS);
+    if (a_cut && long(&ub)) || (b_cut && long(&ua)) {
+        // A list whose lines are units on one side may be one long
+        // flattened sentence on the other, which only the uncut units
+        // match: their passages are added where the copy has none yet.
         let whole = |text: &str, start: usize, cut: bool, units_cut: Vec<Unit>| {
             if cut {
                 units(text, start, config.word_prefix, false).0
