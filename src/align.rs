@@ -218,25 +218,20 @@ fn units(text: &str, start: usize, prefix: usize, split_long: bool) -> (Vec<Unit
         let first_in_block = out.len();
         spans.clear();
         for (offset, sentence) in flat[block.clone()].split_sentence_bound_indices() {
-            let trimmed = sentence.trim_end();
-            if trimmed.trim().is_empty() {
+            let at = block.start + offset;
+            let Some(span) = trimmed(text, at..at + sentence.len()) else {
                 continue;
-            }
-            let begin = block.start + offset + (trimmed.len() - trimmed.trim_start().len());
-            let span = begin..block.start + offset + trimmed.len();
-            let long =
-                split_long && text[span.clone()].split_ascii_whitespace().count() > MAX_UNIT_WORDS;
-            if long && text[span.clone()].contains('\n') {
+            };
+            let sentence = &text[span.clone()];
+            if split_long
+                && sentence.contains('\n')
+                && sentence.split_ascii_whitespace().count() > MAX_UNIT_WORDS
+            {
                 cut = true;
                 let mut from = span.start;
-                for line in text[span.clone()].split('\n') {
-                    let line_start = from;
+                for line in sentence.split('\n') {
+                    spans.extend(trimmed(text, from..from + line.len()));
                     from += line.len() + 1;
-                    let trimmed = line.trim_end();
-                    if !trimmed.trim().is_empty() {
-                        let skip = trimmed.len() - trimmed.trim_start().len();
-                        spans.push(line_start + skip..line_start + trimmed.len());
-                    }
                 }
             } else {
                 spans.push(span);
@@ -293,6 +288,15 @@ fn units(text: &str, start: usize, prefix: usize, split_long: bool) -> (Vec<Unit
         }
     }
     (out, cut)
+}
+
+/// `range` without the white space at its ends; `None` when nothing else
+/// is left.
+fn trimmed(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let s = &text[range.clone()];
+    let end = range.start + s.trim_end().len();
+    let start = end - s.trim().len();
+    (start < end).then_some(start..end)
 }
 
 /// Tokenises `text[range]` into `out`; words longer than `prefix`
