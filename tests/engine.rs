@@ -101,3 +101,55 @@ proptest! {
         }
     }
 }
+
+/// Pieces of text that exercise the aligner's edges: multi-byte words,
+/// scripts without spaces, punctuation, single and double line breaks.
+const PIECES: [&str; 16] = [
+    "the",
+    "council",
+    "approved",
+    "budget",
+    "Köppen",
+    "naïve",
+    "中文字",
+    "—",
+    ".",
+    ",",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "élection",
+    "port",
+    "workers",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Whatever the texts, alignment does not panic and every passage lies
+    /// inside the two bodies, on character boundaries.
+    #[test]
+    fn alignment_spans_stay_inside_the_bodies(
+        a in proptest::collection::vec(0..PIECES.len(), 0..300),
+        b in proptest::collection::vec(0..PIECES.len(), 0..300),
+        shared in proptest::collection::vec(0..PIECES.len(), 0..200),
+        a_skip in 0usize..40,
+        b_skip in 0usize..40,
+    ) {
+        let join = |ids: &[usize]| ids.iter().map(|&i| PIECES[i]).collect::<Vec<_>>().join(" ");
+        let common = join(&shared);
+        // Both texts carry the shared stretch, so passages are found too.
+        let a = format!("{} {common} {}", join(&a[..a.len() / 2]), join(&a[a.len() / 2..]));
+        let b = format!("{} {common} {}", join(&b[..b.len() / 2]), join(&b[b.len() / 2..]));
+        let start = |t: &str, skip: usize| t.char_indices().nth(skip).map_or(t.len(), |(i, _)| i);
+        let (a_start, b_start) = (start(&a, a_skip), start(&b, b_skip));
+        let config = reprint::align::AlignConfig { min_chars: 1, ..Default::default() };
+        let result = reprint::align::align(&a, a_start, &b, b_start, &config);
+        for p in &result.passages {
+            prop_assert!(a_start <= p.a.start && p.a.start < p.a.end && p.a.end <= a.len());
+            prop_assert!(b_start <= p.b.start && p.b.start < p.b.end && p.b.end <= b.len());
+            prop_assert!(a.is_char_boundary(p.a.start) && a.is_char_boundary(p.a.end));
+            prop_assert!(b.is_char_boundary(p.b.start) && b.is_char_boundary(p.b.end));
+        }
+    }
+}
