@@ -189,14 +189,10 @@ const MIN_UNIT_WORDS: usize = 5;
 /// become units of their own (see [`align`]).
 const MAX_UNIT_WORDS: usize = 60;
 
-/// Splits `text[start..]` into sentence units; words longer than `prefix`
-/// characters count by their first `prefix` (0: whole words). Single line
-/// breaks do not end a sentence (hard-wrapped text, lines reflowed by an
-/// editor); blank lines do. With `split_long`, a sentence of more than
-/// [`MAX_UNIT_WORDS`] words is cut at its line breaks. Sentences of fewer
-/// than [`MIN_UNIT_WORDS`] words join the next sentence of their block (or
-/// the previous one, at its end). Also returns whether a sentence was cut.
-fn units(text: &str, start: usize, prefix: usize, split_long: bool) -> (Vec<Unit>, bool) {
+/// The sentences of `text[start..]`, block by block (blocks end at blank
+/// lines). Single line breaks do not end a sentence (hard-wrapped text,
+/// lines reflowed by an editor).
+fn sentences(text: &str, start: usize) -> Vec<Vec<Range<usize>>> {
     // The same text with lone line breaks turned into spaces: byte offsets
     // are unchanged, so spans found in it point into `text`.
     let bytes = text.as_bytes();
@@ -210,18 +206,40 @@ fn units(text: &str, start: usize, prefix: usize, split_long: bool) -> (Vec<Unit
             if lone { ' ' } else { c }
         })
         .collect();
+    split_paragraphs(&flat, start)
+        .into_iter()
+        .map(|block| {
+            flat[block.clone()]
+                .split_sentence_bound_indices()
+                .filter_map(|(offset, sentence)| {
+                    let at = block.start + offset;
+                    trimmed(text, at..at + sentence.len())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Sentence units of `text` from its [`sentences`]; words longer than
+/// `prefix` characters count by their first `prefix` (0: whole words).
+/// With `split_long`, a sentence of more than [`MAX_UNIT_WORDS`] words is
+/// cut at its line breaks. Sentences of fewer than [`MIN_UNIT_WORDS`] words
+/// join the next sentence of their block (or the previous one, at its
+/// end). Also returns whether a sentence was cut.
+fn units(
+    text: &str,
+    blocks: &[Vec<Range<usize>>],
+    prefix: usize,
+    split_long: bool,
+) -> (Vec<Unit>, bool) {
     let mut out: Vec<Unit> = Vec::new();
     let mut tokens: Vec<Token> = Vec::new();
     let mut cut = false;
     let mut spans: Vec<Range<usize>> = Vec::new();
-    for block in split_paragraphs(&flat, start) {
+    for block in blocks {
         let first_in_block = out.len();
         spans.clear();
-        for (offset, sentence) in flat[block.clone()].split_sentence_bound_indices() {
-            let at = block.start + offset;
-            let Some(span) = trimmed(text, at..at + sentence.len()) else {
-                continue;
-            };
+        for span in block {
             let sentence = &text[span.clone()];
             if split_long
                 && sentence.contains('\n')
@@ -234,7 +252,7 @@ fn units(text: &str, start: usize, prefix: usize, split_long: bool) -> (Vec<Unit
                     from += line.len() + 1;
                 }
             } else {
-                spans.push(span);
+                spans.push(span.clone());
             }
         }
         for span in spans.drain(..) {
@@ -409,22 +427,23 @@ fn dice(a: &Unit, b: &Unit) -> f64 {
 /// assert!(copy[result.passages[0].a.clone()].starts_with("The council"));
 /// ```
 pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignConfig) -> Alignment {
-    let (ua, a_cut) = units(a, a_start, config.word_prefix, true);
-    let (ub, b_cut) = units(b, b_start, config.word_prefix, true);
+    let (sa, sb) = (sentences(a, a_start), sentences(b, b_start));
+    let (ua, a_cut) = units(a, &sa, config.word_prefix, true);
+    let (ub, b_cut) = units(b, &sb, config.word_prefix, true);
     let mut result = align_units(a, a_start, &ua, b, b_start, &ub, config);
     let long = |units: &[Unit]| units.iter().any(|u| u.words > MAX_UNIT_WORDS);
     if (a_cut && long(&ub)) || (b_cut && long(&ua)) {
         // A list whose lines are units on one side may be one long
         // flattened sentence on the other, which only the uncut units
         // match: their passages are added where the copy has none yet.
-        let whole = |text: &str, start: usize, cut: bool, units_cut: Vec<Unit>| {
+        let whole = |text: &str, blocks: &[Vec<Range<usize>>], cut: bool, units_cut: Vec<Unit>| {
             if cut {
-                units(text, start, config.word_prefix, false).0
+                units(text, blocks, config.word_prefix, false).0
             } else {
                 units_cut
             }
         };
-        let (ua, ub) = (whole(a, a_start, a_cut, ua), whole(b, b_start, b_cut, ub));
+        let (ua, ub) = (whole(a, &sa, a_cut, ua), whole(b, &sb, b_cut, ub));
         let uncut = align_units(a, a_start, &ua, b, b_start, &ub, config);
         let overlaps = |p: &Aligned, q: &Aligned| p.a.start < q.a.end && q.a.start < p.a.end;
         let extra: Vec<Aligned> = uncut
