@@ -986,9 +986,17 @@ fn cluster(seeds: Vec<(u32, u32)>, gap: usize) -> Vec<Vec<(u32, u32)>> {
 /// A passage in units: copy range, source range, similarity.
 type Passage = (Range<u32>, Range<u32>, f64);
 
+/// A passage that overlaps heavier ones only at its ends gives those
+/// sentences up and stays when at least this many are left; fewer are
+/// mostly the other passages' edges.
+const MIN_LEFT_UNITS: u32 = 3;
+
 /// Overlaps in the copy: keeps the passage with more similar text
 /// (similarity × length), so a long passage is not lost to a short repeat
-/// of one of its sentences elsewhere in the source.
+/// of one of its sentences elsewhere in the source. A lighter passage
+/// that overlaps kept ones only at its ends (a sentence that straddles two
+/// copied passages joins both clusters) loses those sentences instead
+/// (see [`MIN_LEFT_UNITS`]); its source side is left to the trimming.
 fn resolve_overlaps(mut passages: Vec<Passage>, ua: &[Unit]) -> Vec<Passage> {
     let weight = |p: &Passage| {
         let len = ua[p.0.end as usize - 1].span.end - ua[p.0.start as usize].span.start;
@@ -1001,11 +1009,26 @@ fn resolve_overlaps(mut passages: Vec<Passage>, ua: &[Unit]) -> Vec<Passage> {
             .then(x.1.start.cmp(&y.1.start))
     });
     let mut kept: Vec<Passage> = Vec::new();
-    for p in passages {
-        if kept
+    for mut p in passages {
+        let units = p.0.len();
+        // Cut the ends of p that kept passages cover, until none does.
+        let mut cut = true;
+        while cut {
+            cut = false;
+            for k in &kept {
+                if k.0.start <= p.0.start && p.0.start < k.0.end && k.0.end < p.0.end {
+                    p.0.start = k.0.end;
+                    cut = true;
+                } else if p.0.start < k.0.start && k.0.start < p.0.end && p.0.end <= k.0.end {
+                    p.0.end = k.0.start;
+                    cut = true;
+                }
+            }
+        }
+        let disjoint = kept
             .iter()
-            .all(|k| k.0.end <= p.0.start || p.0.end <= k.0.start)
-        {
+            .all(|k| k.0.end <= p.0.start || p.0.end <= k.0.start);
+        if disjoint && (p.0.len() == units || p.0.len() >= MIN_LEFT_UNITS as usize) {
             kept.push(p);
         }
     }
@@ -1250,6 +1273,26 @@ mod tests {
         assert_eq!(r.passages.len(), 1);
         assert_eq!(&copy[r.passages[0].a.clone()], flat);
         assert_eq!(&source[r.passages[0].b.clone()], GLOSSARY.join("\n"));
+    }
+
+    #[test]
+    fn a_passage_overlapping_a_heavier_one_at_its_end_gives_up_those_sentences() {
+        let text = (0..12)
+            .map(|i| format!("Sentence number {i} of this text has exactly nine words."))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (ua, _) = units(&text, &sentences(&text, 0), 0, false);
+        assert_eq!(ua.len(), 12);
+        // 4..9 weighs 5 × 0.9; 0..5 weighs 5 × 0.8 and keeps 0..4.
+        let kept = resolve_overlaps(vec![(0..5, 20..25, 0.8), (4..9, 0..5, 0.9)], &ua);
+        assert_eq!(kept, vec![(4..9, 0..5, 0.9), (0..4, 20..25, 0.8)]);
+        // Fewer than MIN_LEFT_UNITS left: dropped.
+        let kept = resolve_overlaps(vec![(2..5, 20..23, 0.8), (4..9, 0..5, 0.9)], &ua);
+        assert_eq!(kept, vec![(4..9, 0..5, 0.9)]);
+        // Cut at both ends by two kept passages.
+        let both = vec![(0..4, 0..4, 0.9), (8..12, 4..8, 0.9), (3..9, 20..26, 0.5)];
+        let kept = resolve_overlaps(both, &ua);
+        assert_eq!(kept[2], (4..8, 20..26, 0.5));
     }
 
     #[test]
