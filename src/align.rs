@@ -33,15 +33,17 @@
 //!    they replace the others, and when they draw on at least 30% of the
 //!    source they become one passage against the whole source.
 //! 4. **Filtering.** Overlapping passages in the copy keep the more similar
-//!    one, and passages shorter than [`AlignConfig::min_chars`] characters
-//!    on either side are dropped. Near-verbatim passages are trimmed to
-//!    their first and last run of shared word trigrams; a passage whose
-//!    shared trigrams nearly all lie in one verbatim stretch of 200
-//!    characters or more is trimmed to that stretch (look-alike sentences
-//!    that joined it fall away); reworded ones are trimmed to where the
-//!    other side's words are dense. Then each passage grows over the words
-//!    just before and after it that match one for one on both sides (a
-//!    copied sentence's start hidden behind a heading). When one passage of the pair is
+//!    one (a lighter passage overlapped only at its ends gives up those
+//!    sentences instead, when at least three are left). Near-verbatim
+//!    passages are trimmed to their first and last run of shared word
+//!    trigrams; a passage whose shared trigrams nearly all lie in one
+//!    verbatim stretch of 200 characters or more is trimmed to that stretch
+//!    (look-alike sentences that joined it fall away); reworded ones are
+//!    trimmed to where the other side's words are dense. Then each passage
+//!    grows over the words just before and after it that match one for one
+//!    on both sides (a copied sentence's start hidden behind a heading),
+//!    and passages shorter than [`AlignConfig::min_chars`] characters on
+//!    either side are dropped. When one passage of the pair is
 //!    near-verbatim (most word trigrams shared), the pair is a
 //!    copy-and-paste and passages that are not are dropped as topical
 //!    look-alikes.
