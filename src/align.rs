@@ -64,7 +64,7 @@ pub struct AlignConfig {
     /// Minimum Dice coefficient of the word sets of a seed sentence pair.
     pub seed_dice: f64,
     /// Minimum tf-idf cosine of a weaker sentence pair that joins the
-    /// seeds when it lies within [`EXTEND_REACH`] sentences of a seed on
+    /// seeds when it lies within two sentences of a seed on
     /// both sides (reworded sentences next to a clear match).
     pub extend_cosine: f64,
     /// Minimum Dice coefficient of such a weaker sentence pair.
