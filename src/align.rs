@@ -429,9 +429,47 @@ fn dice(a: &Unit, b: &Unit) -> f64 {
 /// assert!(copy[result.passages[0].a.clone()].starts_with("The council"));
 /// ```
 pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignConfig) -> Alignment {
-    let (sa, sb) = (sentences(a, a_start), sentences(b, b_start));
-    let (ua, a_cut) = units(a, &sa, config.word_prefix, true);
-    let (ub, b_cut) = units(b, &sb, config.word_prefix, true);
+    align_prepared(
+        &Prepared::new(a, a_start),
+        &Prepared::new(b, b_start),
+        config,
+    )
+}
+
+/// A document split into sentences for [`align_prepared`], once for every
+/// pair it takes part in (sentence segmentation is the costliest step of
+/// preparing a pair).
+#[derive(Debug, Clone)]
+pub struct Prepared<'t> {
+    text: &'t str,
+    start: usize,
+    sentences: Vec<Vec<Range<usize>>>,
+}
+
+impl<'t> Prepared<'t> {
+    /// Prepares `text[start..]` (its body: `start` is a byte offset on a
+    /// character boundary).
+    pub fn new(text: &'t str, start: usize) -> Self {
+        Prepared {
+            text,
+            start,
+            sentences: sentences(text, start),
+        }
+    }
+
+    /// The document's text.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// [`align`] of two prepared documents: the same result, without splitting
+/// a document into sentences again for every pair.
+pub fn align_prepared(copy: &Prepared, source: &Prepared, config: &AlignConfig) -> Alignment {
+    let (a, a_start, sa) = (copy.text, copy.start, &copy.sentences);
+    let (b, b_start, sb) = (source.text, source.start, &source.sentences);
+    let (ua, a_cut) = units(a, sa, config.word_prefix, true);
+    let (ub, b_cut) = units(b, sb, config.word_prefix, true);
     let mut result = align_units(a, a_start, &ua, b, b_start, &ub, config);
     let long = |units: &[Unit]| units.iter().any(|u| u.words > MAX_UNIT_WORDS);
     if (a_cut && long(&ub)) || (b_cut && long(&ua)) {
@@ -445,7 +483,7 @@ pub fn align(a: &str, a_start: usize, b: &str, b_start: usize, config: &AlignCon
                 units_cut
             }
         };
-        let (ua, ub) = (whole(a, &sa, a_cut, ua), whole(b, &sb, b_cut, ub));
+        let (ua, ub) = (whole(a, sa, a_cut, ua), whole(b, sb, b_cut, ub));
         let uncut = align_units(a, a_start, &ua, b, b_start, &ub, config);
         let overlaps = |p: &Aligned, q: &Aligned| p.a.start < q.a.end && q.a.start < p.a.end;
         let extra: Vec<Aligned> = uncut

@@ -444,22 +444,41 @@ pub struct PairResult {
     pub detections: Vec<SpanPair>,
 }
 
+/// A labelled document prepared once for all the pairs it takes part in:
+/// its sentences for the alignment and its word n-grams for the score.
+#[derive(Debug, Clone)]
+pub struct EvalDocument<'d> {
+    doc: &'d crate::corpus::Document,
+    prepared: crate::align::Prepared<'d>,
+    ngrams: ahash::AHashSet<u64>,
+}
+
+impl<'d> EvalDocument<'d> {
+    /// Prepares `doc` (its body, from `body_start`).
+    pub fn new(doc: &'d crate::corpus::Document) -> Self {
+        let ngrams =
+            crate::align::word_ngrams(&doc.text, doc.body_start..doc.text.len(), SCORE_NGRAM)
+                .into_iter()
+                .map(|g| g.0)
+                .collect();
+        EvalDocument {
+            doc,
+            prepared: crate::align::Prepared::new(&doc.text, doc.body_start),
+            ngrams,
+        }
+    }
+}
+
 /// Aligns `copy` against `source` and scores the pair.
 pub fn detect_pair(
-    copy: &crate::corpus::Document,
-    source: &crate::corpus::Document,
+    copy: &EvalDocument,
+    source: &EvalDocument,
     config: &crate::align::AlignConfig,
 ) -> PairResult {
     use crate::text::CharOffsets;
-    let alignment = crate::align::align(
-        &copy.text,
-        copy.body_start,
-        &source.text,
-        source.body_start,
-        config,
-    );
-    let mut cc = CharOffsets::new(&copy.text);
-    let mut sc = CharOffsets::new(&source.text);
+    let alignment = crate::align::align_prepared(&copy.prepared, &source.prepared, config);
+    let mut cc = CharOffsets::new(&copy.doc.text);
+    let mut sc = CharOffsets::new(&source.doc.text);
     let mut detections: Vec<SpanPair> = Vec::new();
     for p in &alignment.passages {
         detections.push(SpanPair {
@@ -470,7 +489,7 @@ pub fn detect_pair(
     let score = if detections.is_empty() {
         0.5 * alignment.best_sentence_cosine.min(1.0)
     } else {
-        0.5 + 0.5 * containment(copy, source, SCORE_NGRAM)
+        0.5 + 0.5 * containment(&copy.ngrams, &source.ngrams)
     };
     PairResult {
         score,
@@ -482,21 +501,13 @@ pub fn detect_pair(
 /// Word n-gram size of the verbatim share in [`PairResult::score`].
 const SCORE_NGRAM: usize = 3;
 
-/// Share of the copy body's distinct word `n`-grams that occur in the
-/// source body: how much of the copy's wording is taken verbatim.
-fn containment(copy: &crate::corpus::Document, source: &crate::corpus::Document, n: usize) -> f64 {
-    let grams = |d: &crate::corpus::Document| {
-        crate::align::word_ngrams(&d.text, d.body_start..d.text.len(), n)
-            .into_iter()
-            .map(|g| g.0)
-            .collect::<ahash::AHashSet<u64>>()
-    };
-    let a = grams(copy);
-    let b = grams(source);
-    if a.is_empty() {
+/// Share of the copy body's distinct word n-grams that occur in the source
+/// body: how much of the copy's wording is taken verbatim.
+fn containment(copy: &ahash::AHashSet<u64>, source: &ahash::AHashSet<u64>) -> f64 {
+    if copy.is_empty() {
         return 0.0;
     }
-    a.iter().filter(|g| b.contains(g)).count() as f64 / a.len() as f64
+    copy.iter().filter(|g| source.contains(g)).count() as f64 / copy.len() as f64
 }
 
 /// Scores of one group of labelled pairs.

@@ -13,7 +13,7 @@ use super::Output;
 use crate::cli::{CompareFormatArg, EvalOpts};
 use reprint::align::AlignConfig;
 use reprint::corpus::{Document, decode_lenient};
-use reprint::eval::{PairResult, TruthPair, detect_pair, parse_truth, summarize};
+use reprint::eval::{EvalDocument, PairResult, TruthPair, detect_pair, parse_truth, summarize};
 use reprint::report;
 
 /// Runs the evaluation. Exit status 0, or 2 when a truth file or a document
@@ -71,9 +71,19 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
                 Ok((p, Document::from_text(p, p, decode_lenient(bytes))))
             })
             .collect::<Result<_>>()?;
+        let prepared: HashMap<&str, EvalDocument> = docs
+            .par_iter()
+            .map(|(&p, d)| (p, EvalDocument::new(d)))
+            .collect();
         Ok(truth
             .par_iter()
-            .map(|t| detect_pair(&docs[t.copy.as_str()], &docs[t.source.as_str()], &config))
+            .map(|t| {
+                detect_pair(
+                    &prepared[t.copy.as_str()],
+                    &prepared[t.source.as_str()],
+                    &config,
+                )
+            })
             .collect())
     };
     let results = match &pool {
