@@ -742,9 +742,8 @@ fn trim_shared(
     let hit_a: Vec<bool> = ga.iter().map(|x| set_b.contains(&x.0)).collect();
     let hit_b: Vec<bool> = gb.iter().map(|x| set_a.contains(&x.0)).collect();
     if ratio < VERBATIM_SHARED {
-        if let Some(core) = verbatim_core(&ga, &hit_a, &gb, &hit_b, shared) {
-            let (ca, cb) = (core.0.start..core.0.end, core.1.start..core.1.end);
-            return (narrow(a, ra, ca), narrow(b, rb, cb), core.2);
+        if let Some((ca, cb, core_ratio)) = verbatim_core(&ga, &hit_a, &gb, &hit_b, shared) {
+            return (narrow(a, ra, ca), narrow(b, rb, cb), core_ratio);
         }
     }
     if ratio < TRIM_SHARED {
