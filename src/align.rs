@@ -1221,9 +1221,12 @@ mod tests {
         assert!(r.passages[0].similarity > 0.99);
     }
 
+    /// Two sentences copied verbatim in several tests.
+    const HARBOUR: &str = "The Harbour Trust Association aims to provide support and information for the families who live along the old docks. It runs a weekly advice desk and publishes a guide to the new rules on moorings every spring.";
+
     #[test]
     fn a_heading_repeating_the_first_words_stays_out_of_a_verbatim_passage() {
-        let shared = "The Harbour Trust Association aims to provide support and information for the families who live along the old docks. It runs a weekly advice desk and publishes a guide to the new rules on moorings every spring.";
+        let shared = HARBOUR;
         let a = format!("Weather was calm across the coast this weekend.\n\n{shared}");
         // The heading shares "The Harbour Trust Association" with the
         // passage, but not the run of words that follows it.
@@ -1236,7 +1239,7 @@ mod tests {
 
     #[test]
     fn a_verbatim_core_sheds_look_alike_sentences_around_it() {
-        let core = "The Harbour Trust Association aims to provide support and information for the families who live along the old docks. It runs a weekly advice desk and publishes a guide to the new rules on moorings every spring.";
+        let core = HARBOUR;
         // The sentences around the core share a few words and one word
         // trigram ("one of the") with the other side, by chance.
         let a = format!(

@@ -448,7 +448,6 @@ pub struct PairResult {
 /// its sentences for the alignment and its word n-grams for the score.
 #[derive(Debug, Clone)]
 pub struct EvalDocument<'d> {
-    doc: &'d crate::corpus::Document,
     prepared: crate::align::Prepared<'d>,
     ngrams: ahash::AHashSet<u64>,
 }
@@ -462,7 +461,6 @@ impl<'d> EvalDocument<'d> {
                 .map(|g| g.0)
                 .collect();
         EvalDocument {
-            doc,
             prepared: crate::align::Prepared::new(&doc.text, doc.body_start),
             ngrams,
         }
@@ -477,8 +475,8 @@ pub fn detect_pair(
 ) -> PairResult {
     use crate::text::CharOffsets;
     let alignment = crate::align::align_prepared(&copy.prepared, &source.prepared, config);
-    let mut cc = CharOffsets::new(&copy.doc.text);
-    let mut sc = CharOffsets::new(&source.doc.text);
+    let mut cc = CharOffsets::new(copy.prepared.text());
+    let mut sc = CharOffsets::new(source.prepared.text());
     let mut detections: Vec<SpanPair> = Vec::new();
     for p in &alignment.passages {
         detections.push(SpanPair {
