@@ -76,6 +76,9 @@ pub struct AlignConfig {
     /// Passages shorter than this many characters on either side are
     /// dropped.
     pub min_chars: usize,
+    /// Near-verbatim passages (most word trigrams shared) need only this
+    /// many characters on each side: a copied quote or short paragraph.
+    pub min_verbatim_chars: usize,
     /// Sentences that may separate two seeds when the pair is re-clustered
     /// as a possible summary (0 or at most `max_gap`: off).
     pub summary_gap: usize,
@@ -98,6 +101,7 @@ impl Default for AlignConfig {
             max_gap: 4,
             validate_cosine: 0.34,
             min_chars: 150,
+            min_verbatim_chars: 110,
             summary_gap: 24,
             trim_ngram: 3,
             word_prefix: 5,
@@ -613,9 +617,13 @@ fn align_units(
                 };
                 (aligned, shared)
             })
-            .filter(|(p, _)| {
-                a[p.a.clone()].chars().count() >= config.min_chars
-                    && b[p.b.clone()].chars().count() >= config.min_chars
+            .filter(|(p, shared)| {
+                let min = if *shared >= VERBATIM_SHARED {
+                    config.min_verbatim_chars.min(config.min_chars)
+                } else {
+                    config.min_chars
+                };
+                a[p.a.clone()].chars().count() >= min && b[p.b.clone()].chars().count() >= min
             })
             .collect()
     };

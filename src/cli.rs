@@ -195,6 +195,63 @@ pub struct EngineOpts {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<NonZeroUsize>,
+
+    #[command(flatten)]
+    pub align: AlignOpts,
+}
+
+/// Parameters of the aligner that decides every candidate pair (every
+/// command that detects reuse takes them).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Alignment")]
+pub struct AlignOpts {
+    /// Minimum tf-idf cosine of a seed sentence pair.
+    #[arg(long, default_value_t = 0.33, value_name = "X")]
+    pub seed_cosine: f64,
+
+    /// Minimum Dice coefficient of a seed sentence pair's word sets.
+    #[arg(long, default_value_t = 0.33, value_name = "X")]
+    pub seed_dice: f64,
+
+    /// Minimum tf-idf cosine of a weaker sentence pair that joins a seed
+    /// within two sentences of it in both documents.
+    #[arg(long, default_value_t = 0.2, value_name = "X")]
+    pub extend_cosine: f64,
+
+    /// Minimum Dice coefficient of such a weaker sentence pair.
+    #[arg(long, default_value_t = 0.2, value_name = "X")]
+    pub extend_dice: f64,
+
+    /// Sentences that may separate two seeds of one passage.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub max_gap: usize,
+
+    /// Sentence gap for the second, summary-shaped clustering (0: off).
+    #[arg(long, default_value_t = 24, value_name = "N")]
+    pub summary_gap: usize,
+
+    /// Minimum tf-idf cosine between the two sides of a passage.
+    #[arg(long, default_value_t = 0.34, value_name = "X")]
+    pub validate_cosine: f64,
+
+    /// Shortest passage kept, in characters on each side.
+    #[arg(long, default_value_t = 150, value_name = "N")]
+    pub min_chars: usize,
+
+    /// Shortest near-verbatim passage kept (most word trigrams shared), in
+    /// characters on each side.
+    #[arg(long, default_value_t = 110, value_name = "N")]
+    pub min_verbatim_chars: usize,
+
+    /// Trim passage ends to the first and last shared word n-gram of this
+    /// size (0 keeps sentence boundaries).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub trim_ngram: usize,
+
+    /// Compare words by their first N characters (a stemmer for any
+    /// language; 0 compares whole words).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub word_prefix: usize,
 }
 
 /// Options of `reprint scan`.
@@ -365,48 +422,8 @@ pub struct EvalOpts {
     #[arg(long, value_name = "FILE")]
     pub pairs: Option<PathBuf>,
 
-    /// Minimum tf-idf cosine of a seed sentence pair.
-    #[arg(long, default_value_t = 0.33, value_name = "X")]
-    pub seed_cosine: f64,
-
-    /// Minimum Dice coefficient of a seed sentence pair's word sets.
-    #[arg(long, default_value_t = 0.33, value_name = "X")]
-    pub seed_dice: f64,
-
-    /// Minimum tf-idf cosine of a weaker sentence pair that joins a seed
-    /// within two sentences of it in both documents.
-    #[arg(long, default_value_t = 0.2, value_name = "X")]
-    pub extend_cosine: f64,
-
-    /// Minimum Dice coefficient of such a weaker sentence pair.
-    #[arg(long, default_value_t = 0.2, value_name = "X")]
-    pub extend_dice: f64,
-
-    /// Sentences that may separate two seeds of one passage.
-    #[arg(long, default_value_t = 4, value_name = "N")]
-    pub max_gap: usize,
-
-    /// Sentence gap for the second, summary-shaped clustering (0: off).
-    #[arg(long, default_value_t = 24, value_name = "N")]
-    pub summary_gap: usize,
-
-    /// Minimum tf-idf cosine between the two sides of a passage.
-    #[arg(long, default_value_t = 0.34, value_name = "X")]
-    pub validate_cosine: f64,
-
-    /// Shortest passage kept, in characters on each side.
-    #[arg(long, default_value_t = 150, value_name = "N")]
-    pub min_chars: usize,
-
-    /// Trim passage ends to the first and last shared word n-gram of this
-    /// size (0 keeps sentence boundaries).
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub trim_ngram: usize,
-
-    /// Compare words by their first N characters (a stemmer for any
-    /// language; 0 compares whole words).
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub word_prefix: usize,
+    #[command(flatten)]
+    pub align: AlignOpts,
 
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N")]

@@ -27,6 +27,7 @@
 //! `F1 / log2(1 + granularity)`. With no cases and no detections, recall and
 //! precision are 1; with only one of them, 0.
 
+use crate::score::{PairDoc, decide};
 use std::ops::Range;
 
 use serde::Deserialize;
@@ -433,79 +434,67 @@ mod tests {
 /// What the detector says about one labelled pair.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PairResult {
-    /// The pair score used for ROC-AUC: `0.5 + 0.5 × verbatim share` when a
-    /// passage was found (the share of the copy's distinct word trigrams
-    /// that occur in the source, so verbatim reuse outranks reworded
-    /// reuse), otherwise `0.5 ×` the best sentence-pair cosine.
+    /// The pair's score ([`crate::reuse::ReusePair::score`]), used for
+    /// ROC-AUC.
     pub score: f64,
     /// Whether any passage was found.
     pub detected: bool,
-    /// The passages, in characters.
+    /// The passages, in characters, copy side first as the truth names the
+    /// sides.
     pub detections: Vec<SpanPair>,
 }
 
-/// A labelled document prepared once for all the pairs it takes part in:
-/// its sentences for the alignment and its word n-grams for the score.
+/// A labelled document prepared once for all the pairs it takes part in.
 #[derive(Debug, Clone)]
 pub struct EvalDocument<'d> {
-    prepared: crate::align::Prepared<'d>,
-    ngrams: ahash::AHashSet<u64>,
+    doc: PairDoc<'d>,
 }
 
 impl<'d> EvalDocument<'d> {
-    /// Prepares `doc` (its body, from `body_start`).
+    /// Prepares `doc` as `compare` does: its body from `body_start`, its
+    /// paragraphs, nothing set aside as boilerplate.
     pub fn new(doc: &'d crate::corpus::Document) -> Self {
-        let ngrams =
-            crate::align::word_ngrams(&doc.text, doc.body_start..doc.text.len(), SCORE_NGRAM)
-                .into_iter()
-                .map(|g| g.0)
-                .collect();
         EvalDocument {
-            prepared: crate::align::Prepared::new(&doc.text, doc.body_start),
-            ngrams,
+            doc: PairDoc::new(
+                &doc.text,
+                doc.body_start,
+                crate::text::split_paragraphs(&doc.text, doc.body_start),
+                Vec::new(),
+                doc.date.clone(),
+            ),
         }
     }
 }
 
-/// Aligns `copy` against `source` and scores the pair.
+/// Decides the pair as `compare` does ([`crate::score::decide`]) and
+/// reports it in the truth's orientation.
 pub fn detect_pair(
     copy: &EvalDocument,
     source: &EvalDocument,
     config: &crate::align::AlignConfig,
 ) -> PairResult {
-    use crate::text::CharOffsets;
-    let alignment = crate::align::align_prepared(&copy.prepared, &source.prepared, config);
-    let mut cc = CharOffsets::new(copy.prepared.text());
-    let mut sc = CharOffsets::new(source.prepared.text());
-    let mut detections: Vec<SpanPair> = Vec::new();
-    for p in &alignment.passages {
-        detections.push(SpanPair {
-            copy: [cc.char_offset(p.a.start), cc.char_offset(p.a.end)],
-            source: [sc.char_offset(p.b.start), sc.char_offset(p.b.end)],
-        });
-    }
-    let score = if detections.is_empty() {
-        0.5 * alignment.best_sentence_cosine.min(1.0)
-    } else {
-        0.5 + 0.5 * containment(&copy.ngrams, &source.ngrams)
-    };
+    let pair = decide(&copy.doc, 0, &source.doc, 1, config);
+    let as_truth = pair.copy == 0;
+    let detections: Vec<SpanPair> = pair
+        .passages
+        .iter()
+        .map(|p| {
+            let (c, s) = if as_truth {
+                (p.copy_span, p.source_span)
+            } else {
+                (p.source_span, p.copy_span)
+            };
+            SpanPair {
+                copy: [c.start, c.end],
+                source: [s.start, s.end],
+            }
+        })
+        .collect();
     PairResult {
-        score,
+        score: pair.score(),
         detected: !detections.is_empty(),
         detections,
     }
-}
-
-/// Word n-gram size of the verbatim share in [`PairResult::score`].
-const SCORE_NGRAM: usize = 3;
-
-/// Share of the copy body's distinct word n-grams that occur in the source
-/// body: how much of the copy's wording is taken verbatim.
-fn containment(copy: &ahash::AHashSet<u64>, source: &ahash::AHashSet<u64>) -> f64 {
-    if copy.is_empty() {
-        return 0.0;
-    }
-    copy.iter().filter(|g| source.contains(g)).count() as f64 / copy.len() as f64
 }
 
 /// Scores of one group of labelled pairs.

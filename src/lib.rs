@@ -64,6 +64,7 @@ pub mod minhash;
 pub mod report;
 pub mod reuse;
 pub mod scan;
+pub mod score;
 pub mod shingle;
 pub mod similarity;
 pub mod synth;

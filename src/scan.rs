@@ -22,12 +22,14 @@ use ahash::{AHashMap, AHashSet};
 use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::align::AlignConfig;
 use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams, LshStats};
 use crate::minhash::{MinHasher, Sketch};
-use crate::reuse::{self, ParagraphMatch, ParagraphView, ReusePair};
+use crate::reuse::ReusePair;
+use crate::score::{PairDoc, decide};
 use crate::shingle::{ShingleConfig, ShingledDocument};
 use crate::similarity::{Overlap, union_of};
 
@@ -87,6 +89,8 @@ pub struct Config {
     pub metric: Metric,
     /// Worker threads; `None` uses rayon's global pool (all cores).
     pub threads: Option<usize>,
+    /// The aligner that decides every candidate pair.
+    pub align: AlignConfig,
 }
 
 impl Default for Config {
@@ -104,6 +108,7 @@ impl Default for Config {
             matrix_limit: 500,
             metric: Metric::Containment,
             threads: None,
+            align: AlignConfig::default(),
         }
     }
 }
@@ -241,6 +246,8 @@ pub struct DocumentSummary {
     pub short_paragraphs: usize,
     /// Paragraphs set aside as boilerplate.
     pub boilerplate_paragraphs: usize,
+    /// Which paragraphs (0-based) are boilerplate, in order.
+    pub boilerplate: Vec<usize>,
 }
 
 /// A paragraph text set aside as boilerplate.
@@ -271,8 +278,10 @@ pub struct ScanStats {
     pub distinct_paragraphs: usize,
     /// What LSH produced.
     pub lsh: LshStats,
-    /// Candidate pairs that passed exact verification.
+    /// Candidate paragraph pairs that passed exact verification.
     pub verified: usize,
+    /// Candidate document pairs aligned.
+    pub candidate_pairs: usize,
     /// Paragraphs set aside as boilerplate.
     pub boilerplate_paragraphs: usize,
 }
@@ -408,60 +417,36 @@ impl Detector {
         self.install(|| self.scan_inner(documents))?
     }
 
-    /// Compares two documents in detail: exact scores whatever their value,
-    /// and the passages of paragraphs at least `threshold` similar. The
-    /// returned pair indexes `a` as 0 and `b` as 1; its passages are empty
-    /// when nothing is reused.
+    /// Compares two documents in detail: aligns them and scores the pair
+    /// as a scan does (see [`crate::score`]), with nothing set aside as
+    /// boilerplate. The returned pair indexes `a` as 0 and `b` as 1; its
+    /// passages are empty when nothing is reused. Both texts must be kept.
     ///
     /// ```
     /// use reprint::corpus::Document;
     /// use reprint::scan::DetectorBuilder;
+    /// use reprint::shingle::ShingledDocument;
     /// let d = DetectorBuilder::new().build()?;
-    /// let a = d.shingle(&Document::from_text("a", "a", "One two three four five six seven eight nine ten.".into()));
-    /// let b = d.shingle(&Document::from_text("b", "b", "One two three four five six seven eight nine eleven.".into()));
-    /// let pair = d.compare(&a, &b);
-    /// assert!(pair.jaccard() > 0.5 && pair.jaccard() < 1.0);
+    /// let text = "The harbour authority approved the new ferry terminal on Monday after a long public consultation. \
+    ///             Construction is expected to begin next spring and to last about two years, officials said.";
+    /// let shingle = |doc: Document| ShingledDocument::with_text(doc, &d.config().shingle, 8);
+    /// let a = shingle(Document::from_text("a", "a", text.into()));
+    /// let own = "Our reporter asked residents near the old pier what they expect from the new service next year.";
+    /// let b = shingle(Document::from_text("b", "b", format!("{text}\n\n{own}")));
+    /// let pair = d.compare(&a, &b, &[], &[]);
+    /// assert_eq!((pair.copy, pair.source), (0, 1));
     /// assert_eq!(pair.passages.len(), 1);
     /// # Ok::<(), reprint::Error>(())
     /// ```
-    pub fn compare(&self, a: &ShingledDocument, b: &ShingledDocument) -> ReusePair {
-        let threshold = self.config.threshold;
-        let mut matches: Vec<ParagraphMatch> = Vec::new();
-        for (i, pa) in a.paragraphs.iter().enumerate() {
-            if pa.too_short {
-                continue;
-            }
-            for (j, pb) in b.paragraphs.iter().enumerate() {
-                if !pb.too_short
-                    && Overlap::of(&pa.shingles, &pb.shingles).smaller_in_larger() >= threshold
-                {
-                    matches.push(ParagraphMatch {
-                        left: i as u32,
-                        right: j as u32,
-                    });
-                }
-            }
-        }
-        let (sa, sb) = (a.shingle_set(), b.shingle_set());
-        let overlap = Overlap::of(&sa, &sb);
-        if matches.is_empty()
-            && !sa.is_empty()
-            && sa == sb
-            && a.paragraphs.len() == b.paragraphs.len()
-        {
-            matches.extend(
-                (0..a.paragraphs.len() as u32).map(|p| ParagraphMatch { left: p, right: p }),
-            );
-        }
-        let (va, vb) = (paragraph_views(a), paragraph_views(b));
-        let mut passages = reuse::assemble_passages(&va, &vb, &mut matches, threshold);
-        refine(&mut passages, a, b);
-        reuse::orient_pair(
-            (0, a.date.as_ref()),
-            (1, b.date.as_ref()),
-            overlap,
-            passages,
-        )
+    pub fn compare(
+        &self,
+        a: &ShingledDocument,
+        b: &ShingledDocument,
+        a_boilerplate: &[usize],
+        b_boilerplate: &[usize],
+    ) -> ReusePair {
+        let (pa, pb) = (pair_doc(a, a_boilerplate), pair_doc(b, b_boilerplate));
+        decide(&pa, 0, &pb, 1, &self.config.align)
     }
 
     fn scan_inner(&self, data: Vec<ShingledDocument>) -> Result<ScanReport> {
@@ -614,37 +599,60 @@ impl Detector {
             )
         };
 
-        let mut pairs: Vec<ReusePair> = matches
+        // Candidate document pairs: a shared paragraph that is not
+        // boilerplate, or common paragraphs with half the smaller document
+        // shared.
+        let candidates: Vec<(u32, u32)> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .filter_map(|chunk| {
                 let (da, db) = (chunk[0].0, chunk[0].1);
                 if !chunk.iter().any(|m| !m.4) && !mostly_shared(da, db) {
                     return None;
                 }
-                let mut pm: Vec<ParagraphMatch> = chunk
+                chunk
                     .iter()
-                    .filter(|m| !is_boilerplate(da, m.2) && !is_boilerplate(db, m.3))
-                    .map(|m| ParagraphMatch {
-                        left: m.2,
-                        right: m.3,
-                    })
-                    .collect();
-                if pm.is_empty() {
-                    return None;
-                }
-                let (a, b) = (da as usize, db as usize);
-                let (view_a, view_b) = (paragraph_views(&data[a]), paragraph_views(&data[b]));
-                let mut passages = reuse::assemble_passages(&view_a, &view_b, &mut pm, threshold);
-                refine(&mut passages, &data[a], &data[b]);
-                let overlap = Overlap::of(&clean_set(a), &clean_set(b));
-                Some(reuse::orient_pair(
-                    (a, data[a].date.as_ref()),
-                    (b, data[b].date.as_ref()),
-                    overlap,
-                    passages,
-                ))
+                    .any(|m| !is_boilerplate(da, m.2) && !is_boilerplate(db, m.3))
+                    .then_some((da, db))
             })
             .collect();
+        drop(matches);
+        stats.candidate_pairs = candidates.len();
+
+        // Stages 5–6: every candidate pair is aligned and scored.
+        let mut in_pair = vec![false; data.len()];
+        for &(a, b) in &candidates {
+            in_pair[a as usize] = true;
+            in_pair[b as usize] = true;
+        }
+        let boilerplate_of = |d: usize| -> Vec<usize> {
+            (0..data[d].paragraphs.len())
+                .filter(|&p| is_boilerplate(d as u32, p as u32))
+                .collect()
+        };
+        let prepared: Vec<Option<PairDoc>> = (0..data.len())
+            .into_par_iter()
+            .map(|d| {
+                (in_pair[d] && data[d].text.is_some())
+                    .then(|| pair_doc(&data[d], &boilerplate_of(d)))
+            })
+            .collect();
+        let align = &self.config.align;
+        let mut pairs: Vec<ReusePair> = candidates
+            .par_iter()
+            .filter_map(|&(a, b)| {
+                let (a, b) = (a as usize, b as usize);
+                let (pa, pb) = (prepared[a].as_ref()?, prepared[b].as_ref()?);
+                // Without dates the document with less text is read as
+                // the copy.
+                let pair = if pb.weight() < pa.weight() {
+                    decide(pb, b, pa, a, align)
+                } else {
+                    decide(pa, a, pb, b, align)
+                };
+                (!pair.passages.is_empty()).then_some(pair)
+            })
+            .collect();
+        drop(prepared);
         pairs.sort_by(|x, y| {
             y.copy_in_source()
                 .total_cmp(&x.copy_in_source())
@@ -659,13 +667,8 @@ impl Detector {
         });
 
         // Boilerplate report.
-        let mut boilerplate_count = vec![0usize; data.len()];
-        for (d, dd) in data.iter().enumerate() {
-            boilerplate_count[d] = (0..dd.paragraphs.len())
-                .filter(|&p| is_boilerplate(d as u32, p as u32))
-                .count();
-        }
-        stats.boilerplate_paragraphs = boilerplate_count.iter().sum();
+        let boilerplate_of_doc: Vec<Vec<usize>> = (0..data.len()).map(boilerplate_of).collect();
+        stats.boilerplate_paragraphs = boilerplate_of_doc.iter().map(Vec::len).sum();
         let mut boilerplate: Vec<Boilerplate> = boilerplate_groups
             .iter()
             .map(|(&g, &related_share)| {
@@ -694,8 +697,10 @@ impl Detector {
 
         let summaries = data
             .into_iter()
-            .zip(boilerplate_count)
-            .map(|(dd, boilerplate_paragraphs)| DocumentSummary {
+            .zip(boilerplate_of_doc)
+            .map(|(dd, boilerplate)| DocumentSummary {
+                boilerplate_paragraphs: boilerplate.len(),
+                boilerplate,
                 short_paragraphs: dd.paragraphs.iter().filter(|p| p.too_short).count(),
                 paragraph_spans: dd.paragraphs.into_iter().map(|p| p.span).collect(),
                 id: dd.id,
@@ -706,7 +711,6 @@ impl Detector {
                 record: dd.record,
                 text: dd.text,
                 words: dd.words,
-                boilerplate_paragraphs,
             })
             .collect();
 
@@ -721,25 +725,20 @@ impl Detector {
     }
 }
 
-/// Refines passage spans below paragraph level when both texts were kept.
-fn refine(passages: &mut [reuse::Passage], a: &ShingledDocument, b: &ShingledDocument) {
-    if let (Some(ta), Some(tb)) = (&a.text, &b.text) {
-        for p in passages {
-            reuse::refine_spans(p, ta, tb);
-        }
-    }
-}
-
-fn paragraph_views(d: &ShingledDocument) -> Vec<ParagraphView<'_>> {
-    d.paragraphs
-        .iter()
-        .map(|p| ParagraphView {
-            span: p.span.clone(),
-            chars: p.chars.clone(),
-            shingles: &p.shingles,
-            too_short: p.too_short,
-        })
-        .collect()
+/// A shingled document prepared for alignment, with the given paragraphs
+/// (0-based) set aside as boilerplate. Its text must be kept.
+fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
+    let text = d.text.as_deref().unwrap_or("");
+    PairDoc::new(
+        text,
+        d.body_start.min(text.len()),
+        d.paragraphs.iter().map(|p| p.span.clone()).collect(),
+        boilerplate
+            .iter()
+            .filter_map(|&p| d.paragraphs.get(p).map(|p| p.span.clone()))
+            .collect(),
+        d.date.clone(),
+    )
 }
 
 /// Groups fingerprinted paragraphs with identical shingle sets. Returns the
@@ -1009,7 +1008,7 @@ mod tests {
         assert_eq!(report.pairs.len(), 1);
         let pair = &report.pairs[0];
         assert_eq!((pair.source, pair.copy), (0, 1));
-        assert_eq!(pair.direction, reuse::Direction::Date);
+        assert_eq!(pair.direction, crate::reuse::Direction::Date);
         assert_eq!(pair.passages.len(), 1);
         assert_eq!(pair.passages[0].copy.first, 2);
         assert_eq!(pair.passages[0].source.first, 1);

@@ -134,6 +134,8 @@ pub struct ShingledDocument {
     pub record: Option<RecordRef>,
     /// Length of the text in bytes.
     pub text_len: usize,
+    /// Byte offset where the body starts (after the date marker).
+    pub body_start: usize,
     /// Words in the body.
     pub words: usize,
     /// Paragraphs in order.
@@ -175,6 +177,7 @@ impl ShingledDocument {
             url: doc.url.clone(),
             record: doc.record,
             text_len: doc.text.len(),
+            body_start: doc.body_start,
             words,
             paragraphs,
             text: None,

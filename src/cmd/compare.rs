@@ -13,7 +13,7 @@ use reprint::scan::Detector;
 /// not, 2 on error.
 pub fn run(o: CompareOpts) -> Result<ExitCode> {
     let detector = Detector::new(engine_config(&o.engine, o.threshold))?;
-    let corpus = load::load(&o.paths, None, &o.input, &detector, true)?;
+    let corpus = load::load(&o.paths, None, &o.input, &detector)?;
     let docs = &corpus.documents;
     let (a, b) = match o.id.as_slice() {
         [] if docs.len() == 2 => (&docs[0], &docs[1]),
@@ -31,7 +31,22 @@ pub fn run(o: CompareOpts) -> Result<ExitCode> {
         }
         ids => bail!("give --id exactly twice (got {})", ids.len()),
     };
-    let pair = detector.compare(a, b);
+    // In a feed, the feed's boilerplate is set aside as a scan of it would.
+    let boilerplate = if docs.len() > 2 {
+        let report = detector.scan_shingled(docs.clone())?;
+        let of = |id: &str| {
+            report
+                .documents
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| d.boilerplate.clone())
+                .unwrap_or_default()
+        };
+        (of(&a.id), of(&b.id))
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let pair = detector.compare(a, b, &boilerplate.0, &boilerplate.1);
     let mut out = Output::open(None)?;
     match o.format {
         CompareFormatArg::Table => {

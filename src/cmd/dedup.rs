@@ -90,7 +90,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         input.feed
     });
 
-    let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector, false)?;
+    let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector)?;
     failed |= corpus.failed;
     let report = detector.scan_shingled(corpus.documents)?;
     let keep = match o.keep {

@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 use super::Output;
 use crate::cli::{CompareFormatArg, EvalOpts};
-use reprint::align::AlignConfig;
 use reprint::corpus::{Document, decode_lenient};
 use reprint::eval::{EvalDocument, PairResult, TruthPair, detect_pair, parse_truth, summarize};
 use reprint::report;
@@ -20,18 +19,7 @@ use reprint::report;
 /// cannot be read.
 pub fn run(o: EvalOpts) -> Result<ExitCode> {
     let started = Instant::now();
-    let config = AlignConfig {
-        seed_cosine: o.seed_cosine,
-        seed_dice: o.seed_dice,
-        extend_cosine: o.extend_cosine,
-        extend_dice: o.extend_dice,
-        max_gap: o.max_gap,
-        validate_cosine: o.validate_cosine,
-        min_chars: o.min_chars,
-        trim_ngram: o.trim_ngram,
-        summary_gap: o.summary_gap,
-        word_prefix: o.word_prefix,
-    };
+    let config = super::align_config(&o.align);
     let mut truth: Vec<TruthPair> = Vec::new();
     for path in &o.truth {
         let text = std::fs::read_to_string(path)

@@ -14,10 +14,6 @@ use reprint::corpus::{
 use reprint::scan::Detector;
 use reprint::shingle::ShingledDocument;
 
-/// Texts are kept (for quoting in reports) while their total stays below
-/// this; above it every text is dropped after shingling.
-pub const KEEP_TEXT_BYTES: usize = 256 << 20;
-
 /// What was read.
 pub struct Corpus {
     /// The inputs, in reading order.
@@ -70,14 +66,13 @@ fn progress(quiet: bool) -> ProgressBar {
 }
 
 /// Reads `paths` (or the already resolved `inputs`) and shingles every
-/// document in the detector's thread pool. `keep_text`: keep every text
-/// (`true`), or only while they total less than [`KEEP_TEXT_BYTES`].
+/// document in the detector's thread pool. Texts are kept: the aligner
+/// reads them for every candidate pair, and reports quote them.
 pub fn load(
     paths: &[PathBuf],
     inputs: Option<Vec<Input>>,
     o: &InputOpts,
     detector: &Detector,
-    keep_all_text: bool,
 ) -> anyhow::Result<Corpus> {
     let options = load_options(o);
     let (inputs, resolve_errors) = match inputs {
@@ -91,8 +86,6 @@ pub fn load(
     }
     let bar = progress(o.quiet);
     let mut documents: Vec<ShingledDocument> = Vec::new();
-    let mut kept_bytes = 0usize;
-    let mut keeping = true;
     detector.install(|| {
         read_inputs(&inputs, &options, |items| {
             let mut docs = Vec::new();
@@ -114,18 +107,8 @@ pub fn load(
             }
             let mut shingled = detector.par_shingle(&docs);
             bar.inc(docs.len() as u64);
-            if keeping {
-                kept_bytes += docs.iter().map(|d| d.text.len()).sum::<usize>();
-                if keep_all_text || kept_bytes <= KEEP_TEXT_BYTES {
-                    for (s, d) in shingled.iter_mut().zip(docs) {
-                        s.text = Some(d.text);
-                    }
-                } else {
-                    keeping = false;
-                    for d in &mut documents {
-                        d.text = None;
-                    }
-                }
+            for (s, d) in shingled.iter_mut().zip(docs) {
+                s.text = Some(d.text);
             }
             documents.extend(shingled);
         });

@@ -55,7 +55,25 @@ pub fn engine_config(o: &EngineOpts, threshold: f64) -> Config {
         bucket_cap: o.bucket_cap,
         boilerplate_min_docs: o.boilerplate_min_docs,
         threads: o.threads.map(|n| n.get()),
+        align: align_config(&o.align),
         ..Config::default()
+    }
+}
+
+/// The aligner's parameters from the command line.
+pub fn align_config(o: &crate::cli::AlignOpts) -> reprint::align::AlignConfig {
+    reprint::align::AlignConfig {
+        seed_cosine: o.seed_cosine,
+        seed_dice: o.seed_dice,
+        extend_cosine: o.extend_cosine,
+        extend_dice: o.extend_dice,
+        max_gap: o.max_gap,
+        validate_cosine: o.validate_cosine,
+        min_chars: o.min_chars,
+        min_verbatim_chars: o.min_verbatim_chars,
+        trim_ngram: o.trim_ngram,
+        summary_gap: o.summary_gap,
+        word_prefix: o.word_prefix,
     }
 }
 

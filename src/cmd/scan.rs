@@ -29,7 +29,7 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
         )?;
     }
 
-    let corpus = load::load(&o.paths, None, &o.input, &detector, false)?;
+    let corpus = load::load(&o.paths, None, &o.input, &detector)?;
     let report = detector.scan_shingled(corpus.documents)?;
 
     let html_file = o

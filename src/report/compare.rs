@@ -6,8 +6,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::reuse::{DIRECTION_MARGIN, Direction, ReusePair};
+use crate::reuse::{Direction, ReusePair};
 use crate::scan::excerpt;
+use crate::score::DIRECTION_MARGIN;
 use crate::shingle::ShingledDocument;
 
 use super::json::{JsonPair, json_pair};
@@ -136,7 +137,7 @@ pub fn write_compare_table(
         pair.source_in_copy() * 100.0
     )?;
     writeln!(out, "jaccard          {:>7.3}", pair.jaccard())?;
-    writeln!(out, "shared shingles  {:>7}", pair.overlap.shared)?;
+    writeln!(out, "verbatim         {:>6.1}%", pair.verbatim * 100.0)?;
     writeln!(
         out,
         "direction        {}: {}",
@@ -145,7 +146,7 @@ pub fn write_compare_table(
     )?;
     writeln!(out)?;
     if pair.passages.is_empty() {
-        writeln!(out, "No passages: no paragraph pair reaches the threshold.")?;
+        writeln!(out, "No passages: the aligner found no reused text.")?;
         return Ok(());
     }
     writeln!(
@@ -165,11 +166,12 @@ pub fn write_compare_table(
         writeln!(out)?;
         writeln!(
             out,
-            "[{}] copy ¶{} ← source ¶{}  ({:.0}% of the copy passage found in the source passage)",
+            "[{}] copy ¶{} ← source ¶{}  (similarity {:.0}%, verbatim {:.0}%)",
             n + 1,
             range_label(p.copy, "–"),
             range_label(p.source, "–"),
-            p.similarity() * 100.0
+            p.similarity() * 100.0,
+            p.verbatim * 100.0
         )?;
         for (label, doc, range) in [("copy", c, p.copy), ("source", s, p.source)] {
             let Some(text) = &doc.text else { continue };

@@ -15,10 +15,11 @@ use crate::scan::ScanReport;
 ///   "documents": [{"id", "path", "date", "paragraphs", "words",
 ///                  "short_paragraphs", "boilerplate_paragraphs"}],
 ///   "pairs": [{"source", "copy", "copy_in_source", "source_in_copy",
-///              "jaccard", "shared_shingles", "direction",
+///              "jaccard", "verbatim", "score", "direction",
 ///              "copied_paragraphs",
 ///              "passages": [{"copy": [first, last], "source": [first, last],
-///                            "similarity", "copy_span", "source_span"}]}],
+///                            "similarity", "verbatim", "copy_span",
+///                            "source_span"}]}],
 ///   "matrix": {"metric", "ids", "values"} | null,
 ///   "boilerplate": [{"excerpt", "documents", "paragraphs",
 ///                    "example": {"id", "paragraph"}}],
@@ -73,14 +74,17 @@ pub struct JsonPair<'a> {
     pub source: &'a str,
     /// Id of the copy.
     pub copy: &'a str,
-    /// Fraction of the copy's shingles found in the source.
+    /// Share of the copy's text covered by passages.
     pub copy_in_source: f64,
-    /// Fraction of the source's shingles found in the copy.
+    /// Share of the source's text covered by passages.
     pub source_in_copy: f64,
-    /// Jaccard similarity of the two documents.
+    /// Covered text over the text of both documents.
     pub jaccard: f64,
-    /// Shingles the two documents share.
-    pub shared_shingles: usize,
+    /// Share of the copy passages' word trigrams found in the source.
+    pub verbatim: f64,
+    /// The pair's rank score (see `ReusePair::score`): above 0.5 with
+    /// passages, below without.
+    pub score: f64,
     /// `"date"`, `"containment"` or `"mutual"`.
     pub direction: Direction,
     /// Paragraphs of the copy inside passages.
@@ -96,8 +100,10 @@ pub struct JsonPassage {
     pub copy: [usize; 2],
     /// `[first, last]` paragraph numbers in the source.
     pub source: [usize; 2],
-    /// Fraction of the copy passage's shingles found in the source passage.
+    /// tf-idf cosine similarity of the two sides.
     pub similarity: f64,
+    /// Share of the copy side's word trigrams found in the source side.
+    pub verbatim: f64,
     /// Where the passage is in the copy's text.
     pub copy_span: Span,
     /// Where the passage is in the source's text.
@@ -184,6 +190,8 @@ pub struct JsonStats {
     pub crowded_buckets: usize,
     /// Candidates that passed exact verification.
     pub verified: usize,
+    /// Candidate document pairs aligned.
+    pub candidate_pairs: usize,
     /// Paragraphs set aside as boilerplate.
     pub boilerplate_paragraphs: usize,
 }
@@ -248,6 +256,7 @@ impl<'a> JsonReport<'a> {
             candidates: s.lsh.candidates,
             crowded_buckets: s.lsh.crowded_buckets,
             verified: s.verified,
+            candidate_pairs: s.candidate_pairs,
             boilerplate_paragraphs: s.boilerplate_paragraphs,
         };
         JsonReport {
@@ -269,7 +278,8 @@ pub(crate) fn json_pair<'a>(p: &ReusePair, id: &impl Fn(usize) -> &'a str) -> Js
         copy_in_source: p.copy_in_source(),
         source_in_copy: p.source_in_copy(),
         jaccard: p.jaccard(),
-        shared_shingles: p.overlap.shared,
+        verbatim: p.verbatim,
+        score: p.score(),
         direction: p.direction,
         copied_paragraphs: p.copied_paragraphs(),
         passages: p
@@ -279,6 +289,7 @@ pub(crate) fn json_pair<'a>(p: &ReusePair, id: &impl Fn(usize) -> &'a str) -> Js
                 copy: [x.copy.first, x.copy.last],
                 source: [x.source.first, x.source.last],
                 similarity: x.similarity(),
+                verbatim: x.verbatim,
                 copy_span: x.copy_span,
                 source_span: x.source_span,
             })

@@ -1,0 +1,514 @@
+//! Stages 5–6, align and score: one candidate document pair is aligned
+//! ([`crate::align`]) and its passages become a [`ReusePair`]. Every
+//! command decides a pair here: `scan`, `dedup` and `eval` on a feed for
+//! each candidate pair LSH found, `compare` and `eval` on labelled pairs for
+//! the one pair they are given.
+//!
+//! **Orientation.** The aligner reads one side as the copy (a summary is
+//! recognised by its source side being much longer, overlaps are resolved
+//! on the copy side): the later document, or on equal or missing dates the
+//! first one given, is aligned as the copy (see [`decide`]).
+//!
+//! **Boilerplate.** Passages lying mostly (half or more) in boilerplate on
+//! either side are dropped, and boilerplate counts on neither side of the
+//! coverages: a shared outlet footer is never reuse.
+//!
+//! **Scores.** From the passages, in non-white-space characters of the
+//! bodies outside boilerplate:
+//! - `copy_in_source`: the share of the copy covered by passages;
+//! - `source_in_copy`: the share of the source covered by passages;
+//! - `jaccard`: shared / (copy + source − shared), shared being the mean of
+//!   the two covered amounts;
+//! - `verbatim`: the share of the copy passages' distinct word trigrams
+//!   found in their source passages (1 for a copy-and-paste, low for a
+//!   rewrite).
+//!
+//! Documents whose bodies have the same words (whitespace and wrapping
+//! aside) pair whole, however short.
+//!
+//! **Direction** ([`decide_direction`]): the earlier date is the source; on
+//! equal or missing dates the document mostly covered is the copy, when the
+//! coverages differ by at least [`DIRECTION_MARGIN`]; otherwise mutual.
+
+use std::cmp::Ordering;
+use std::ops::Range;
+
+use ahash::AHashSet;
+
+use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, word_ngrams};
+use crate::date::Date;
+use crate::reuse::{Direction, ParagraphRange, Passage, ReusePair, Span};
+use crate::text::tokenize;
+
+/// Coverages must differ by at least this much for containment to decide
+/// the direction.
+pub const DIRECTION_MARGIN: f64 = 0.1;
+
+/// Word n-gram size of the verbatim share.
+const VERBATIM_NGRAM: usize = 3;
+
+/// A passage lying at least this much in boilerplate is dropped.
+const BOILERPLATE_SHARE: f64 = 0.5;
+
+/// One document prepared for alignment and scoring: its sentences, its
+/// paragraphs and what of it is boilerplate. Built once per document, used
+/// for every pair it takes part in.
+#[derive(Debug, Clone)]
+pub struct PairDoc<'t> {
+    prepared: Prepared<'t>,
+    body: Range<usize>,
+    paragraphs: Vec<Range<usize>>,
+    excluded: Vec<Range<usize>>,
+    date: Option<Date>,
+    /// Hash of the body's normalised words in order (`None`: no words).
+    words_key: Option<u64>,
+    /// Non-white-space characters of the body outside boilerplate.
+    weight: usize,
+}
+
+impl<'t> PairDoc<'t> {
+    /// Prepares `text[body_start..]`, with its paragraphs' byte spans (in
+    /// order) and the byte spans set aside as boilerplate (in order).
+    pub fn new(
+        text: &'t str,
+        body_start: usize,
+        paragraphs: Vec<Range<usize>>,
+        excluded: Vec<Range<usize>>,
+        date: Option<Date>,
+    ) -> PairDoc<'t> {
+        let body = body_start..text.len();
+        let mut tokens = Vec::new();
+        tokenize(text, body.clone(), &mut tokens);
+        let words_key = (!tokens.is_empty()).then(|| {
+            tokens.iter().fold(tokens.len() as u64, |acc, t| {
+                acc.rotate_left(23) ^ t.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            })
+        });
+        let mut doc = PairDoc {
+            prepared: Prepared::new(text, body_start),
+            body: body.clone(),
+            paragraphs,
+            excluded,
+            date,
+            words_key,
+            weight: 0,
+        };
+        doc.weight = doc.covered(std::slice::from_ref(&body));
+        doc
+    }
+
+    /// Non-white-space characters of the body outside boilerplate: how much
+    /// text the document has, as coverages count it.
+    pub fn weight(&self) -> usize {
+        self.weight
+    }
+
+    /// The document's text.
+    pub fn text(&self) -> &'t str {
+        self.prepared.text()
+    }
+
+    /// Non-white-space characters of `ranges` (sorted or not, overlapping
+    /// or not) outside boilerplate.
+    fn covered(&self, ranges: &[Range<usize>]) -> usize {
+        let text = self.text();
+        let count = |r: Range<usize>| text[r].chars().filter(|c| !c.is_whitespace()).count();
+        let mut total = 0;
+        for r in union(ranges) {
+            total += count(r.clone());
+            for e in &self.excluded {
+                let (s, t) = (r.start.max(e.start), r.end.min(e.end));
+                if s < t {
+                    total -= count(s..t);
+                }
+            }
+        }
+        total
+    }
+
+    /// Whether `r` lies mostly in boilerplate.
+    fn mostly_excluded(&self, r: &Range<usize>) -> bool {
+        if self.excluded.is_empty() {
+            return false;
+        }
+        let all = self.covered_raw(r.clone());
+        let kept = self.covered(std::slice::from_ref(r));
+        all > 0 && (all - kept) as f64 >= BOILERPLATE_SHARE * all as f64
+    }
+
+    fn covered_raw(&self, r: Range<usize>) -> usize {
+        self.text()[r]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+    }
+
+    /// 1-based paragraphs that `r` touches.
+    fn paragraph_range(&self, r: &Range<usize>) -> ParagraphRange {
+        let p = &self.paragraphs;
+        if p.is_empty() {
+            return ParagraphRange { first: 1, last: 1 };
+        }
+        let first = p.partition_point(|s| s.end <= r.start).min(p.len() - 1);
+        let last = p
+            .partition_point(|s| s.start < r.end)
+            .saturating_sub(1)
+            .max(first);
+        ParagraphRange {
+            first: first + 1,
+            last: last + 1,
+        }
+    }
+
+    fn span(&self, r: &Range<usize>) -> Span {
+        let text = self.text();
+        let start = text[..r.start].chars().count();
+        Span {
+            start,
+            end: start + text[r.clone()].chars().count(),
+            start_byte: r.start,
+            end_byte: r.end,
+        }
+    }
+}
+
+/// The union of byte ranges, sorted and merged.
+fn union(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted: Vec<Range<usize>> =
+        ranges.iter().filter(|r| r.start < r.end).cloned().collect();
+    sorted.sort_by_key(|r| (r.start, r.end));
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in sorted {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Decides which of two documents is the source, from their dates and the
+/// coverages (`left_in_right`: share of the left document covered by the
+/// passages). Returns `(source_is_left, direction)`.
+pub fn decide_direction(
+    left: Option<&Date>,
+    right: Option<&Date>,
+    left_in_right: f64,
+    right_in_left: f64,
+) -> (bool, Direction) {
+    if let (Some(a), Some(b)) = (left, right) {
+        match a.cmp_published(b) {
+            Ordering::Less => return (true, Direction::Date),
+            Ordering::Greater => return (false, Direction::Date),
+            Ordering::Equal => {}
+        }
+    }
+    if left_in_right - right_in_left >= DIRECTION_MARGIN {
+        (false, Direction::Containment)
+    } else if right_in_left - left_in_right >= DIRECTION_MARGIN {
+        (true, Direction::Containment)
+    } else {
+        (true, Direction::Mutual)
+    }
+}
+
+/// Whether the dates make `a` the later document (`Some(true)`), the
+/// earlier one (`Some(false)`), or do not tell (`None`).
+fn a_is_later(a: &PairDoc, b: &PairDoc) -> Option<bool> {
+    match (&a.date, &b.date) {
+        (Some(x), Some(y)) => match x.cmp_published(y) {
+            Ordering::Less => Some(false),
+            Ordering::Greater => Some(true),
+            Ordering::Equal => None,
+        },
+        _ => None,
+    }
+}
+
+/// The passages of `c` aligned as a copy of `s` (boilerplate passages
+/// dropped), the best sentence cosine, and the covered weight on each side.
+struct Oriented {
+    aligned: Vec<Aligned>,
+    best_sentence: f64,
+    cov_c: usize,
+    cov_s: usize,
+}
+
+fn align_as_copy(c: &PairDoc, s: &PairDoc, config: &AlignConfig) -> Oriented {
+    let (aligned, best_sentence) = if c.words_key.is_some() && c.words_key == s.words_key {
+        // The same words: one passage, body against body.
+        let whole = Aligned {
+            a: trimmed_body(c),
+            b: trimmed_body(s),
+            similarity: 1.0,
+        };
+        (vec![whole], 1.0)
+    } else {
+        let alignment = align_prepared(&c.prepared, &s.prepared, config);
+        let kept = alignment
+            .passages
+            .into_iter()
+            .filter(|p| !c.mostly_excluded(&p.a) && !s.mostly_excluded(&p.b))
+            .collect();
+        (kept, alignment.best_sentence_cosine)
+    };
+    let ca: Vec<Range<usize>> = aligned.iter().map(|p| p.a.clone()).collect();
+    let sb: Vec<Range<usize>> = aligned.iter().map(|p| p.b.clone()).collect();
+    Oriented {
+        cov_c: c.covered(&ca),
+        cov_s: s.covered(&sb),
+        aligned,
+        best_sentence,
+    }
+}
+
+/// Aligns documents `a` and `b` (corpus indices `ai` and `bi`) and scores
+/// the pair. The pair's passages are empty when nothing is reused.
+///
+/// The aligner reads one side as the copy: the later document, or without
+/// dates `a`. Callers put the likelier copy first when dates do not tell:
+/// `scan` the document with less text ([`PairDoc::weight`]), `compare A B`
+/// its first argument, `eval` the side the truth calls the copy. The
+/// reported direction is decided afterwards from the dates and coverages
+/// ([`decide_direction`]).
+///
+/// ```
+/// use reprint::align::AlignConfig;
+/// use reprint::score::{PairDoc, decide};
+/// let wire = "The harbour authority approved the new ferry terminal on Monday after a long public consultation. \
+///             Construction is expected to begin next spring and to last about two years, officials said.";
+/// let copy = format!("Local news in brief.\n\n{wire}");
+/// let para = |t: &str| reprint::text::split_paragraphs(t, 0);
+/// let a = PairDoc::new(wire, 0, para(wire), vec![], None);
+/// let b = PairDoc::new(&copy, 0, para(&copy), vec![], None);
+/// let pair = decide(&a, 0, &b, 1, &AlignConfig::default());
+/// assert_eq!((pair.copy, pair.source), (1, 0));
+/// assert_eq!(pair.passages.len(), 1);
+/// assert_eq!(pair.passages[0].copy.first, 2);
+/// assert!(pair.source_in_copy() > 0.99);
+/// ```
+pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConfig) -> ReusePair {
+    // The later document is aligned as the copy; without dates, `a`.
+    let a_copy = a_is_later(a, b).unwrap_or(true);
+    let o = if a_copy {
+        align_as_copy(a, b, config)
+    } else {
+        align_as_copy(b, a, config)
+    };
+    let (c, ci, s, si) = if a_copy {
+        (a, ai, b, bi)
+    } else {
+        (b, bi, a, ai)
+    };
+    let Oriented {
+        aligned,
+        best_sentence,
+        cov_c,
+        cov_s,
+    } = o;
+    let ratio = |x: usize, y: usize| {
+        if y == 0 {
+            0.0
+        } else {
+            (x as f64 / y as f64).min(1.0)
+        }
+    };
+    let c_in_s = ratio(cov_c, c.weight);
+    let s_in_c = ratio(cov_s, s.weight);
+    let shared = (cov_c + cov_s) as f64 / 2.0;
+    let union = c.weight as f64 + s.weight as f64 - shared;
+    let jaccard = if union > 0.0 {
+        (shared / union).min(1.0)
+    } else {
+        0.0
+    };
+
+    let mut passages: Vec<Passage> = Vec::with_capacity(aligned.len());
+    let (mut verbatim_sum, mut verbatim_weight) = (0.0, 0usize);
+    for p in &aligned {
+        let verbatim = verbatim_share(c.text(), p.a.clone(), s.text(), p.b.clone());
+        let weight = c.covered_raw(p.a.clone());
+        verbatim_sum += verbatim * weight as f64;
+        verbatim_weight += weight;
+        passages.push(Passage {
+            copy: c.paragraph_range(&p.a),
+            source: s.paragraph_range(&p.b),
+            copy_span: c.span(&p.a),
+            source_span: s.span(&p.b),
+            similarity: p.similarity.clamp(0.0, 1.0),
+            verbatim,
+        });
+    }
+    let verbatim = if verbatim_weight > 0 {
+        verbatim_sum / verbatim_weight as f64
+    } else {
+        0.0
+    };
+
+    let (source_is_c, direction) =
+        decide_direction(c.date.as_ref(), s.date.as_ref(), c_in_s, s_in_c);
+    let mut pair = ReusePair {
+        source: si,
+        copy: ci,
+        copy_in_source: c_in_s,
+        source_in_copy: s_in_c,
+        jaccard,
+        verbatim,
+        best_sentence,
+        direction,
+        passages,
+    };
+    if source_is_c {
+        pair = pair.flipped();
+    }
+    pair.passages
+        .sort_by_key(|p| (p.copy_span.start_byte, p.source_span.start_byte));
+    pair
+}
+
+/// The body without white space at its ends.
+fn trimmed_body(d: &PairDoc) -> Range<usize> {
+    let text = d.text();
+    let s = &text[d.body.clone()];
+    let start = d.body.start + (s.len() - s.trim_start().len());
+    start..(d.body.start + s.trim_end().len()).max(start)
+}
+
+/// The share of `a[ra]`'s distinct word trigrams found in `b[rb]` (for
+/// passages under three words: 1 when their words are the same).
+fn verbatim_share(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>) -> f64 {
+    let ga: AHashSet<u64> = word_ngrams(a, ra, VERBATIM_NGRAM)
+        .into_iter()
+        .map(|g| g.0)
+        .collect();
+    if ga.is_empty() {
+        return 1.0;
+    }
+    let gb: AHashSet<u64> = word_ngrams(b, rb, VERBATIM_NGRAM)
+        .into_iter()
+        .map(|g| g.0)
+        .collect();
+    ga.iter().filter(|g| gb.contains(g)).count() as f64 / ga.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::split_paragraphs;
+
+    fn doc<'t>(text: &'t str, date: Option<&str>) -> PairDoc<'t> {
+        PairDoc::new(
+            text,
+            0,
+            split_paragraphs(text, 0),
+            vec![],
+            date.and_then(Date::parse),
+        )
+    }
+
+    const STORY: &str = "The city council voted on Monday to extend the tram line to the northern suburbs by the end of the decade. \
+        The project will cost about 400 million euros, most of it paid by the regional government. \
+        Residents of the northern districts have campaigned for a tram connection for more than twenty years. \
+        Opponents said the money would be better spent on buses, which can be rerouted as the city grows.";
+
+    #[test]
+    fn earlier_date_is_the_source() {
+        let (a, b) = (Date::parse("2026-03-05"), Date::parse("2026-03-04"));
+        assert_eq!(
+            decide_direction(a.as_ref(), b.as_ref(), 0.1, 1.0),
+            (false, Direction::Date)
+        );
+    }
+
+    #[test]
+    fn same_date_falls_back_to_coverage() {
+        let (a, b) = (Date::parse("2026-03-04"), Date::parse("2026-03-04"));
+        assert_eq!(
+            decide_direction(a.as_ref(), b.as_ref(), 1.0, 0.3),
+            (false, Direction::Containment)
+        );
+        assert_eq!(
+            decide_direction(a.as_ref(), b.as_ref(), 0.3, 1.0),
+            (true, Direction::Containment)
+        );
+        assert_eq!(
+            decide_direction(None, None, 0.5, 0.55),
+            (true, Direction::Mutual)
+        );
+    }
+
+    #[test]
+    fn identical_words_pair_whole_whatever_the_wrapping() {
+        let wrapped = "Short note on the\nferry timetable\nfor next week.";
+        let flat = "Short note on the ferry timetable for next week.";
+        let pair = decide(
+            &doc(wrapped, None),
+            0,
+            &doc(flat, None),
+            1,
+            &AlignConfig::default(),
+        );
+        assert_eq!(pair.passages.len(), 1);
+        assert_eq!(pair.copy_in_source(), 1.0);
+        assert_eq!(pair.source_in_copy(), 1.0);
+        assert_eq!(pair.direction, Direction::Mutual);
+    }
+
+    #[test]
+    fn an_excerpt_is_the_copy_with_coverages_from_its_passages() {
+        let excerpt_end = STORY.find(" Residents").unwrap();
+        let excerpt = format!("Our own lede about the tram. {}", &STORY[..excerpt_end]);
+        let pair = decide(
+            &doc(STORY, None),
+            0,
+            &doc(&excerpt, None),
+            1,
+            &AlignConfig::default(),
+        );
+        assert_eq!(
+            (pair.copy, pair.source, pair.direction),
+            (1, 0, Direction::Containment)
+        );
+        assert_eq!(pair.passages.len(), 1);
+        assert!(
+            pair.copy_in_source() > 0.75 && pair.copy_in_source() < 1.0,
+            "{pair:?}"
+        );
+        assert!(
+            pair.source_in_copy() > 0.4 && pair.source_in_copy() < 0.7,
+            "{pair:?}"
+        );
+        assert!(pair.verbatim > 0.95);
+        let p = &pair.passages[0];
+        assert!(excerpt[p.copy_span.start_byte..].starts_with("The city council"));
+    }
+
+    #[test]
+    fn boilerplate_passages_are_dropped() {
+        let footer = "Copyright 2026 The Example Gazette. All rights reserved. Subscribe to our newsletter for the top stories of the day, every day, in your inbox before breakfast.";
+        let a = format!(
+            "A story about the weather and the rain that fell all week on the hills.\n\n{footer}"
+        );
+        let b = format!(
+            "A story about football and the fans who travelled to the final last weekend.\n\n{footer}"
+        );
+        let excluded = |t: &str| {
+            let at = t.find("Copyright").unwrap();
+            std::iter::once(at..t.len()).collect::<Vec<_>>()
+        };
+        let da = PairDoc::new(&a, 0, split_paragraphs(&a, 0), excluded(&a), None);
+        let db = PairDoc::new(&b, 0, split_paragraphs(&b, 0), excluded(&b), None);
+        let pair = decide(&da, 0, &db, 1, &AlignConfig::default());
+        assert!(pair.passages.is_empty(), "{pair:?}");
+        assert_eq!(pair.copy_in_source(), 0.0);
+        // Without the boilerplate known, the footer is a passage.
+        let pair = decide(
+            &doc(&a, None),
+            0,
+            &doc(&b, None),
+            1,
+            &AlignConfig::default(),
+        );
+        assert_eq!(pair.passages.len(), 1);
+    }
+}
