@@ -515,25 +515,11 @@ impl Detector {
             .iter()
             .map(|d| d.len() >= self.config.boilerplate_min_docs)
             .collect();
-        // Whole-document shingle sets are large (as large as all paragraph
-        // sets together): only their keys are kept for every document.
-        let set_keys: Vec<Option<u64>> = data
-            .par_iter()
-            .map(|d| {
-                let set = d.shingle_set();
-                (!set.is_empty()).then(|| set_key(&set))
-            })
-            .collect();
         // Paragraphs carried by very many documents are decided on a sample
         // of their carriers before any of their pairs is built.
         let huge: Vec<bool> = family_docs.iter().map(|d| d.len() > HUGE_FAMILY).collect();
-        let mut matches = expand_matches(
-            &groups,
-            &edges,
-            &common,
-            &huge,
-            &identical_documents(&data, &set_keys),
-        );
+        let mut matches =
+            expand_matches(&groups, &edges, &common, &huge, &identical_documents(&data));
         let pair_rare: Vec<((u32, u32), bool)> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .map(|chunk| ((chunk[0].0, chunk[0].1), chunk.iter().any(|m| !m.4)))
@@ -852,21 +838,24 @@ fn expand_matches(
     within
 }
 
-/// Documents with identical, non-empty shingle sets are paired with the
-/// first of them (a star, not all pairs), paragraph by paragraph, so that
-/// exact copies are found even when every paragraph is too short to
-/// fingerprint alone.
-fn identical_documents(data: &[ShingledDocument], set_keys: &[Option<u64>]) -> Vec<Match> {
+/// Documents with the same words in the same order (white space and
+/// wrapping aside) are paired with the first of them (a star, not all
+/// pairs), so that exact and re-wrapped copies are always candidates, even
+/// when every paragraph is too short to fingerprint alone. Matches only
+/// select candidates (the aligner finds the passages), so they pair
+/// paragraphs by position.
+fn identical_documents(data: &[ShingledDocument]) -> Vec<Match> {
     let mut first: AHashMap<u64, u32> = AHashMap::new();
     let mut out = Vec::new();
-    for (d, key) in set_keys.iter().enumerate() {
-        let Some(key) = *key else {
+    for (d, doc) in data.iter().enumerate() {
+        let Some(key) = doc.words_key else {
             continue;
         };
         let f = *first.entry(key).or_insert(d as u32);
-        let (a, b) = (&data[f as usize], &data[d]);
-        if f as usize != d && a.paragraphs.len() == b.paragraphs.len() {
-            out.extend((0..a.paragraphs.len() as u32).map(|p| (f, d as u32, p, p, false)));
+        let a = &data[f as usize];
+        if f as usize != d {
+            let n = a.paragraphs.len().min(doc.paragraphs.len()) as u32;
+            out.extend((0..n).map(|p| (f, d as u32, p, p, false)));
         }
     }
     out

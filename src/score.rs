@@ -38,7 +38,7 @@ use ahash::AHashSet;
 use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, word_ngrams};
 use crate::date::Date;
 use crate::reuse::{Direction, ParagraphRange, Passage, ReusePair, Span};
-use crate::text::tokenize;
+use crate::text::{WordsKey, tokenize};
 
 /// Coverages must differ by at least this much for containment to decide
 /// the direction.
@@ -79,11 +79,9 @@ impl<'t> PairDoc<'t> {
         let body = body_start..text.len();
         let mut tokens = Vec::new();
         tokenize(text, body.clone(), &mut tokens);
-        let words_key = (!tokens.is_empty()).then(|| {
-            tokens.iter().fold(tokens.len() as u64, |acc, t| {
-                acc.rotate_left(23) ^ t.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            })
-        });
+        let mut key = WordsKey::default();
+        tokens.iter().for_each(|t| key.push(t));
+        let words_key = key.finish();
         let mut doc = PairDoc {
             prepared: Prepared::new(text, body_start),
             body: body.clone(),

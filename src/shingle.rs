@@ -16,7 +16,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
-use crate::text::{CharOffsets, Token, split_paragraphs, tokenize};
+use crate::text::{CharOffsets, Token, WordsKey, split_paragraphs, tokenize};
 
 /// How paragraphs are cut into shingles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +136,8 @@ pub struct ShingledDocument {
     pub text_len: usize,
     /// Byte offset where the body starts (after the date marker).
     pub body_start: usize,
+    /// The body's words in order, hashed ([`crate::text::WordsKey`]).
+    pub words_key: Option<u64>,
     /// Words in the body.
     pub words: usize,
     /// Paragraphs in order.
@@ -151,12 +153,14 @@ impl ShingledDocument {
         let mut tokens: Vec<Token> = Vec::new();
         let mut chars = CharOffsets::new(&doc.text);
         let mut words = 0;
+        let mut key = WordsKey::default();
         let paragraphs = split_paragraphs(&doc.text, doc.body_start)
             .into_iter()
             .map(|span| {
                 tokens.clear();
                 tokenize(&doc.text, span.clone(), &mut tokens);
                 words += tokens.len();
+                tokens.iter().for_each(|t| key.push(t));
                 let k = config.size_for(&tokens);
                 let char_range = chars.char_offset(span.start)..chars.char_offset(span.end);
                 ShingledParagraph {
@@ -178,6 +182,7 @@ impl ShingledDocument {
             record: doc.record,
             text_len: doc.text.len(),
             body_start: doc.body_start,
+            words_key: key.finish(),
             words,
             paragraphs,
             text: None,

@@ -2,8 +2,9 @@
 //! its byte span in the document's text.
 //!
 //! **Paragraphs** are separated by blank lines (lines holding only white
-//! space); a text with no blank line at all is split on line breaks instead.
-//! `\n`, `\r\n` and a bare `\r` all end a line.
+//! space); inside a block, lines are paragraphs of their own when most of
+//! them end a sentence (see [`split_paragraphs`]). `\n`, `\r\n` and a bare
+//! `\r` all end a line.
 //!
 //! **Words** are Unicode words (UAX #29, via `unicode-segmentation`),
 //! normalised so that typographic variants compare equal: NFKC, full case
@@ -25,37 +26,76 @@ use xxhash_rust::xxh3::xxh3_64;
 /// Splits `text[start..]` into paragraphs and returns their byte ranges in
 /// `text`, trimmed of surrounding white space. Empty paragraphs are skipped.
 ///
+/// Blank lines always end a paragraph. Inside a block of several lines,
+/// each line is a paragraph of its own when at least half of the lines
+/// before the last end a sentence (a web extract with one paragraph per
+/// line); otherwise the lines are one paragraph (hard-wrapped prose). The
+/// rule looks at each block alone, so a document does not change its
+/// segmentation because a blank line appears elsewhere in it, and a
+/// hard-wrapped text and its reflowed copy give the same paragraphs.
+///
 /// ```
-/// let text = "One.\nStill one.\n\n  Two.  \n";
+/// let text = "A hard-wrapped\nparagraph goes on.\n\nOne line.\nAnother line.\nA third.\n";
 /// let paras = reprint::text::split_paragraphs(text, 0);
-/// assert_eq!(&text[paras[0].clone()], "One.\nStill one.");
-/// assert_eq!(&text[paras[1].clone()], "Two.");
+/// assert_eq!(&text[paras[0].clone()], "A hard-wrapped\nparagraph goes on.");
+/// assert_eq!(&text[paras[1].clone()], "One line.");
+/// assert_eq!(paras.len(), 4);
 /// ```
 pub fn split_paragraphs(text: &str, start: usize) -> Vec<Range<usize>> {
-    let lines = line_ranges(text, start);
-    let has_blank = lines.iter().any(|r| text[r.clone()].trim().is_empty());
     let mut out = Vec::new();
-    let mut current: Option<Range<usize>> = None;
-    for line in lines {
-        let blank = text[line.clone()].trim().is_empty();
-        if blank || !has_blank {
-            if let Some(par) = current.take() {
-                push_trimmed(text, par, &mut out);
-            }
-            if !blank {
-                push_trimmed(text, line, &mut out);
-            }
-            continue;
+    let mut block: Vec<Range<usize>> = Vec::new();
+    let flush = |block: &mut Vec<Range<usize>>, out: &mut Vec<Range<usize>>| {
+        if block.is_empty() {
+            return;
         }
-        current = Some(match current {
-            Some(par) => par.start..line.end,
-            None => line,
-        });
+        let inner = &block[..block.len() - 1];
+        let ends = inner
+            .iter()
+            .filter(|l| ends_sentence(&text[(*l).clone()]))
+            .count();
+        if !inner.is_empty() && 2 * ends >= inner.len() {
+            for line in block.drain(..) {
+                push_trimmed(text, line, out);
+            }
+        } else {
+            let whole = block[0].start..block[block.len() - 1].end;
+            push_trimmed(text, whole, out);
+            block.clear();
+        }
+    };
+    for line in line_ranges(text, start) {
+        if text[line.clone()].trim().is_empty() {
+            flush(&mut block, &mut out);
+        } else {
+            block.push(line);
+        }
     }
-    if let Some(par) = current {
-        push_trimmed(text, par, &mut out);
-    }
+    flush(&mut block, &mut out);
     out
+}
+
+/// Whether a line ends a sentence: its last character, closing quotes and
+/// brackets aside, is sentence-final punctuation in any script.
+pub fn ends_sentence(line: &str) -> bool {
+    line.trim_end()
+        .chars()
+        .rev()
+        .find(|c| {
+            !matches!(
+                c,
+                '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '」' | '』' | '）'
+            )
+        })
+        .is_some_and(is_sentence_end)
+}
+
+/// Sentence-final punctuation: Latin, Arabic and Urdu, Devanagari,
+/// Armenian, Ethiopic, CJK full-width and ideographic marks.
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '…' | '۔' | '؟' | '।' | '॥' | '։' | '።' | '。' | '！' | '？' | '｡'
+    )
 }
 
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
@@ -89,6 +129,28 @@ fn line_ranges(text: &str, start: usize) -> Vec<Range<usize>> {
         out.push(line_start..bytes.len());
     }
     out
+}
+
+/// An order-sensitive hash of a document's normalised words, the same
+/// whatever white space separates them: equal keys find exact and
+/// re-wrapped duplicates. Feed it every token in order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordsKey {
+    acc: u64,
+    words: u64,
+}
+
+impl WordsKey {
+    /// Adds the next token.
+    pub fn push(&mut self, token: &Token) {
+        self.acc = self.acc.rotate_left(23) ^ token.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.words += 1;
+    }
+
+    /// The key; `None` for a document without words.
+    pub fn finish(&self) -> Option<u64> {
+        (self.words > 0).then(|| self.acc ^ self.words.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
+    }
 }
 
 /// One normalised token: a word, or a single character of a script written
@@ -459,14 +521,48 @@ mod tests {
         assert_eq!(p, ["a\nb", "c", "d"]);
     }
 
-    #[test]
-    fn without_blank_lines_each_line_is_a_paragraph() {
-        let text = "first\rsecond\nthird";
-        let p: Vec<&str> = split_paragraphs(text, 0)
+    fn paragraphs(text: &str) -> Vec<&str> {
+        split_paragraphs(text, 0)
             .into_iter()
             .map(|r| &text[r])
-            .collect();
-        assert_eq!(p, ["first", "second", "third"]);
+            .collect()
+    }
+
+    #[test]
+    fn lines_that_end_sentences_are_paragraphs() {
+        assert_eq!(
+            paragraphs("First.\rSecond!\nthird"),
+            ["First.", "Second!", "third"]
+        );
+        // A heading line above sentence lines.
+        assert_eq!(
+            paragraphs("Heading\nOne “quoted.”\nTwo."),
+            ["Heading", "One “quoted.”", "Two."]
+        );
+        for script in [
+            "پہلا جملہ۔\nدوسرا جملہ۔",
+            "पहला वाक्य।\nदूसरा वाक्य।",
+            "第一句。\n第二句。",
+        ] {
+            assert_eq!(paragraphs(script).len(), 2, "{script}");
+        }
+    }
+
+    #[test]
+    fn wrapping_does_not_change_paragraphs() {
+        let flat = "The council voted on Monday to extend the tram line. The project will cost 400 million euros.\n\nResidents welcomed the decision.";
+        let wrapped = "The council voted on Monday to extend\nthe tram line. The project will cost 400\nmillion euros.\n\nResidents welcomed\nthe decision.";
+        let words = |t: &str| {
+            paragraphs(t)
+                .iter()
+                .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(words(flat), words(wrapped));
+        // Without any blank line the wrapped lines still make paragraphs,
+        // not one paragraph per line.
+        let no_blank = wrapped.replace("\n\n", "\n");
+        assert_eq!(paragraphs(&no_blank).len(), 1);
     }
 
     #[test]
