@@ -148,7 +148,7 @@ pub struct InputOpts {
 #[derive(Debug, Args)]
 pub struct EngineOpts {
     /// Words per shingle.
-    #[arg(short = 'k', long = "shingle", default_value_t = 5, value_name = "K")]
+    #[arg(short = 'k', long = "shingle", default_value_t = 2, value_name = "K")]
     pub shingle: usize,
 
     /// Characters per shingle in paragraphs written mostly in Chinese,
@@ -422,12 +422,26 @@ pub struct EvalOpts {
     #[arg(long, value_name = "FILE")]
     pub pairs: Option<PathBuf>,
 
-    #[command(flatten)]
-    pub align: AlignOpts,
+    /// Feeds the truth's ids name: the truth is scored on `scan` and
+    /// `dedup` of these feeds instead of on labelled document pairs.
+    #[arg(long, num_args = 1.., value_name = "FEED")]
+    pub feed: Vec<PathBuf>,
 
-    /// Worker threads (default: all cores).
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<NonZeroUsize>,
+    /// With --feed: the paragraph threshold of the scan (as `scan
+    /// --threshold`).
+    #[arg(long, default_value_t = 0.5, value_name = "T")]
+    pub paragraph_threshold: f64,
+
+    /// With --feed: the threshold of the dedup clusters (as `dedup
+    /// --threshold`).
+    #[arg(long, default_value_t = 0.8, value_name = "T")]
+    pub dedup_threshold: f64,
+
+    #[command(flatten)]
+    pub engine: EngineOpts,
+
+    #[command(flatten)]
+    pub input: InputOpts,
 }
 
 /// Options of `reprint synth`.

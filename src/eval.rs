@@ -74,6 +74,11 @@ pub struct TruthPair {
     /// The reused passages.
     #[serde(default)]
     pub spans: Vec<SpanPair>,
+    /// Share of the copy's text taken from the source, when known (feeds
+    /// from `reprint synth`): copies with at least the dedup threshold are
+    /// near-duplicates the dedup clusters should hold.
+    #[serde(default)]
+    pub copied: Option<f64>,
 }
 
 /// Parses a truth file's text; errors name the line.
@@ -613,4 +618,124 @@ pub fn summarize(truth: &[TruthPair], results: &[PairResult]) -> Vec<GroupReport
         out.push(pooled);
     }
     out
+}
+
+/// How a scan and a deduplication of a labelled feed compare with its
+/// truth (pairs named by document id, as `reprint synth --truth` writes
+/// them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedScores {
+    /// Truth pairs whose two documents are both in the feed.
+    pub truth_pairs: usize,
+    /// Pairs the scan reported.
+    pub reported: usize,
+    /// Truth pairs the scan reported (either way round).
+    pub found: usize,
+    /// Reported pairs within one truth story (an original and its copies:
+    /// two copies of one original share its text too).
+    pub related: usize,
+    /// `related / reported`.
+    pub precision: f64,
+    /// `found / truth_pairs`.
+    pub recall: f64,
+    /// Found truth pairs whose direction was decided by date or coverage.
+    pub directed: usize,
+    /// Of those, the ones with the truth's source as source.
+    pub direction_correct: usize,
+    /// Clusters of `dedup` against the truth's near-duplicates (copies with
+    /// at least the dedup threshold of their text from the source, a
+    /// `copied` field of the truth), when the truth says how much.
+    pub clusters: Option<ClusterScores>,
+}
+
+/// Scores a scan of a labelled feed and its dedup clusters against truth
+/// pairs that name documents by id. `dedup_threshold` is the threshold the
+/// clusters were built with.
+pub fn score_feed(
+    truth: &[TruthPair],
+    report: &crate::scan::ScanReport,
+    clusters: &[crate::cluster::Cluster],
+    dedup_threshold: f64,
+) -> FeedScores {
+    use std::collections::HashMap;
+    let index: HashMap<&str, usize> = report
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let known: Vec<(usize, usize, &TruthPair)> = truth
+        .iter()
+        .filter(|t| t.label)
+        .filter_map(|t| {
+            Some((
+                index.get(t.copy.as_str())?.to_owned(),
+                *index.get(t.source.as_str())?,
+                t,
+            ))
+        })
+        .collect();
+    // Story of each document: the original it (or what it copies) comes from.
+    let mut story: Vec<usize> = (0..report.documents.len()).collect();
+    for &(c, s, _) in &known {
+        story[c] = s;
+    }
+    for d in 0..story.len() {
+        let mut root = story[d];
+        let mut hops = 0;
+        while story[root] != root && hops < story.len() {
+            root = story[root];
+            hops += 1;
+        }
+        story[d] = root;
+    }
+    let key = |a: usize, b: usize| (a.min(b), a.max(b));
+    let reported: HashMap<(usize, usize), &crate::reuse::ReusePair> = report
+        .pairs
+        .iter()
+        .map(|p| (key(p.copy, p.source), p))
+        .collect();
+    let related = report
+        .pairs
+        .iter()
+        .filter(|p| story[p.copy] == story[p.source])
+        .count();
+    let mut found = 0;
+    let (mut directed, mut direction_correct) = (0, 0);
+    for &(c, s, _) in &known {
+        if let Some(p) = reported.get(&key(c, s)) {
+            found += 1;
+            if p.direction != crate::reuse::Direction::Mutual {
+                directed += 1;
+                direction_correct += usize::from(p.source == s);
+            }
+        }
+    }
+    let cluster_scores = known.iter().all(|(_, _, t)| t.copied.is_some()).then(|| {
+        let mut truth_label: Vec<usize> = (0..report.documents.len()).collect();
+        for &(c, s, t) in &known {
+            if t.copied.unwrap_or(0.0) >= dedup_threshold {
+                truth_label[c] = s;
+            }
+        }
+        let mut predicted: Vec<usize> = (0..report.documents.len()).collect();
+        for cl in clusters {
+            for &(d, _) in &cl.dropped {
+                predicted[d] = cl.kept;
+            }
+        }
+        cluster_scores(&truth_label, &predicted)
+    });
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    FeedScores {
+        truth_pairs: known.len(),
+        reported: report.pairs.len(),
+        found,
+        related,
+        precision: ratio(related, report.pairs.len()),
+        recall: ratio(found, known.len()),
+        directed,
+        direction_correct,
+        clusters: cluster_scores,
+    }
 }

@@ -31,15 +31,17 @@ use crate::minhash::{MinHasher, Sketch};
 use crate::reuse::ReusePair;
 use crate::score::{PairDoc, decide};
 use crate::shingle::{ShingleConfig, ShingledDocument};
-use crate::similarity::{Overlap, union_of};
+use crate::similarity::Overlap;
 
 /// Which document-level score the similarity matrix holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Metric {
-    /// `values[i][j]`: fraction of document i's shingles found in document j.
+    /// `values[i][j]`: share of document i covered by passages reused
+    /// between i and j.
     #[default]
     Containment,
-    /// `values[i][j]`: Jaccard similarity of documents i and j.
+    /// `values[i][j]`: the pair's Jaccard (covered text over the text of
+    /// both).
     Jaccard,
 }
 
@@ -460,7 +462,7 @@ impl Detector {
         // Exact copies of a paragraph share one group and one signature.
         let (groups, para_group) = group_paragraphs(&data);
         let mut stats = ScanStats {
-            paragraphs: data.iter().map(|d| d.paragraphs.len()).sum(),
+            paragraphs: data.iter().map(|d| d.paragraph_spans.len()).sum(),
             short_paragraphs: data
                 .iter()
                 .map(|d| d.paragraphs.iter().filter(|p| p.too_short).count())
@@ -571,20 +573,6 @@ impl Detector {
             para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
         };
 
-        // A document's shingles outside boilerplate, built when needed (per
-        // pair, and for the matrix of a small corpus) rather than kept for
-        // every document: they are as large as all paragraph sets together.
-        let clean_set = |d: usize| {
-            union_of(
-                data[d]
-                    .paragraphs
-                    .iter()
-                    .enumerate()
-                    .filter(|(p, _)| !is_boilerplate(d as u32, *p as u32))
-                    .map(|(_, para)| para.shingles.as_slice()),
-            )
-        };
-
         // Candidate document pairs: a shared paragraph that is not
         // boilerplate, or common paragraphs with half the smaller document
         // shared.
@@ -647,9 +635,8 @@ impl Detector {
         });
 
         let matrix = (data.len() <= self.config.matrix_limit).then(|| {
-            let clean_sets: Vec<Vec<u64>> =
-                (0..data.len()).into_par_iter().map(clean_set).collect();
-            similarity_matrix(&clean_sets, self.config.metric)
+            let has_words: Vec<bool> = data.iter().map(|d| d.words > 0).collect();
+            similarity_matrix(&has_words, &pairs, self.config.metric)
         });
 
         // Boilerplate report.
@@ -688,7 +675,7 @@ impl Detector {
                 boilerplate_paragraphs: boilerplate.len(),
                 boilerplate,
                 short_paragraphs: dd.paragraphs.iter().filter(|p| p.too_short).count(),
-                paragraph_spans: dd.paragraphs.into_iter().map(|p| p.span).collect(),
+                paragraph_spans: dd.paragraph_spans,
                 id: dd.id,
                 origin: dd.origin,
                 date: dd.date,
@@ -718,7 +705,7 @@ fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
     PairDoc::new(
         text,
         d.body_start.min(text.len()),
-        d.paragraphs.iter().map(|p| p.span.clone()).collect(),
+        d.paragraph_spans.clone(),
         boilerplate
             .iter()
             .filter_map(|&p| d.paragraphs.get(p).map(|p| p.span.clone()))
@@ -932,27 +919,34 @@ fn find_boilerplate(
         .collect()
 }
 
-fn similarity_matrix(sets: &[Vec<u64>], metric: Metric) -> Matrix {
-    let values = (0..sets.len())
-        .into_par_iter()
+/// The matrix from the decided pairs: the share of document i covered by
+/// passages with document j (or the pair's Jaccard), 0 for documents that
+/// share no passage, `None` for documents without words.
+fn similarity_matrix(has_words: &[bool], pairs: &[ReusePair], metric: Metric) -> Matrix {
+    let n = has_words.len();
+    let mut values: Vec<Vec<Option<f64>>> = (0..n)
         .map(|i| {
-            (0..sets.len())
-                .map(|j| {
-                    if sets[i].is_empty() || sets[j].is_empty() {
-                        return None;
-                    }
-                    if i == j {
-                        return Some(1.0);
-                    }
-                    let o = Overlap::of(&sets[i], &sets[j]);
-                    Some(match metric {
-                        Metric::Containment => o.left_in_right(),
-                        Metric::Jaccard => o.jaccard(),
-                    })
+            (0..n)
+                .map(|j| match (has_words[i] && has_words[j], i == j) {
+                    (false, _) => None,
+                    (true, true) => Some(1.0),
+                    (true, false) => Some(0.0),
                 })
                 .collect()
         })
         .collect();
+    for p in pairs {
+        let (c, s) = (p.copy, p.source);
+        if values[c][s].is_none() {
+            continue;
+        }
+        let (cs, sc) = match metric {
+            Metric::Containment => (p.copy_in_source(), p.source_in_copy()),
+            Metric::Jaccard => (p.jaccard(), p.jaccard()),
+        };
+        values[c][s] = Some(cs);
+        values[s][c] = Some(sc);
+    }
     Matrix { metric, values }
 }
 

@@ -28,10 +28,16 @@ pub struct ShingleConfig {
     pub char_size: usize,
 }
 
+/// Word 2-shingles by default: shingles find candidates only (the aligner
+/// decides), and an edited copy must stay a candidate. With a house-style
+/// substitution in about one word in ten, reworded paragraphs and word
+/// edits, the recall of copies in a generated 20,000-article feed (`reprint
+/// synth`, 2026-12-03) was 0.920 with 5-shingles, 0.983 with 3-shingles and
+/// 0.995 with 2-shingles, at paragraph containment 0.5.
 impl Default for ShingleConfig {
     fn default() -> Self {
         ShingleConfig {
-            size: 5,
+            size: 2,
             char_size: 4,
         }
     }
@@ -99,7 +105,15 @@ pub fn shingle_set(tokens: &[Token], k: usize) -> Vec<u64> {
     out
 }
 
-/// A paragraph reduced to what the later stages need.
+/// Paragraphs of more words than this are cut into windows for the
+/// candidate stage.
+pub const MAX_UNIT_WORDS: usize = 100;
+
+/// Words per window of a long paragraph (windows overlap by half).
+pub const WINDOW_WORDS: usize = 50;
+
+/// A paragraph (or a window of a long one) reduced to what the later
+/// stages need.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShingledParagraph {
     /// Byte range in the document text.
@@ -140,8 +154,12 @@ pub struct ShingledDocument {
     pub words_key: Option<u64>,
     /// Words in the body.
     pub words: usize,
-    /// Paragraphs in order.
+    /// Candidate units in order: the paragraphs, each paragraph of more
+    /// than [`MAX_UNIT_WORDS`] words cut into overlapping windows (see
+    /// [`ShingledDocument::new`]).
     pub paragraphs: Vec<ShingledParagraph>,
+    /// Byte spans of the paragraphs, in order: what reports number.
+    pub paragraph_spans: Vec<Range<usize>>,
     /// The text, when the caller chose to keep it (reports quote it).
     pub text: Option<String>,
 }
@@ -151,27 +169,50 @@ impl ShingledDocument {
     /// `min_words` tokens are marked too short.
     pub fn new(doc: &Document, config: &ShingleConfig, min_words: usize) -> ShingledDocument {
         let mut tokens: Vec<Token> = Vec::new();
-        let mut chars = CharOffsets::new(&doc.text);
+        let mut starts = CharOffsets::new(&doc.text);
+        let mut ends = CharOffsets::new(&doc.text);
         let mut words = 0;
         let mut key = WordsKey::default();
-        let paragraphs = split_paragraphs(&doc.text, doc.body_start)
-            .into_iter()
-            .map(|span| {
-                tokens.clear();
-                tokenize(&doc.text, span.clone(), &mut tokens);
-                words += tokens.len();
-                tokens.iter().for_each(|t| key.push(t));
-                let k = config.size_for(&tokens);
-                let char_range = chars.char_offset(span.start)..chars.char_offset(span.end);
+        let paragraph_spans = split_paragraphs(&doc.text, doc.body_start);
+        let mut paragraphs = Vec::with_capacity(paragraph_spans.len());
+        for span in &paragraph_spans {
+            tokens.clear();
+            tokenize(&doc.text, span.clone(), &mut tokens);
+            words += tokens.len();
+            tokens.iter().for_each(|t| key.push(t));
+            let k = config.size_for(&tokens);
+            let mut unit = |range: Range<usize>, toks: &[Token]| {
+                let chars = starts.char_offset(range.start)..ends.char_offset(range.end);
                 ShingledParagraph {
-                    chars: char_range,
-                    span,
-                    words: tokens.len(),
-                    shingles: shingle_set(&tokens, k),
-                    too_short: tokens.len() < min_words.max(1),
+                    chars,
+                    span: range,
+                    words: toks.len(),
+                    shingles: shingle_set(toks, k),
+                    too_short: toks.len() < min_words.max(1),
                 }
-            })
-            .collect();
+            };
+            if tokens.len() <= MAX_UNIT_WORDS {
+                paragraphs.push(unit(span.clone(), &tokens));
+                continue;
+            }
+            // A long paragraph (a whole article without paragraph breaks,
+            // a hard-wrapped text) is cut into windows that overlap by
+            // half, so that a copied paragraph of any alignment lies mostly
+            // inside one window: LSH estimates Jaccard, and a short
+            // paragraph inside a long one has a low Jaccard however
+            // contained it is.
+            let mut at = 0;
+            loop {
+                let end = (at + WINDOW_WORDS).min(tokens.len());
+                let w = &tokens[at..end];
+                let range = w[0].start as usize..w[w.len() - 1].end as usize;
+                paragraphs.push(unit(range, w));
+                if end == tokens.len() {
+                    break;
+                }
+                at += WINDOW_WORDS / 2;
+            }
+        }
         ShingledDocument {
             id: doc.id.clone(),
             origin: doc.origin.clone(),
@@ -183,6 +224,7 @@ impl ShingledDocument {
             text_len: doc.text.len(),
             body_start: doc.body_start,
             words_key: key.finish(),
+            paragraph_spans,
             words,
             paragraphs,
             text: None,

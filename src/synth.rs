@@ -5,8 +5,12 @@
 //! share a passage. A share of the articles are syndicated copies of an
 //! earlier original with the edits outlets make: an excerpt of consecutive
 //! paragraphs, a trimmed ending, an inserted local paragraph, two
-//! paragraphs merged or one split, retyped quotes and dashes, and a few
-//! words changed per paragraph. Every article carries its outlet's footer,
+//! paragraphs merged or one split, retyped quotes and dashes, a few words
+//! changed per paragraph, a reworded paragraph (a quarter of its words
+//! replaced), the outlet's house style (a fixed spelling for about one word
+//! in ten, as `mln` for `million`: a substitution every few words, in
+//! nearly every sentence), hard-wrapped lines, and paragraphs separated by single
+//! line breaks instead of blank lines. Every article carries its outlet's footer,
 //! a boilerplate line shared by thousands of articles in a large feed.
 //! The truth lists each (copy, source) pair with the edits applied.
 //!
@@ -44,6 +48,9 @@ pub struct Article {
     pub text: String,
     /// For a copy: the source id and the edits applied.
     pub copy_of: Option<(String, Vec<&'static str>)>,
+    /// For a copy: the share of its words (footer aside) taken from the
+    /// source, house-style spellings included.
+    pub copied: Option<f64>,
 }
 
 struct Rng(u64);
@@ -173,12 +180,15 @@ impl Synth {
                     outlet: format!("outlet{outlet}"),
                     text: format!("{}\n\n{}", paras.join("\n\n"), footer(outlet)),
                     copy_of: None,
+                    copied: None,
                 }
             }
             Some(src) => {
                 let mut rng = Rng(splitmix64(self.seed ^ 0xC0FFEE ^ i as u64));
                 let (mut paras, _) = self.original(src);
                 let mut edits: Vec<&'static str> = Vec::new();
+                // Words not taken from the source.
+                let mut foreign = 0usize;
                 if paras.len() > 3 && rng.chance(0.6) {
                     let len = 2 + rng.below(paras.len() - 2);
                     let start = rng.below(paras.len() - len + 1);
@@ -199,6 +209,7 @@ impl Synth {
                 if rng.chance(0.4) {
                     let at = rng.below(paras.len() + 1);
                     let local = self.paragraph(&mut rng);
+                    foreign += local.split(' ').count();
                     paras.insert(at, local);
                     edits.push("local paragraph");
                 }
@@ -228,6 +239,7 @@ impl Synth {
                     for p in &mut paras {
                         let mut words: Vec<String> = p.split(' ').map(str::to_string).collect();
                         for _ in 0..1 + rng.below(2) {
+                            foreign += 1;
                             let k = rng.below(words.len());
                             words[k] = self.words[rng.below(self.words.len())].clone();
                         }
@@ -235,22 +247,120 @@ impl Synth {
                     }
                     edits.push("word edits");
                 }
+                if rng.chance(0.3) {
+                    let at = rng.below(paras.len());
+                    let mut words: Vec<String> = paras[at].split(' ').map(str::to_string).collect();
+                    for k in 0..words.len() {
+                        if rng.chance(0.25) {
+                            foreign += 1;
+                            words[k] = self.words[rng.below(self.words.len())].clone();
+                        }
+                    }
+                    paras[at] = words.join(" ");
+                    edits.push("reworded paragraph");
+                }
+                if rng.chance(0.2) {
+                    for p in &mut paras {
+                        *p = p.split(' ').map(house_style).collect::<Vec<_>>().join(" ");
+                    }
+                    edits.push("house style");
+                }
+                if rng.chance(0.15) {
+                    let width = 60 + rng.below(20);
+                    for p in &mut paras {
+                        *p = wrap(p, width);
+                    }
+                    edits.push("hard-wrapped");
+                }
+                let separator = if rng.chance(0.15) {
+                    edits.push("no blank lines");
+                    "\n"
+                } else {
+                    "\n\n"
+                };
+                let total: usize = paras.iter().map(|p| p.split_whitespace().count()).sum();
+                let copied = 1.0 - foreign.min(total) as f64 / total.max(1) as f64;
                 let outlet = rng.below(OUTLETS);
                 Article {
                     id: format!("a{i}"),
                     date: day(i),
                     outlet: format!("outlet{outlet}"),
-                    text: format!("{}\n\n{}", paras.join("\n\n"), footer(outlet)),
+                    text: format!("{}{separator}{}", paras.join(separator), footer(outlet)),
                     copy_of: Some((format!("a{src}"), edits)),
+                    copied: Some(copied),
                 }
             }
         }
     }
 }
 
+/// An outlet's house spelling of a word: one word in five of four letters
+/// or more (chosen by a hash of the word, so always the same words, as a
+/// style guide does) is abbreviated to its first three letters when long
+/// (`million` → `mil`) or gets a trailing `s` when short. About one word in
+/// ten changes: a substitution every few words, in nearly every sentence.
+fn house_style(word: &str) -> String {
+    let core = word.trim_end_matches(['.', ',', ';', ':']);
+    let tail = &word[core.len()..];
+    let letters = core.chars().count();
+    if letters < 4 || splitmix64(xxhash_rust::xxh3::xxh3_64(core.as_bytes())) % 5 != 0 {
+        return word.to_string();
+    }
+    match core.char_indices().nth(3) {
+        Some((cut, _)) if letters >= 6 => format!("{}{tail}", &core[..cut]),
+        _ => format!("{core}s{tail}"),
+    }
+}
+
+/// `text` with line breaks at the last space before `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / width);
+    let mut line = 0;
+    for (k, w) in text.split(' ').enumerate() {
+        let len = w.chars().count();
+        if k > 0 {
+            if line + 1 + len > width {
+                out.push('\n');
+                line = 0;
+            } else {
+                out.push(' ');
+                line += 1;
+            }
+        }
+        out.push_str(w);
+        line += len;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn house_style_and_wrapping_keep_the_words_apart_from_the_style() {
+        let styled: Vec<String> =
+            "the minister said the national budget grows by about ten percent this coming year"
+                .split(' ')
+                .map(house_style)
+                .collect();
+        assert_eq!(styled[0], "the");
+        assert!(
+            styled.len() == 14 && styled.iter().filter(|w| w.len() > 3).any(|w| {
+                !"the minister said the national budget grows by about ten percent this coming year"
+                    .contains(w.as_str())
+                    || w.ends_with('s')
+            })
+        );
+        assert_eq!(house_style("budget"), house_style("budget"));
+        let text = "one two three four five six seven eight nine ten";
+        let wrapped = wrap(text, 12);
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 12),
+            "{wrapped}"
+        );
+        assert_eq!(wrapped.replace('\n', " "), text);
+    }
 
     #[test]
     fn generation_is_deterministic() {

@@ -10,16 +10,19 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use super::Output;
-use crate::cli::{CompareFormatArg, EvalOpts};
+use crate::cli::CompareFormatArg;
+use crate::cli::EvalOpts;
 use reprint::corpus::{Document, decode_lenient};
-use reprint::eval::{EvalDocument, PairResult, TruthPair, detect_pair, parse_truth, summarize};
+use reprint::eval::{
+    EvalDocument, PairResult, TruthPair, detect_pair, parse_truth, score_feed, summarize,
+};
 use reprint::report;
 
 /// Runs the evaluation. Exit status 0, or 2 when a truth file or a document
 /// cannot be read.
 pub fn run(o: EvalOpts) -> Result<ExitCode> {
     let started = Instant::now();
-    let config = super::align_config(&o.align);
+    let config = super::align_config(&o.engine.align);
     let mut truth: Vec<TruthPair> = Vec::new();
     for path in &o.truth {
         let text = std::fs::read_to_string(path)
@@ -30,14 +33,22 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
             .or_else(|| path.parent().map(Path::to_path_buf))
             .unwrap_or_default();
         let pairs = parse_truth(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        // With --feed the truth names documents by id, not by path.
+        let by_id = !o.feed.is_empty();
         truth.extend(pairs.into_iter().map(|mut p| {
+            if by_id {
+                return p;
+            }
             p.copy = base.join(&p.copy).display().to_string();
             p.source = base.join(&p.source).display().to_string();
             p
         }));
     }
 
-    let pool = match o.threads {
+    if !o.feed.is_empty() {
+        return run_feed(&o, truth, started);
+    }
+    let pool = match o.engine.threads {
         Some(n) => Some(
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n.get())
@@ -114,4 +125,30 @@ fn writeln_time(out: &mut dyn std::io::Write, pairs: usize, started: Instant) ->
         started.elapsed().as_secs_f64()
     )?;
     Ok(())
+}
+
+/// Scores `scan` and `dedup` of the feeds against truth pairs named by id.
+fn run_feed(o: &EvalOpts, truth: Vec<TruthPair>, started: Instant) -> Result<ExitCode> {
+    let detector =
+        reprint::scan::Detector::new(super::engine_config(&o.engine, o.paragraph_threshold))?;
+    let corpus = super::load::load(&o.feed, None, &o.input, &detector)?;
+    let report = detector.scan_shingled(corpus.documents)?;
+    let clusters =
+        reprint::cluster::cluster(&report, o.dedup_threshold, reprint::cluster::Keep::Earliest);
+    let scores = score_feed(&truth, &report, &clusters, o.dedup_threshold);
+    let mut out = Output::open(None)?;
+    match o.format {
+        CompareFormatArg::Table => {
+            report::write_feed_eval_table(&scores, out.writer())?;
+            writeln!(
+                out.writer(),
+                "{} articles in {:.2} s",
+                report.documents.len(),
+                started.elapsed().as_secs_f64()
+            )?;
+        }
+        CompareFormatArg::Json => report::write_feed_eval_json(&scores, out.writer())?,
+    }
+    out.finish()?;
+    Ok(ExitCode::from(if corpus.failed { 2 } else { 0 }))
 }

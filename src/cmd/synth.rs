@@ -72,6 +72,7 @@ pub fn run(o: SynthOpts) -> Result<ExitCode> {
             if let (Some(t), Some((src, edits))) = (truth.as_mut(), &a.copy_of) {
                 let line = serde_json::json!({
                     "copy": a.id, "source": src, "label": true, "group": "synth", "edits": edits,
+                    "copied": a.copied.map(|c| (c * 1000.0).round() / 1000.0),
                 });
                 writeln!(t.writer(), "{line}")?;
             }

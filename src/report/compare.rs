@@ -50,7 +50,7 @@ pub fn write_compare_json<'a>(
         id: &d.id,
         path: &d.origin,
         date: d.date.as_ref().map(|x| x.as_str()),
-        paragraphs: d.paragraphs.len(),
+        paragraphs: d.paragraph_spans.len(),
         words: d.words,
     };
     let json = JsonComparison {
@@ -114,7 +114,7 @@ pub fn write_compare_table(
         "copy:   {} ({}, {} paragraphs, {} words)",
         c.id,
         c.origin,
-        c.paragraphs.len(),
+        c.paragraph_spans.len(),
         c.words
     )?;
     writeln!(
@@ -122,7 +122,7 @@ pub fn write_compare_table(
         "source: {} ({}, {} paragraphs, {} words)",
         s.id,
         s.origin,
-        s.paragraphs.len(),
+        s.paragraph_spans.len(),
         s.words
     )?;
     writeln!(out)?;
@@ -159,7 +159,7 @@ pub fn write_compare_table(
             "passages"
         },
         pair.copied_paragraphs(),
-        c.paragraphs.len()
+        c.paragraph_spans.len()
     )?;
     let max = if full { usize::MAX } else { 160 };
     for (n, p) in pair.passages.iter().enumerate() {
@@ -176,7 +176,7 @@ pub fn write_compare_table(
         for (label, doc, range) in [("copy", c, p.copy), ("source", s, p.source)] {
             let Some(text) = &doc.text else { continue };
             for number in range.first..=range.last {
-                let span = doc.paragraphs[number - 1].span.clone();
+                let span = doc.paragraph_spans[number - 1].clone();
                 let para = text.get(span).unwrap_or("");
                 let shown = if full {
                     para.split_whitespace().collect::<Vec<_>>().join(" ")

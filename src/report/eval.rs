@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::eval::GroupReport;
+use crate::eval::{FeedScores, GroupReport};
 
 fn opt(x: Option<f64>, digits: usize) -> String {
     x.map_or("-".into(), |v| format!("{v:.digits$}"))
@@ -133,6 +133,54 @@ pub fn write_eval_json(groups: &[GroupReport], out: &mut dyn Write) -> Result<()
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &rows)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Writes the scores of a labelled feed: pairs, direction and clusters.
+pub fn write_feed_eval_table(s: &FeedScores, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "pairs      truth {}, reported {}, found {}: recall {:.4}, precision {:.4} ({} reported pairs within a truth story)",
+        s.truth_pairs, s.reported, s.found, s.recall, s.precision, s.related
+    )?;
+    let share = if s.directed == 0 {
+        1.0
+    } else {
+        s.direction_correct as f64 / s.directed as f64
+    };
+    writeln!(
+        out,
+        "direction  {} of {} found pairs directed by date or coverage, {:.4} correct",
+        s.directed, s.found, share
+    )?;
+    match &s.clusters {
+        Some(c) => writeln!(
+            out,
+            "dedup      ARI {:.4}, pairwise precision {:.4}, recall {:.4}",
+            c.ari, c.pair_precision, c.pair_recall
+        )?,
+        None => writeln!(out, "dedup      - (the truth has no \"copied\" shares)")?,
+    }
+    Ok(())
+}
+
+/// The feed scores as one JSON object.
+pub fn write_feed_eval_json(s: &FeedScores, out: &mut dyn Write) -> Result<()> {
+    let value = serde_json::json!({
+        "truth_pairs": s.truth_pairs,
+        "reported": s.reported,
+        "found": s.found,
+        "related": s.related,
+        "precision": s.precision,
+        "recall": s.recall,
+        "directed": s.directed,
+        "direction_correct": s.direction_correct,
+        "clusters": s.clusters.map(|c| serde_json::json!({
+            "ari": c.ari, "pair_precision": c.pair_precision, "pair_recall": c.pair_recall,
+        })),
+    });
+    serde_json::to_writer_pretty(&mut *out, &value)?;
     out.write_all(b"\n")?;
     Ok(())
 }
