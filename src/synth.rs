@@ -40,7 +40,7 @@ pub struct Synth {
 pub struct Article {
     /// Id, `a<i>`.
     pub id: String,
-    /// Date, `YYYY-MM-DD`.
+    /// Publication time, `YYYY-MM-DDTHH:MM:SSZ`.
     pub date: String,
     /// Outlet name.
     pub outlet: String,
@@ -48,8 +48,9 @@ pub struct Article {
     pub text: String,
     /// For a copy: the source id and the edits applied.
     pub copy_of: Option<(String, Vec<&'static str>)>,
-    /// For a copy: the share of its words (footer aside) taken from the
-    /// source, house-style spellings included.
+    /// For a copy: the share of its words (footer aside) that come from
+    /// the source, edited, reworded and house-style words included: all but
+    /// a local paragraph.
     pub copied: Option<f64>,
 }
 
@@ -162,9 +163,12 @@ impl Synth {
 
     /// Builds article `i`.
     pub fn article(&self, i: usize) -> Article {
+        // A thousand articles a day, in input order, 86 seconds apart.
         let day = |k: usize| {
             let d = 1 + (k / 1000) % 28;
-            format!("2026-03-{d:02}")
+            let secs = (k % 1000) * 86;
+            let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+            format!("2026-03-{d:02}T{h:02}:{m:02}:{s:02}Z")
         };
         let footer = |o: usize| {
             format!(
@@ -187,7 +191,8 @@ impl Synth {
                 let mut rng = Rng(splitmix64(self.seed ^ 0xC0FFEE ^ i as u64));
                 let (mut paras, _) = self.original(src);
                 let mut edits: Vec<&'static str> = Vec::new();
-                // Words not taken from the source.
+                // Words that do not come from the source (a local
+                // paragraph; reworded and edited words still do).
                 let mut foreign = 0usize;
                 if paras.len() > 3 && rng.chance(0.6) {
                     let len = 2 + rng.below(paras.len() - 2);
@@ -239,7 +244,6 @@ impl Synth {
                     for p in &mut paras {
                         let mut words: Vec<String> = p.split(' ').map(str::to_string).collect();
                         for _ in 0..1 + rng.below(2) {
-                            foreign += 1;
                             let k = rng.below(words.len());
                             words[k] = self.words[rng.below(self.words.len())].clone();
                         }
@@ -250,10 +254,9 @@ impl Synth {
                 if rng.chance(0.3) {
                     let at = rng.below(paras.len());
                     let mut words: Vec<String> = paras[at].split(' ').map(str::to_string).collect();
-                    for k in 0..words.len() {
+                    for w in words.iter_mut() {
                         if rng.chance(0.25) {
-                            foreign += 1;
-                            words[k] = self.words[rng.below(self.words.len())].clone();
+                            *w = self.words[rng.below(self.words.len())].clone();
                         }
                     }
                     paras[at] = words.join(" ");
