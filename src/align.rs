@@ -217,13 +217,37 @@ fn sentences(text: &str, start: usize) -> Vec<Vec<Range<usize>>> {
         .map(|block| {
             flat[block.clone()]
                 .split_sentence_bound_indices()
-                .filter_map(|(offset, sentence)| {
+                .flat_map(|(offset, sentence)| {
                     let at = block.start + offset;
-                    trimmed(text, at..at + sentence.len())
+                    split_at_thai_spaces(text, at..at + sentence.len())
                 })
+                .filter_map(|r| trimmed(text, r))
                 .collect()
         })
         .collect()
+}
+
+/// Thai writes no sentence punctuation: a space between two Thai
+/// characters ends a sentence or clause. `range` cut at such spaces.
+fn split_at_thai_spaces(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let thai = |c: char| ('\u{0E00}'..='\u{0E7F}').contains(&c);
+    let s = &text[range.clone()];
+    if !s.chars().any(thai) {
+        return vec![range];
+    }
+    let mut out = Vec::new();
+    let mut from = range.start;
+    let mut prev: Option<char> = None;
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == ' ' && prev.is_some_and(thai) && chars.peek().is_some_and(|&(_, n)| thai(n)) {
+            out.push(from..range.start + i);
+            from = range.start + i + 1;
+        }
+        prev = Some(c);
+    }
+    out.push(from..range.end);
+    out
 }
 
 /// Sentence units of `text` from its [`sentences`]; words longer than
@@ -1186,6 +1210,28 @@ fn fragment_cosine(a: &[Unit], b: &[Unit], idf: &AHashMap<u64, f64>) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_end_in_every_script() {
+        for (text, n) in [
+            (
+                "پہلا جملہ یہاں ختم ہوتا ہے۔ دوسرا جملہ یہاں ہے؟ تیسرا جملہ۔",
+                3,
+            ),
+            ("यह पहला वाक्य है। यह दूसरा वाक्य है॥ तीसरा।", 3),
+            ("这是第一句。这是第二句！这是第三句？", 3),
+            ("นี่คือประโยคแรก นี่คือประโยคที่สอง นี่คือประโยคที่สาม", 3),
+            ("One sentence here. Another one follows! And a third?", 3),
+            ("A hard-wrapped sentence\nruns on over the line break.", 1),
+        ] {
+            let found = sentences(text, 0);
+            assert_eq!(
+                found.iter().map(Vec::len).sum::<usize>(),
+                n,
+                "{text}: {found:?}"
+            );
+        }
+    }
 
     #[test]
     fn gaps_split_clusters_on_both_axes() {

@@ -11,6 +11,7 @@
 //! - `compare`: one pair in detail.
 //! - `bad_input`: every kind of bad input, reported and survived.
 //! - `html`: the HTML report, escaped, self-contained, rendered in Chromium.
+//! - `one_path`: edited copies, re-wrapped duplicates, footers; compare = scan; eval.
 
 mod util;
 
@@ -23,4 +24,5 @@ mod exit_codes;
 mod feeds;
 mod formats;
 mod html;
+mod one_path;
 mod samples;

@@ -1,0 +1,269 @@
+//! One detection path: what `scan`, `compare`, `dedup` and `eval` decide
+//! about edited copies, re-wrapped duplicates, identical articles and
+//! shared footers, and that `compare` on a feed is `scan`'s pair.
+
+use crate::feeds::record;
+use crate::util::{Corpus, reprint, reprint_paths};
+
+/// A wire story in agency style: abbreviations in every sentence.
+const WIRE: [&str; 5] = [
+    "LONDON, March 4 (Wire) - Northfield Energy said on Tues qtr profit rose 12 pct to 845 mln dlrs from 754 mln dlrs, as qtr output rose 2 pct and gas prices rose 9 pct.",
+    "Qtr revenue climbed 8 pct to 5.2 bln dlrs, net debt fell 310 mln dlrs to 4.1 bln dlrs, and qtr costs fell 3 pct to 1.9 bln dlrs, the group said.",
+    "Chief exec Anna Lindqvist said the group would raise its dividend 5 pct to 1.2 dlrs and buy back up to 500 mln dlrs of shares over the next 12 mths.",
+    "Northfield shares rose 3 pct in early trade, against a 0.4 pct gain in the wider mkt, after qtr profit beat mkt forecasts of 790 mln dlrs by 55 mln dlrs.",
+    "The group expects output to grow 2 pct over the next 12 mths, but said qtr maintenance could cut output by 4 pct, or about 20 mln dlrs in qtr revenue.",
+];
+
+/// The same story in an outlet's house style: every abbreviation spelled
+/// out (about one word in five), nothing else changed.
+fn house_style(p: &str) -> String {
+    [
+        (" pct", " percent"),
+        (" mln", " million"),
+        (" bln", " billion"),
+        (" dlrs", " dollars"),
+        (" qtr", " quarter"),
+        (" mths", " months"),
+        (" mkt", " market"),
+        (" exec", " executive"),
+        (" Tues", " Tuesday"),
+        ("(Wire) - ", ""),
+    ]
+    .iter()
+    .fold(p.to_string(), |text, (from, to)| text.replace(from, to))
+}
+
+fn feed(c: &Corpus, lines: &[String]) -> std::path::PathBuf {
+    c.write("feed.jsonl", lines.join("\n") + "\n")
+}
+
+/// Unrelated articles so the feed is not only the pair under test.
+fn others() -> Vec<String> {
+    [
+        "The city council voted on Monday to extend the tram line to the northern suburbs by the end of the decade, after years of debate about its cost.",
+        "Heavy rain flooded several streets in the old town overnight, and firefighters pumped water from dozens of cellars until the early morning.",
+        "The local football club announced the signing of a young striker from a second-division team on a three-year deal worth an undisclosed sum.",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| record(&format!("other{i}"), Some("2026-03-04"), t))
+    .collect()
+}
+
+#[test]
+fn a_house_style_copy_is_found_by_scan_and_dropped_by_dedup() {
+    let c = Corpus::new();
+    let styled: Vec<String> = WIRE.iter().map(|p| house_style(p)).collect();
+    let mut lines = vec![
+        record("wire", Some("2026-03-04T08:00:00Z"), &WIRE.join("\n\n")),
+        record("outlet", Some("2026-03-04T09:30:00Z"), &styled.join("\n\n")),
+    ];
+    lines.extend(others());
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let pairs = json["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["copy"], "outlet");
+    assert_eq!(pairs[0]["source"], "wire");
+    assert!(pairs[0]["copy_in_source"].as_f64().unwrap() > 0.95);
+    assert_eq!(pairs[0]["passages"][0]["copy"], serde_json::json!([1, 5]));
+
+    let run = reprint_paths(&["dedup"], &[&path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("\"outlet\""), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().count(), 4);
+}
+
+#[test]
+fn a_re_wrapped_duplicate_is_one_dedup_cluster() {
+    let c = Corpus::new();
+    // The same words: one with blank lines between paragraphs, one
+    // hard-wrapped at 60 columns with a single blank line before the end.
+    let flat = WIRE.join("\n\n");
+    let mut wrapped = String::new();
+    for (i, p) in WIRE.iter().enumerate() {
+        let mut line = 0;
+        for w in p.split(' ') {
+            if line > 0 && line + w.len() > 60 {
+                wrapped.push('\n');
+                line = 0;
+            } else if line > 0 {
+                wrapped.push(' ');
+            }
+            wrapped.push_str(w);
+            line += w.len() + 1;
+        }
+        wrapped.push_str(if i == WIRE.len() - 2 { "\n\n" } else { "\n" });
+    }
+    let mut lines = vec![
+        record("a", Some("2026-03-04"), &flat),
+        record("b", Some("2026-03-04"), &wrapped),
+    ];
+    lines.extend(others());
+    let path = feed(&c, &lines);
+    let clusters = c.path().join("clusters.jsonl");
+    let run = reprint_paths(
+        &["dedup", "--clusters", clusters.to_str().unwrap()],
+        &[&path],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&clusters).unwrap();
+    let cl: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert_eq!(cl["kept"], "a");
+    assert_eq!(cl["dropped"][0]["id"], "b");
+    assert_eq!(cl["dropped"][0]["score"], 1.0);
+}
+
+#[test]
+fn three_identical_articles_give_one_passage_per_pair() {
+    let c = Corpus::new();
+    let body = WIRE.join("\n\n");
+    let mut lines: Vec<String> = ["x", "y", "z"]
+        .iter()
+        .map(|id| record(id, None, &body))
+        .collect();
+    lines.extend(others());
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    let json = run.json();
+    let pairs = json["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 3, "{pairs:?}");
+    for p in pairs {
+        let passages = p["passages"].as_array().unwrap();
+        assert_eq!(passages.len(), 1, "{p}");
+        assert_eq!(passages[0]["copy"], serde_json::json!([1, 5]));
+        assert_eq!(passages[0]["source"], serde_json::json!([1, 5]));
+        assert_eq!(p["copy_in_source"], 1.0);
+    }
+}
+
+#[test]
+fn an_outlet_footer_shared_by_unrelated_stories_is_no_pair() {
+    let c = Corpus::new();
+    let footer = "Copyright 2026 The Example Gazette. All rights reserved. This material may not be published, broadcast, rewritten or redistributed without permission. Subscribe to our newsletter for the day's top stories.";
+    let stories = [
+        "The city council voted on Monday to extend the tram line to the northern suburbs by the end of the decade. The project will cost about 400 million euros, most of it paid by the regional government.",
+        "Heavy rain flooded several streets in the old town overnight. Firefighters pumped water from dozens of cellars, and the river rose to its highest level in twenty years before falling again at dawn.",
+        "The local football club announced the signing of a young striker from a second-division team. The player, who scored 19 goals last season, agreed a three-year deal and will wear the number nine shirt.",
+        "A new bakery opened on the market square, drawing a queue of customers before dawn on its first morning. The owners trained in Lyon and bake their bread in a wood-fired oven built by hand.",
+    ];
+    let lines: Vec<String> = stories
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            record(
+                &format!("s{i}"),
+                Some("2026-03-04"),
+                &format!("{s}\n\n{footer}"),
+            )
+        })
+        .collect();
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let json = run.json();
+    assert!(json["pairs"].as_array().unwrap().is_empty());
+    assert_eq!(json["boilerplate"][0]["documents"], 4);
+    // compare on the feed sets the footer aside as scan does.
+    let p = path.to_str().unwrap();
+    let run = reprint(&["compare", p, "--id", "s0", "--id", "s1"], None);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+}
+
+#[test]
+fn compare_on_a_feed_equals_the_scan_pair() {
+    let c = Corpus::new();
+    for seed in [1u64, 2, 3] {
+        let path = c.path().join(format!("synth{seed}.jsonl"));
+        let run = reprint(
+            &[
+                "synth",
+                "-n",
+                "80",
+                "--seed",
+                &seed.to_string(),
+                "-o",
+                path.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let p = path.to_str().unwrap();
+        let scan = reprint(&["scan", p, "-f", "json"], None).json();
+        let pairs = scan["pairs"].as_array().unwrap();
+        assert!(pairs.len() >= 5, "seed {seed}: {} pairs", pairs.len());
+        for pair in pairs.iter().take(8) {
+            let (copy, source) = (
+                pair["copy"].as_str().unwrap(),
+                pair["source"].as_str().unwrap(),
+            );
+            let run = reprint(
+                &["compare", p, "--id", copy, "--id", source, "-f", "json"],
+                None,
+            );
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            assert_eq!(&run.json()["pair"], pair, "seed {seed}: {copy} <- {source}");
+        }
+    }
+}
+
+#[test]
+fn eval_scores_labelled_pairs_and_a_labelled_feed() {
+    let c = Corpus::new();
+    // Pairs mode: paths relative to the truth file.
+    c.write("wire.txt", WIRE.join("\n\n"));
+    c.write(
+        "copy.txt",
+        WIRE.iter()
+            .map(|p| house_style(p))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    );
+    c.write("other.txt", "The city council voted on Monday to extend the tram line to the northern suburbs by the end of the decade, after years of debate about its cost and route.");
+    let truth = c.write(
+        "truth.jsonl",
+        "{\"copy\":\"copy.txt\",\"source\":\"wire.txt\",\"label\":true}\n{\"copy\":\"other.txt\",\"source\":\"wire.txt\",\"label\":false}\n",
+    );
+    let run = reprint_paths(&["eval", "-f", "json"], &[&truth]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let g = &run.json()[0];
+    assert_eq!(g["roc_auc"], 1.0, "{g}");
+    assert_eq!(g["false_detections"], 0);
+    assert_eq!(g["recall"], 1.0);
+
+    // Feed mode: synth's truth is read as is.
+    let feed = c.path().join("feed.jsonl");
+    let truth = c.path().join("feed.truth.jsonl");
+    let run = reprint_paths(
+        &[
+            "synth",
+            "-n",
+            "150",
+            "-o",
+            feed.to_str().unwrap(),
+            "--truth",
+        ],
+        &[&truth],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = reprint(
+        &[
+            "eval",
+            truth.to_str().unwrap(),
+            "--feed",
+            feed.to_str().unwrap(),
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = run.json();
+    assert!(s["truth_pairs"].as_u64().unwrap() > 20, "{s}");
+    assert!(s["recall"].as_f64().unwrap() >= 0.95, "{s}");
+    assert!(s["precision"].as_f64().unwrap() >= 0.95, "{s}");
+    assert!(s["clusters"]["ari"].as_f64().unwrap() > 0.8, "{s}");
+}
