@@ -472,6 +472,9 @@ pub struct Prepared<'t> {
     text: &'t str,
     start: usize,
     sentences: Vec<Vec<Range<usize>>>,
+    /// The sentence units for the first word prefix asked for (the one
+    /// every pair of a run uses): word prefix, units, whether cut.
+    units: std::sync::OnceLock<(usize, Vec<Unit>, bool)>,
 }
 
 impl<'t> Prepared<'t> {
@@ -482,6 +485,22 @@ impl<'t> Prepared<'t> {
             text,
             start,
             sentences: sentences(text, start),
+            units: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The units with long list-like sentences cut, computed once for the
+    /// first `prefix` asked for.
+    fn cut_units(&self, prefix: usize) -> (std::borrow::Cow<'_, [Unit]>, bool) {
+        let (p, units_cut, cut) = self.units.get_or_init(|| {
+            let (u, cut) = units(self.text, &self.sentences, prefix, true);
+            (prefix, u, cut)
+        });
+        if *p == prefix {
+            (std::borrow::Cow::Borrowed(units_cut.as_slice()), *cut)
+        } else {
+            let (u, cut) = units(self.text, &self.sentences, prefix, true);
+            (std::borrow::Cow::Owned(u), cut)
         }
     }
 
@@ -496,17 +515,17 @@ impl<'t> Prepared<'t> {
 pub fn align_prepared(copy: &Prepared, source: &Prepared, config: &AlignConfig) -> Alignment {
     let (a, a_start, sa) = (copy.text, copy.start, &copy.sentences);
     let (b, b_start, sb) = (source.text, source.start, &source.sentences);
-    let (ua, a_cut) = units(a, sa, config.word_prefix, true);
-    let (ub, b_cut) = units(b, sb, config.word_prefix, true);
+    let (ua, a_cut) = copy.cut_units(config.word_prefix);
+    let (ub, b_cut) = source.cut_units(config.word_prefix);
     let mut result = align_units(a, a_start, &ua, b, b_start, &ub, config);
     let long = |units: &[Unit]| units.iter().any(|u| u.words > MAX_UNIT_WORDS);
     if (a_cut && long(&ub)) || (b_cut && long(&ua)) {
         // A list whose lines are units on one side may be one long
         // flattened sentence on the other, which only the uncut units
         // match: their passages are added where the copy has none yet.
-        let whole = |text: &str, blocks: &[Vec<Range<usize>>], cut: bool, units_cut: Vec<Unit>| {
+        let whole = |text: &str, blocks: &[Vec<Range<usize>>], cut: bool, units_cut| {
             if cut {
-                units(text, blocks, config.word_prefix, false).0
+                std::borrow::Cow::Owned(units(text, blocks, config.word_prefix, false).0)
             } else {
                 units_cut
             }

@@ -702,7 +702,7 @@ impl Detector {
 /// (0-based) set aside as boilerplate. Its text must be kept.
 fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
     let text = d.text.as_deref().unwrap_or("");
-    PairDoc::new(
+    PairDoc::with_words_key(
         text,
         d.body_start.min(text.len()),
         d.paragraph_spans.clone(),
@@ -711,6 +711,7 @@ fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
             .filter_map(|&p| d.paragraphs.get(p).map(|p| p.span.clone()))
             .collect(),
         d.date.clone(),
+        d.words_key,
     )
 }
 

@@ -85,12 +85,25 @@ impl<'t> PairDoc<'t> {
         excluded: Vec<Range<usize>>,
         date: Option<Date>,
     ) -> PairDoc<'t> {
-        let body = body_start..text.len();
         let mut tokens = Vec::new();
-        tokenize(text, body.clone(), &mut tokens);
+        tokenize(text, body_start..text.len(), &mut tokens);
         let mut key = WordsKey::default();
         tokens.iter().for_each(|t| key.push(t));
         let words_key = key.finish();
+        Self::with_words_key(text, body_start, paragraphs, excluded, date, words_key)
+    }
+
+    /// [`PairDoc::new`] for a document already tokenised: `words_key` is
+    /// its [`WordsKey`] (as [`crate::shingle::ShingledDocument`] keeps it).
+    pub fn with_words_key(
+        text: &'t str,
+        body_start: usize,
+        paragraphs: Vec<Range<usize>>,
+        excluded: Vec<Range<usize>>,
+        date: Option<Date>,
+        words_key: Option<u64>,
+    ) -> PairDoc<'t> {
+        let body = body_start..text.len();
         let mut doc = PairDoc {
             prepared: Prepared::new(text, body_start),
             body: body.clone(),
