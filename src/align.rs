@@ -101,7 +101,7 @@ impl Default for AlignConfig {
             max_gap: 4,
             validate_cosine: 0.34,
             min_chars: 150,
-            min_verbatim_chars: 110,
+            min_verbatim_chars: 130,
             summary_gap: 24,
             trim_ngram: 3,
             word_prefix: 5,

@@ -240,7 +240,7 @@ pub struct AlignOpts {
 
     /// Shortest near-verbatim passage kept (most word trigrams shared), in
     /// characters on each side.
-    #[arg(long, default_value_t = 110, value_name = "N")]
+    #[arg(long, default_value_t = 130, value_name = "N")]
     pub min_verbatim_chars: usize,
 
     /// Trim passage ends to the first and last shared word n-gram of this

@@ -95,7 +95,7 @@ fn format_html_goes_to_stdout_too() {
 #[test]
 fn an_article_with_a_script_tag_renders_as_text() {
     let c = Corpus::new();
-    let text = "<script>alert(1)</script> The regional parliament passed the budget on Tuesday after a night of debate about schools and roads.";
+    let text = "<script>alert(1)</script> The regional parliament passed the budget on Tuesday after a night of debate about schools, hospitals and roads.";
     c.write("a.txt", text);
     c.write("b.txt", format!("Local introduction paragraph.\n\n{text}"));
     let run = reprint(&["scan", "-f", "html", c.path().to_str().unwrap()], None);

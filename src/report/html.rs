@@ -403,7 +403,7 @@ mod tests {
 
     #[test]
     fn markup_in_articles_is_escaped() {
-        let wire = "<script>alert('x')</script> The minister announced a new plan for the railway network on Tuesday morning in the capital.";
+        let wire = "<script>alert('x')</script> The minister announced a new plan for the railway network on Tuesday morning in the capital, with ten new lines.";
         let docs = vec![
             Document::from_text("a<b>", "a", wire.to_string()),
             Document::from_text("b", "b", format!("Intro text of the outlet.\n\n{wire}")),
