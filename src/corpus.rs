@@ -174,7 +174,7 @@ impl Default for FeedFields {
 pub struct LoadOptions {
     /// File name extensions (without the dot, compared case-insensitively)
     /// read when walking a directory. Files named directly are always read.
-    /// Feed extensions are always walked.
+    /// Feed extensions are always walked; `*` walks every file.
     pub extensions: Vec<String>,
     /// Text, feed, or by name.
     pub format: InputFormat,
@@ -364,6 +364,9 @@ fn walk(
 }
 
 fn has_extension(path: &Path, extensions: &[String]) -> bool {
+    if extensions.iter().any(|e| e == "*") {
+        return true;
+    }
     path.extension()
         .and_then(OsStr::to_str)
         .is_some_and(|ext| extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))

@@ -15,14 +15,16 @@
 //! passages or scores, and the report lists each of them with the number of
 //! documents that carry it.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashSet;
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::align::AlignConfig;
+use crate::candidates::{
+    Group, HUGE_FAMILY, expand_matches, family_documents, find_boilerplate, group_paragraphs,
+    huge_touch, identical_documents,
+};
 use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -313,10 +315,6 @@ pub struct ScanReport {
     pub params: Params,
     /// Stage counts.
     pub stats: ScanStats,
-}
-
-struct Group {
-    members: Vec<(u32, u32)>,
 }
 
 impl Detector {
@@ -713,211 +711,6 @@ fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
         d.date.clone(),
         d.words_key,
     )
-}
-
-/// Groups fingerprinted paragraphs with identical shingle sets. Returns the
-/// groups (in first-seen order) and, per document and paragraph, its group.
-fn group_paragraphs(data: &[ShingledDocument]) -> (Vec<Group>, Vec<Vec<Option<u32>>>) {
-    let keys: Vec<Vec<Option<u64>>> = data
-        .par_iter()
-        .map(|d| {
-            d.paragraphs
-                .iter()
-                .map(|p| (!p.too_short).then(|| set_key(&p.shingles)))
-                .collect()
-        })
-        .collect();
-    let mut index: AHashMap<u64, u32> = AHashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    let para_group = keys
-        .iter()
-        .enumerate()
-        .map(|(d, doc_keys)| {
-            doc_keys
-                .iter()
-                .enumerate()
-                .map(|(p, key)| {
-                    let key = (*key)?;
-                    let g = *index.entry(key).or_insert_with(|| {
-                        groups.push(Group {
-                            members: Vec::new(),
-                        });
-                        (groups.len() - 1) as u32
-                    });
-                    groups[g as usize].members.push((d as u32, p as u32));
-                    Some(g)
-                })
-                .collect()
-        })
-        .collect();
-    (groups, para_group)
-}
-
-fn set_key(set: &[u64]) -> u64 {
-    let bytes: Vec<u8> = set.iter().flat_map(|h| h.to_le_bytes()).collect();
-    xxh3_64(&bytes) ^ (set.len() as u64).rotate_left(32)
-}
-
-/// For each group, the sorted documents that carry it or a verified
-/// near-copy of it.
-fn family_documents(groups: &[Group], edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
-    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-    for &(a, b) in edges {
-        neighbours[a as usize].push(b);
-        neighbours[b as usize].push(a);
-    }
-    (0..groups.len())
-        .into_par_iter()
-        .map(|g| {
-            let mut docs: Vec<u32> = groups[g]
-                .members
-                .iter()
-                .chain(
-                    neighbours[g]
-                        .iter()
-                        .flat_map(|&n| &groups[n as usize].members),
-                )
-                .map(|&(d, _)| d)
-                .collect();
-            docs.sort_unstable();
-            docs.dedup();
-            docs
-        })
-        .collect()
-}
-
-/// Expands group-level matches to paragraph matches between documents:
-/// `(doc_a, doc_b, para_a, para_b, common)` with `doc_a < doc_b`, sorted.
-type Match = (u32, u32, u32, u32, bool);
-
-fn expand_matches(
-    groups: &[Group],
-    edges: &[(u32, u32)],
-    common: &[bool],
-    skip: &[bool],
-    identical: &[Match],
-) -> Vec<Match> {
-    let mut within: Vec<Match> = groups
-        .par_iter()
-        .enumerate()
-        .filter(|(g, _)| !skip[*g])
-        .flat_map_iter(|(g, group)| {
-            let c = common[g];
-            let m = &group.members;
-            (0..m.len())
-                .flat_map(move |i| (i + 1..m.len()).filter_map(move |j| ordered(m[i], m[j], c)))
-        })
-        .collect();
-    let across: Vec<Match> = edges
-        .par_iter()
-        .filter(|&&(a, b)| !skip[a as usize] && !skip[b as usize])
-        .flat_map_iter(|&(a, b)| {
-            let c = common[a as usize] || common[b as usize];
-            let ma = &groups[a as usize].members;
-            let mb = &groups[b as usize].members;
-            ma.iter()
-                .flat_map(move |&x| mb.iter().filter_map(move |&y| ordered(x, y, c)))
-        })
-        .collect();
-    within.extend(across);
-    within.extend_from_slice(identical);
-    within.par_sort_unstable();
-    within.dedup();
-    within
-}
-
-/// Documents with the same words in the same order (white space and
-/// wrapping aside) are paired with the first of them (a star, not all
-/// pairs), so that exact and re-wrapped copies are always candidates, even
-/// when every paragraph is too short to fingerprint alone. Matches only
-/// select candidates (the aligner finds the passages), so they pair
-/// paragraphs by position.
-fn identical_documents(data: &[ShingledDocument]) -> Vec<Match> {
-    let mut first: AHashMap<u64, u32> = AHashMap::new();
-    let mut out = Vec::new();
-    for (d, doc) in data.iter().enumerate() {
-        let Some(key) = doc.words_key else {
-            continue;
-        };
-        let f = *first.entry(key).or_insert(d as u32);
-        let a = &data[f as usize];
-        if f as usize != d {
-            let n = a.paragraphs.len().min(doc.paragraphs.len()) as u32;
-            out.extend((0..n).map(|p| (f, d as u32, p, p, false)));
-        }
-    }
-    out
-}
-
-fn ordered(x: (u32, u32), y: (u32, u32), common: bool) -> Option<Match> {
-    match x.0.cmp(&y.0) {
-        std::cmp::Ordering::Less => Some((x.0, y.0, x.1, y.1, common)),
-        std::cmp::Ordering::Greater => Some((y.0, x.0, y.1, x.1, common)),
-        std::cmp::Ordering::Equal => None,
-    }
-}
-
-/// Most carriers examined per common paragraph.
-const MAX_CARRIERS: usize = 64;
-
-/// Paragraphs carried by more documents than this have their pairs built
-/// only once they are known not to be boilerplate.
-const HUGE_FAMILY: usize = 128;
-
-/// Whether a match involves a paragraph of a huge family.
-fn huge_touch(m: &Match, para_group: &[Vec<Option<u32>>], huge: &[bool]) -> bool {
-    let g = |d: u32, p: u32| para_group[d as usize][p as usize];
-    [g(m.0, m.2), g(m.1, m.3)]
-        .into_iter()
-        .flatten()
-        .any(|g| huge[g as usize])
-}
-
-/// Common groups whose carriers mostly share nothing else, with the share
-/// of carrier pairs that do.
-fn find_boilerplate(
-    family_docs: &[Vec<u32>],
-    common: &[bool],
-    related_pair: &(dyn Fn(u32, u32) -> bool + Sync),
-) -> HashMap<u32, f64> {
-    fn carriers(docs: &[u32]) -> &[u32] {
-        &docs[..docs.len().min(MAX_CARRIERS)]
-    }
-    // Documents that share one common paragraph (a heading, a footer)
-    // usually share several: each carrier pair is decided once.
-    let mut pairs: Vec<(u32, u32)> = family_docs
-        .iter()
-        .enumerate()
-        .filter(|(g, _)| common[*g])
-        .flat_map(|(_, docs)| {
-            let docs = carriers(docs);
-            docs.iter()
-                .enumerate()
-                .flat_map(move |(i, &a)| docs[i + 1..].iter().map(move |&b| (a, b)))
-        })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    let related: Vec<bool> = pairs.par_iter().map(|&(a, b)| related_pair(a, b)).collect();
-    let is_related = |a: u32, b: u32| pairs.binary_search(&(a, b)).is_ok_and(|i| related[i]);
-    family_docs
-        .par_iter()
-        .enumerate()
-        .filter(|(g, _)| common[*g])
-        .filter_map(|(g, docs)| {
-            let docs = carriers(docs);
-            let mut total = 0usize;
-            let mut related = 0usize;
-            for (i, &a) in docs.iter().enumerate() {
-                for &b in &docs[i + 1..] {
-                    total += 1;
-                    related += usize::from(is_related(a, b));
-                }
-            }
-            let share = related as f64 / total.max(1) as f64;
-            (share < 0.5).then_some((g as u32, share))
-        })
-        .collect()
 }
 
 /// The matrix from the decided pairs: the share of document i covered by

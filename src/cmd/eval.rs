@@ -48,14 +48,9 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
     if !o.feed.is_empty() {
         return run_feed(&o, truth, started);
     }
-    let pool = match o.engine.threads {
-        Some(n) => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(n.get())
-                .build()?,
-        ),
-        None => None,
-    };
+    // The detector's thread pool, as every command uses it.
+    let detector =
+        reprint::scan::Detector::new(super::engine_config(&o.engine, o.paragraph_threshold))?;
     let work = || -> Result<Vec<PairResult>> {
         let mut paths: Vec<&str> = truth
             .iter()
@@ -85,10 +80,7 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
             })
             .collect())
     };
-    let results = match &pool {
-        Some(pool) => pool.install(work)?,
-        None => work()?,
-    };
+    let results = detector.install(work)??;
     let groups = summarize(&truth, &results);
     if let Some(path) = &o.pairs {
         let mut out = Output::open(Some(path))?;

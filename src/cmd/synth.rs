@@ -14,20 +14,16 @@ use reprint::synth::{Article, BUILTIN_BASE, Synth};
 const BASE_LIMIT: usize = 64 << 20;
 
 fn read_base(path: &Path) -> Result<String> {
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
-                .with_context(|| format!("cannot list '{}'", p.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            entries.sort();
-            stack.extend(entries.into_iter().rev());
-        } else {
-            files.push(p);
-        }
+    // Every file under `path`, in the order scan walks directories.
+    let options = reprint::corpus::LoadOptions {
+        extensions: vec!["*".into()],
+        ..Default::default()
+    };
+    let (inputs, errors) = reprint::corpus::resolve_inputs(&[path.to_path_buf()], &options);
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e).with_context(|| format!("cannot read the base text '{}'", path.display()));
     }
+    let files: Vec<PathBuf> = inputs.into_iter().map(|i| i.path).collect();
     let mut text = String::new();
     for f in files {
         if text.len() >= BASE_LIMIT {

@@ -56,6 +56,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::text::{Token, split_paragraphs, tokenize};
 
+mod constants;
+use constants::*;
+
 /// Parameters of the alignment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AlignConfig {
@@ -139,61 +142,6 @@ struct Unit {
     /// Number of words.
     words: usize,
 }
-
-/// Passages whose copy side shares at least this fraction of its word
-/// n-grams with the source side are near-verbatim: their ends are trimmed
-/// to shared n-grams. Reworded passages keep their sentence boundaries.
-const TRIM_SHARED: f64 = 0.5;
-
-/// A summary whose passages draw on at least this share of the source body
-/// is reported as a summary of the whole source.
-const SUMMARY_WHOLE: f64 = 0.3;
-
-/// A pair with a passage whose sides share at least this fraction of their
-/// word n-grams is a verbatim copy, and keeps only the passages that share
-/// at least [`VERBATIM_KEEP`].
-const VERBATIM_SHARED: f64 = 0.8;
-
-/// See [`VERBATIM_SHARED`].
-const VERBATIM_KEEP: f64 = 0.5;
-
-/// A near-verbatim passage (see [`VERBATIM_SHARED`]) is trimmed to its
-/// first and last run of this many consecutive shared word n-grams.
-const VERBATIM_RUN: usize = 6;
-
-/// A passage whose shared word n-grams nearly all ([`CORE_NEARLY_ALL`])
-/// lie inside a stretch of at least this many characters on both sides,
-/// itself nearly all shared, is a verbatim copy with look-alike sentences
-/// around it: it is trimmed to that stretch, its core.
-const CORE_CHARS: usize = 200;
-
-/// See [`CORE_CHARS`].
-const CORE_NEARLY_ALL: f64 = 0.95;
-
-/// Wide-gap passages replace the normal ones when their source sides are
-/// at least this many times longer than their copy sides.
-const SUMMARY_RATIO: f64 = 3.0;
-
-/// A seed survives [`best_matches`] when its cosine is within this much of
-/// the best seed of its copy sentence and of its source sentence.
-const BEST_MATCH_SLACK: f64 = 0.15;
-
-/// Matches of one copy sentence more than this many sentences further from
-/// the cluster's diagonal than its nearest match are dropped.
-const DIAGONAL_SLACK: i64 = 2;
-
-/// A weaker sentence pair (see [`AlignConfig::extend_cosine`]) joins the
-/// seeds when a seed lies at most this many sentences away in both
-/// documents.
-const EXTEND_REACH: usize = 2;
-
-/// Units shorter than this many words join their neighbour.
-const MIN_UNIT_WORDS: usize = 5;
-
-/// A sentence of more than this many words that spans several lines is
-/// more likely a list or a table without sentence punctuation: its lines
-/// become units of their own (see [`align`]).
-const MAX_UNIT_WORDS: usize = 60;
 
 /// The sentences of `text[start..]`, block by block (blocks end at blank
 /// lines). Single line breaks do not end a sentence (hard-wrapped text,
@@ -896,12 +844,6 @@ fn trim_sparse(
     )
 }
 
-/// See [`trim_sparse`].
-const SPARSE_WINDOW: usize = 6;
-
-/// See [`trim_sparse`].
-const SPARSE_HITS: usize = 4;
-
 /// The stretch of `r` from the first to the last dense window of `tokens`
 /// (see [`trim_sparse`]); `r` itself when there is none. Punctuation
 /// between the trimmed and the original ends stays in.
@@ -928,15 +870,6 @@ fn dense_bounds(
         _ => r,
     }
 }
-
-/// A passage grows over the words just before and just after it that are
-/// the same on both sides, when there are at least this many: the start
-/// of a copied sentence that a heading or an unpunctuated line hid from
-/// the sentence matching, or a short sentence after it.
-const GROW_WORDS: usize = 2;
-
-/// How far (bytes) [`grow_matching`] looks on each side of a passage.
-const GROW_WINDOW: usize = 4096;
 
 /// Extends `ra` and `rb` backwards and forwards over the words that match
 /// one for one on both sides (see [`GROW_WORDS`]), never before `a_floor`
@@ -1075,11 +1008,6 @@ fn cluster(seeds: Vec<(u32, u32)>, gap: usize) -> Vec<Vec<(u32, u32)>> {
 
 /// A passage in units: copy range, source range, similarity.
 type Passage = (Range<u32>, Range<u32>, f64);
-
-/// A passage that overlaps heavier ones only at its ends gives those
-/// sentences up and stays when at least this many are left; fewer are
-/// mostly the other passages' edges.
-const MIN_LEFT_UNITS: u32 = 3;
 
 /// Overlaps in the copy: keeps the passage with more similar text
 /// (similarity × length), so a long passage is not lost to a short repeat
