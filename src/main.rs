@@ -35,9 +35,15 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            || matches!(
-                cause.downcast_ref::<reprint::Error>(),
-                Some(reprint::Error::Write(e)) if e.kind() == std::io::ErrorKind::BrokenPipe
-            )
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+            || match cause.downcast_ref::<reprint::Error>() {
+                Some(reprint::Error::Write(e)) => e.kind() == std::io::ErrorKind::BrokenPipe,
+                Some(reprint::Error::Json(e)) => {
+                    e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+                }
+                _ => false,
+            }
     })
 }

@@ -552,8 +552,14 @@ impl Detector {
             .filter(|(_, ok)| *ok)
             .map(|(p, _)| *p)
             .collect();
+        // Documents with the same words are related however many carry
+        // them (identical pairs are only a star in the matches).
+        let same_words = |a: u32, b: u32| {
+            let (x, y) = (&data[a as usize].words_key, &data[b as usize].words_key);
+            x.is_some() && x == y
+        };
         let boilerplate_groups = find_boilerplate(&family_docs, &common, &|a, b| {
-            qualified.contains(&(a, b)) || mostly_shared(a, b)
+            qualified.contains(&(a, b)) || same_words(a, b) || mostly_shared(a, b)
         });
         // Widespread paragraphs that are not boilerplate (a story run by
         // very many outlets) are reuse like any other: build their pairs.
@@ -863,6 +869,15 @@ mod tests {
         let report = DetectorBuilder::new().build().unwrap().scan(&docs).unwrap();
         assert!(report.boilerplate.is_empty());
         assert_eq!(report.pairs.len(), 10);
+    }
+
+    #[test]
+    fn hundreds_of_identical_articles_are_copies_not_boilerplate() {
+        let docs: Vec<Document> = (0..300).map(|i| doc(&format!("d{i}"), WIRE)).collect();
+        let report = DetectorBuilder::new().build().unwrap().scan(&docs).unwrap();
+        assert!(report.boilerplate.is_empty());
+        assert_eq!(report.pairs.len(), 299, "a star on the first");
+        assert!(report.pairs.iter().all(|p| p.copy_in_source() == 1.0));
     }
 
     #[test]

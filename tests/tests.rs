@@ -11,6 +11,7 @@
 //! - `compare`: one pair in detail.
 //! - `bad_input`: every kind of bad input, reported and survived.
 //! - `html`: the HTML report, escaped, self-contained, rendered in Chromium.
+//! - `outputs`: nothing clobbered, targets checked first, formats by extension.
 //! - `one_path`: edited copies, re-wrapped duplicates, footers; compare = scan; eval.
 
 mod util;
@@ -25,4 +26,5 @@ mod feeds;
 mod formats;
 mod html;
 mod one_path;
+mod outputs;
 mod samples;

@@ -63,6 +63,19 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     let mut spool = None;
     let options = load::load_options(&o.input);
     let (mut inputs, errors) = resolve_inputs(&o.paths, &options);
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    for (option, path) in [
+        ("--output", &o.output),
+        ("--dropped", &o.dropped),
+        ("--clusters", &o.clusters),
+        ("--html", &o.html),
+    ] {
+        if let Some(p) = path {
+            outputs.push((option, p));
+        }
+    }
+    let input_paths: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
+    super::check_outputs(&outputs, &input_paths)?;
     let mut failed = !errors.is_empty();
     for e in &errors {
         eprintln!("reprint: error: {e}");

@@ -22,6 +22,11 @@ use reprint::report;
 /// cannot be read.
 pub fn run(o: EvalOpts) -> Result<ExitCode> {
     let started = Instant::now();
+    if let Some(p) = &o.pairs {
+        let mut inputs = o.truth.clone();
+        inputs.extend(o.feed.iter().cloned());
+        super::check_outputs(&[("--pairs", p)], &inputs)?;
+    }
     let config = super::align_config(&o.engine.align);
     let mut truth: Vec<TruthPair> = Vec::new();
     for path in &o.truth {

@@ -14,6 +14,16 @@ use reprint::corpus::{
 use reprint::scan::Detector;
 use reprint::shingle::ShingledDocument;
 
+/// The files `paths` name (directories walked), for checking outputs
+/// against them before the run.
+pub fn input_files(paths: &[PathBuf], o: &InputOpts) -> Vec<PathBuf> {
+    resolve_inputs(paths, &load_options(o))
+        .0
+        .into_iter()
+        .map(|i| i.path)
+        .collect()
+}
+
 /// What was read.
 pub struct Corpus {
     /// The inputs, in reading order.

@@ -5,16 +5,16 @@ mod compare;
 mod dedup;
 mod eval;
 mod load;
+mod output;
 mod params;
 mod scan;
 mod synth;
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+
+pub use output::{Output, check_outputs};
 
 use crate::cli::{Command, EngineOpts, Opts, SketchArg};
 use reprint::lsh::LshParams;
@@ -74,83 +74,5 @@ pub fn align_config(o: &crate::cli::AlignOpts) -> reprint::align::AlignConfig {
         trim_ngram: o.trim_ngram,
         summary_gap: o.summary_gap,
         word_prefix: o.word_prefix,
-    }
-}
-
-/// Where a report goes: standard output, or a file that appears complete
-/// or not at all (written beside its target, then renamed).
-pub struct Output {
-    sink: Sink,
-    /// `(temporary file, target)` until the file is moved into place.
-    pending: Option<(PathBuf, PathBuf)>,
-}
-
-enum Sink {
-    Stdout(BufWriter<std::io::Stdout>),
-    File(BufWriter<File>),
-}
-
-impl Output {
-    /// Opens `path` (`None` or `-` is standard output).
-    pub fn open(path: Option<&Path>) -> Result<Output> {
-        let stdout = || Output {
-            sink: Sink::Stdout(BufWriter::new(std::io::stdout())),
-            pending: None,
-        };
-        match path {
-            None => Ok(stdout()),
-            Some(p) if p.as_os_str() == "-" => Ok(stdout()),
-            Some(p) => {
-                let name = p
-                    .file_name()
-                    .with_context(|| format!("'{}' is not a file name", p.display()))?;
-                let mut tmp_name = std::ffi::OsString::from(".");
-                tmp_name.push(name);
-                tmp_name.push(format!(".{}.tmp", std::process::id()));
-                let tmp = p.with_file_name(tmp_name);
-                let file = File::create(&tmp)
-                    .with_context(|| format!("cannot create '{}'", tmp.display()))?;
-                Ok(Output {
-                    sink: Sink::File(BufWriter::new(file)),
-                    pending: Some((tmp, p.to_path_buf())),
-                })
-            }
-        }
-    }
-
-    /// The writer.
-    pub fn writer(&mut self) -> &mut dyn Write {
-        match &mut self.sink {
-            Sink::Stdout(w) => w,
-            Sink::File(w) => w,
-        }
-    }
-
-    /// Flushes and, for a file, moves it into place.
-    pub fn finish(mut self) -> Result<()> {
-        let target = self.pending.as_ref().map(|(_, t)| t.display().to_string());
-        let context = || format!("cannot write '{}'", target.as_deref().unwrap_or("<stdout>"));
-        match &mut self.sink {
-            Sink::Stdout(w) => w.flush().with_context(context)?,
-            Sink::File(w) => {
-                w.flush().with_context(context)?;
-                w.get_ref().sync_all().with_context(context)?;
-            }
-        }
-        if let Some((tmp, target)) = self.pending.take() {
-            std::fs::rename(&tmp, &target).with_context(|| {
-                format!("cannot move '{}' to '{}'", tmp.display(), target.display())
-            })?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        // A file that was not finished is removed, never left half-written.
-        if let Some((tmp, _)) = self.pending.take() {
-            let _ = std::fs::remove_file(tmp);
-        }
     }
 }

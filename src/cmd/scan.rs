@@ -29,21 +29,24 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
         )?;
     }
 
+    let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
+    if let Some(p) = &o.output {
+        outputs.push(("--output", p));
+    }
+    if let Some(p) = &o.matrix_csv {
+        outputs.push(("--matrix-csv", p));
+    }
+    super::check_outputs(&outputs, &load::input_files(&o.paths, &o.input))?;
+
     let corpus = load::load(&o.paths, None, &o.input, &detector)?;
     let report = detector.scan_shingled(corpus.documents)?;
 
-    let html_file = o
-        .output
-        .as_ref()
-        .and_then(|p| p.extension())
-        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
     let format = match o.format {
         Some(FormatArg::Table) => Format::Table,
         Some(FormatArg::Json) => Format::Json,
         Some(FormatArg::Csv) => Format::Csv,
         Some(FormatArg::Html) => Format::Html,
-        None if html_file => Format::Html,
-        None => Format::Table,
+        None => o.output.as_deref().map_or(Format::Table, format_of),
     };
     let mut out = Output::open(o.output.as_deref())?;
     report::write(&report, format, out.writer())?;
@@ -62,4 +65,21 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// The report format an output file's name asks for (`.gz` aside): `.json`,
+/// `.csv`, `.html`/`.htm`; anything else is the table.
+fn format_of(path: &std::path::Path) -> Format {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let name = name.strip_suffix(".gz").unwrap_or(&name);
+    match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some("html" | "htm") => Format::Html,
+        _ => Format::Table,
+    }
 }

@@ -46,6 +46,14 @@ pub fn run(o: SynthOpts) -> Result<ExitCode> {
         Some(p) => read_base(p)?,
         None => BUILTIN_BASE.to_string(),
     };
+    let mut outputs: Vec<(&str, &Path)> = Vec::new();
+    if let Some(p) = &o.output {
+        outputs.push(("--output", p));
+    }
+    if let Some(p) = &o.truth {
+        outputs.push(("--truth", p));
+    }
+    super::check_outputs(&outputs, o.base.as_slice())?;
     let synth = Synth::new(&base, o.seed, o.copy_share);
     let mut feed = Output::open(o.output.as_deref())?;
     let mut truth = o

@@ -1,0 +1,233 @@
+//! Where results go, without clobbering what an output names.
+//!
+//! - `-` (or no output) is standard output.
+//! - Devices, FIFOs, sockets and anything under `/dev` or `/proc` are
+//!   written in place: they are not files to replace.
+//! - A regular file or a new path is written to a temporary file in the
+//!   same directory (mode, and owner where permitted, of the file it
+//!   replaces), synced and renamed over the target, so the target holds
+//!   the old content or the new, never half of it. A symbolic link's
+//!   target is replaced; the link stays.
+//! - A name ending in `.gz` is written gzip-compressed.
+//!
+//! [`check_outputs`] runs before any work: a directory, a missing parent
+//! directory, an output that is also an input, or two outputs naming one
+//! file stop the run at once.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+/// Whether `path` is standard output.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Whether `path` is written in place rather than replaced.
+fn in_place(path: &Path) -> bool {
+    path.starts_with("/dev") || path.starts_with("/proc") || {
+        std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    }
+}
+
+/// The file a path finally names: a symbolic link's target (resolved
+/// relative to the link), otherwise the path itself.
+fn resolve(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    match std::fs::read_link(path) {
+        Ok(target) if target.is_relative() => path
+            .parent()
+            .map_or(target.clone(), |dir| dir.join(&target)),
+        Ok(target) => target,
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// A key that is equal for two paths naming the same file, existing or not.
+fn identity(path: &Path) -> Option<(u64, u64, PathBuf)> {
+    match std::fs::metadata(path) {
+        Ok(m) => Some((m.dev(), m.ino(), PathBuf::new())),
+        Err(_) => {
+            let real = resolve(path);
+            let parent = real.parent().filter(|p| !p.as_os_str().is_empty());
+            let dir = parent.map_or(Ok(PathBuf::from(".")), std::fs::canonicalize);
+            let dir = dir.ok()?;
+            Some((0, 0, dir.join(real.file_name()?)))
+        }
+    }
+}
+
+/// Checks the outputs (`(option, path)`) before the run: each can be
+/// written, none is a directory or an input, no two name one file.
+pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()> {
+    let mut seen: Vec<(&str, &Path, (u64, u64, PathBuf))> = Vec::new();
+    for &(option, path) in outputs {
+        if is_stdout(path) || in_place(path) {
+            continue;
+        }
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            bail!(
+                "'{}' ({option}) is a directory; give a file name",
+                path.display()
+            );
+        }
+        let real = resolve(path);
+        let parent = real
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !parent.is_dir() {
+            bail!(
+                "cannot write '{}' ({option}): directory '{}' does not exist",
+                path.display(),
+                parent.display()
+            );
+        }
+        let Some(id) = identity(path) else { continue };
+        if let Some((other, _, _)) = seen.iter().find(|(_, _, x)| *x == id) {
+            bail!(
+                "{other} and {option} name the same file '{}'; give each output its own file",
+                path.display()
+            );
+        }
+        if id.0 != 0 || id.1 != 0 {
+            for input in inputs {
+                if identity(input).is_some_and(|i| i == id) {
+                    bail!(
+                        "'{}' ({option}) is also an input; write the output elsewhere",
+                        path.display()
+                    );
+                }
+            }
+        }
+        seen.push((option, path, id));
+    }
+    Ok(())
+}
+
+/// Where results go (see the module documentation).
+pub struct Output {
+    sink: Sink,
+    /// The temporary file and the target it replaces, until finished.
+    pending: Option<(tempfile::NamedTempFile, PathBuf)>,
+}
+
+enum Sink {
+    Stdout(BufWriter<std::io::Stdout>),
+    File(BufWriter<File>),
+    Gzip(GzEncoder<BufWriter<File>>),
+}
+
+impl Output {
+    /// Opens `path` (`None` or `-` is standard output).
+    pub fn open(path: Option<&Path>) -> Result<Output> {
+        let Some(path) = path.filter(|p| !is_stdout(p)) else {
+            return Ok(Output {
+                sink: Sink::Stdout(BufWriter::new(std::io::stdout())),
+                pending: None,
+            });
+        };
+        let gzip = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.to_ascii_lowercase().ends_with(".gz"));
+        let wrap = |file: File| {
+            let w = BufWriter::new(file);
+            if gzip {
+                Sink::Gzip(GzEncoder::new(w, Compression::default()))
+            } else {
+                Sink::File(w)
+            }
+        };
+        if in_place(path) {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open '{}' for writing", path.display()))?;
+            return Ok(Output {
+                sink: wrap(file),
+                pending: None,
+            });
+        }
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            bail!("'{}' is a directory; give a file name", path.display());
+        }
+        let target = resolve(path);
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .with_context(|| format!("'{}' is not a file name", path.display()))?;
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(name);
+        prefix.push(".");
+        let tmp = tempfile::Builder::new()
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a file in '{}'", dir.display()))?;
+        if let Ok(old) = std::fs::metadata(&target) {
+            // The replacement keeps the mode and, where permitted, the
+            // owner of the file it replaces.
+            let _ = std::fs::set_permissions(tmp.path(), old.permissions());
+            let _ = std::os::unix::fs::chown(tmp.path(), Some(old.uid()), Some(old.gid()));
+        }
+        let file = tmp
+            .as_file()
+            .try_clone()
+            .with_context(|| format!("cannot write '{}'", path.display()))?;
+        Ok(Output {
+            sink: wrap(file),
+            pending: Some((tmp, target)),
+        })
+    }
+
+    /// The writer.
+    pub fn writer(&mut self) -> &mut dyn Write {
+        match &mut self.sink {
+            Sink::Stdout(w) => w,
+            Sink::File(w) => w,
+            Sink::Gzip(w) => w,
+        }
+    }
+
+    /// Flushes and, for a replaced file, moves it into place.
+    pub fn finish(mut self) -> Result<()> {
+        let target = self.pending.as_ref().map(|(_, t)| t.display().to_string());
+        let context = || format!("cannot write '{}'", target.as_deref().unwrap_or("<stdout>"));
+        let sink = std::mem::replace(
+            &mut self.sink,
+            Sink::Stdout(BufWriter::new(std::io::stdout())),
+        );
+        match sink {
+            Sink::Stdout(mut w) => w.flush().with_context(context)?,
+            Sink::File(mut w) => {
+                w.flush().with_context(context)?;
+                if self.pending.is_some() {
+                    w.get_ref().sync_all().with_context(context)?;
+                }
+            }
+            Sink::Gzip(w) => {
+                let mut inner = w.finish().with_context(context)?;
+                inner.flush().with_context(context)?;
+                if self.pending.is_some() {
+                    inner.get_ref().sync_all().with_context(context)?;
+                }
+            }
+        }
+        if let Some((tmp, target)) = self.pending.take() {
+            tmp.persist(&target)
+                .with_context(|| format!("cannot replace '{}'", target.display()))?;
+        }
+        Ok(())
+    }
+}
