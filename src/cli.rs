@@ -1,7 +1,6 @@
 //! Command-line options (clap derive). Converted into the library's
 //! [`reprint::scan::Config`] in `cmd/`; the library never sees clap.
 
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -192,9 +191,9 @@ pub struct EngineOpts {
     #[arg(long, default_value_t = 64, value_name = "N")]
     pub bucket_cap: usize,
 
-    /// Worker threads (default: all cores).
+    /// Worker threads (default, or 0: all cores).
     #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<NonZeroUsize>,
+    pub threads: Option<usize>,
 
     #[command(flatten)]
     pub align: AlignOpts,
@@ -451,8 +450,8 @@ pub struct SynthOpts {
     #[arg(short = 'n', long, default_value_t = 10_000, value_name = "N")]
     pub articles: usize,
 
-    /// Share of the articles that are copies of an earlier one.
-    #[arg(long, default_value_t = 0.3, value_name = "X")]
+    /// Share of the articles that are copies of an earlier one (0 to 1).
+    #[arg(long, default_value_t = 0.3, value_name = "X", value_parser = share)]
     pub copy_share: f64,
 
     /// Seed of the generator.
@@ -491,6 +490,18 @@ pub struct ParamsOpts {
     /// LSH rows per band (give with --bands).
     #[arg(long, requires = "bands", value_name = "R")]
     pub rows: Option<usize>,
+}
+
+/// A share: a number from 0 to 1.
+fn share(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if (0.0..=1.0).contains(&x) {
+        Ok(x)
+    } else {
+        Err(format!("{x} is not a share between 0 and 1"))
+    }
 }
 
 #[cfg(test)]

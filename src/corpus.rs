@@ -243,8 +243,15 @@ impl Input {
         }
     }
 
-    /// Opens the input for reading, decompressing `.gz`.
+    /// Opens the input for reading: gzip is recognised by its magic bytes
+    /// (files and standard input alike) and decompressed, and a UTF-8
+    /// byte-order mark at the start is skipped.
     pub fn open(&self) -> Result<Box<dyn BufRead + Send>> {
+        Ok(self.open_detect()?.0)
+    }
+
+    /// [`Input::open`], also saying whether the input is gzip.
+    pub fn open_detect(&self) -> Result<(Box<dyn BufRead + Send>, bool)> {
         let raw: Box<dyn Read + Send> = if self.is_stdin() {
             Box::new(std::io::stdin())
         } else {
@@ -253,14 +260,29 @@ impl Input {
                 source,
             })?)
         };
-        Ok(if self.gzip {
+        let mut plain = BufReader::with_capacity(1 << 16, raw);
+        let head = plain.fill_buf().map_err(|source| Error::Io {
+            path: self.path.clone(),
+            source,
+        })?;
+        let gzip = head.starts_with(&[0x1f, 0x8b]);
+        let mut reader: Box<dyn BufRead + Send> = if gzip {
             Box::new(BufReader::with_capacity(
                 1 << 16,
-                flate2::read::MultiGzDecoder::new(raw),
+                flate2::read::MultiGzDecoder::new(plain),
             ))
         } else {
-            Box::new(BufReader::with_capacity(1 << 16, raw))
-        })
+            Box::new(plain)
+        };
+        // A byte-order mark would otherwise glue itself to the first
+        // record (and hide a feed on standard input).
+        if reader
+            .fill_buf()
+            .is_ok_and(|b| b.starts_with(&[0xEF, 0xBB, 0xBF]))
+        {
+            reader.consume(3);
+        }
+        Ok((reader, gzip))
     }
 }
 
@@ -418,7 +440,7 @@ pub fn read_inputs(inputs: &[Input], options: &LoadOptions, mut f: impl FnMut(Ve
             // Standard input can be read once only: decide its format by
             // its first non-blank byte when not told.
             flush_text(&mut pending_text, &mut emit);
-            let mut reader = match input.open() {
+            let (mut reader, gzip) = match input.open_detect() {
                 Ok(r) => r,
                 Err(e) => {
                     emit(vec![Item::Error(e)]);
@@ -431,7 +453,14 @@ pub fn read_inputs(inputs: &[Input], options: &LoadOptions, mut f: impl FnMut(Ve
                 InputFormat::Auto => first_non_blank(&mut reader) == Some(b'{'),
             };
             if feed {
-                read_feed_from(index as u32, input, reader, &options.fields, &mut emit);
+                read_feed_from(
+                    index as u32,
+                    input,
+                    reader,
+                    gzip,
+                    &options.fields,
+                    &mut emit,
+                );
             } else {
                 emit(match read_text_from(input, reader) {
                     Ok((doc, warning)) => warning
@@ -527,8 +556,8 @@ fn read_text_from(
 }
 
 fn read_feed(index: u32, input: &Input, fields: &FeedFields, emit: &mut impl FnMut(Vec<Item>)) {
-    match input.open() {
-        Ok(reader) => read_feed_from(index, input, reader, fields, emit),
+    match input.open_detect() {
+        Ok((reader, gzip)) => read_feed_from(index, input, reader, gzip, fields, emit),
         Err(e) => emit(vec![Item::Error(e)]),
     }
 }
@@ -537,6 +566,7 @@ fn read_feed_from(
     index: u32,
     input: &Input,
     mut reader: Box<dyn BufRead + Send>,
+    gzip: bool,
     fields: &FeedFields,
     emit: &mut impl FnMut(Vec<Item>),
 ) {
@@ -560,7 +590,7 @@ fn read_feed_from(
             }
             Err(source) => {
                 let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
-                let err = if input.gzip {
+                let err = if gzip {
                     Error::Corrupt {
                         path: origin.clone(),
                         line: line_no,

@@ -11,6 +11,7 @@
 //! - `compare`: one pair in detail.
 //! - `bad_input`: every kind of bad input, reported and survived.
 //! - `html`: the HTML report, escaped, self-contained, rendered in Chromium.
+//! - `inputs`: byte-order marks, gzip by content, no input, escaped ids, CSV cells.
 //! - `outputs`: nothing clobbered, targets checked first, formats by extension.
 //! - `one_path`: edited copies, re-wrapped duplicates, footers; compare = scan; eval.
 
@@ -25,6 +26,7 @@ mod exit_codes;
 mod feeds;
 mod formats;
 mod html;
+mod inputs;
 mod one_path;
 mod outputs;
 mod samples;

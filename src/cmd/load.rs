@@ -124,11 +124,13 @@ pub fn load(
         });
     })?;
     bar.finish_and_clear();
-    if documents.is_empty() && errors == 0 && !o.quiet {
+    if documents.is_empty() && errors == 0 {
+        // Nothing to scan is an error, not an empty report.
         eprintln!(
-            "reprint: warning: no documents found (directories are searched for .{} files and feeds; use --ext to change)",
+            "reprint: error: no documents found in the inputs (directories are searched for .{} files and feeds; use --ext to change)",
             o.ext.join(", .")
         );
+        errors += 1;
     }
     Ok(Corpus {
         inputs,

@@ -54,7 +54,7 @@ pub fn engine_config(o: &EngineOpts, threshold: f64) -> Config {
         min_words: o.min_words,
         bucket_cap: o.bucket_cap,
         boilerplate_min_docs: o.boilerplate_min_docs,
-        threads: o.threads.map(|n| n.get()),
+        threads: o.threads.filter(|&n| n > 0),
         align: align_config(&o.align),
         ..Config::default()
     }

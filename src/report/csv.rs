@@ -7,12 +7,20 @@ use crate::scan::ScanReport;
 
 use super::range_label;
 
-/// Quotes a field when RFC 4180 requires it.
+/// Quotes a field when RFC 4180 requires it. A text field starting with
+/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` so that a
+/// spreadsheet shows it rather than running it as a formula (OWASP's
+/// advice against CSV injection); ids are never numbers here.
 fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 

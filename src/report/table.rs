@@ -60,6 +60,28 @@ impl Columns {
     }
 }
 
+/// `s` with control characters (escape sequences, line breaks) shown as
+/// escapes, so an id cannot forge lines or colours on a terminal.
+pub(crate) fn printable(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `one` for 1, `many` otherwise.
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
 fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -70,9 +92,11 @@ pub fn write_table(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
     let docs = &report.documents;
     writeln!(
         out,
-        "{} documents, {} paragraphs ({} too short to fingerprint alone, {} boilerplate): {} reuse {}",
+        "{} {}, {} {} ({} too short to fingerprint alone, {} boilerplate): {} reuse {}",
         docs.len(),
+        plural(docs.len(), "document", "documents"),
         s.paragraphs,
+        plural(s.paragraphs, "paragraph", "paragraphs"),
         s.short_paragraphs,
         s.boilerplate_paragraphs,
         report.pairs.len(),
@@ -111,8 +135,8 @@ pub fn write_table(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
                 })
                 .collect();
             t.push(vec![
-                docs[p.copy].id.clone(),
-                docs[p.source].id.clone(),
+                printable(&docs[p.copy].id),
+                printable(&docs[p.source].id),
                 percent(p.copy_in_source()),
                 percent(p.source_in_copy()),
                 format!("{:.3}", p.jaccard()),
@@ -134,7 +158,7 @@ pub fn write_table(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
         for b in &report.boilerplate {
             t.push(vec![
                 b.documents.to_string(),
-                format!("{} ¶{}", docs[b.example.0].id, b.example.1),
+                format!("{} ¶{}", printable(&docs[b.example.0].id), b.example.1),
                 format!("\"{}\"", b.excerpt),
             ]);
         }
@@ -156,7 +180,7 @@ pub fn write_table(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
         right.extend(std::iter::repeat_n(true, n));
         let mut t = Columns::new(&header_refs, &right);
         for (i, row) in m.values.iter().enumerate() {
-            let mut cells = vec![format!("[{}]", i + 1), docs[i].id.clone()];
+            let mut cells = vec![format!("[{}]", i + 1), printable(&docs[i].id)];
             cells.extend(row.iter().enumerate().map(|(j, v)| match v {
                 _ if i == j => "-".to_string(),
                 None => "n/a".to_string(),
