@@ -162,8 +162,53 @@ fn bench_verify(c: &mut Criterion) {
     g.finish();
 }
 
+/// The align-and-score stage per candidate pair: a story and an outlet's
+/// copy of half of it with a local lede (prepared once, as scan does),
+/// and a story against an unrelated article.
+fn bench_align(c: &mut Criterion) {
+    use reprint::align::AlignConfig;
+    use reprint::score::{PairDoc, decide};
+    let story = corpus::news_text(4_000);
+    let other = corpus::synthetic(2)[1].text.clone();
+    let half = &story[..story.len() / 2];
+    let cut = (0..=half.len())
+        .rev()
+        .find(|&i| half.is_char_boundary(i))
+        .unwrap_or(0);
+    let copy = format!(
+        "Our own lede on the story, in the outlet's words.\n\n{}",
+        &story[..cut]
+    );
+    fn doc(t: &str) -> PairDoc<'_> {
+        PairDoc::new(t, 0, split_paragraphs(t, 0), Vec::new(), None)
+    }
+    let (ds, dc, dother) = (doc(&story), doc(&copy), doc(&other));
+    let config = AlignConfig::default();
+    let mut g = c.benchmark_group("align");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("copy of half a 4 kB story", |bch| {
+        bch.iter(|| {
+            decide(black_box(&dc), 1, black_box(&ds), 0, &config)
+                .passages
+                .len()
+        })
+    });
+    g.bench_function("a 4 kB story and an unrelated article", |bch| {
+        bch.iter(|| {
+            decide(black_box(&dother), 1, black_box(&ds), 0, &config)
+                .passages
+                .len()
+        })
+    });
+    g.bench_function("prepare a 4 kB story", |bch| {
+        bch.iter(|| doc(black_box(&story)).weight())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
+    bench_align,
     bench_tokenize,
     bench_shingle,
     bench_minhash,
