@@ -36,7 +36,13 @@ pub enum Error {
     },
     /// Two inputs carry the same document id.
     #[error(
-        "duplicate document id '{id}' in '{path}' (first seen in '{first}'); rename one of the files"
+        "duplicate document id '{}' in '{path}' (first seen in '{first}'); {}",
+        id.escape_debug(),
+        if path.contains(".jsonl:") || path.contains(".ndjson:") || path.contains("<stdin>:") {
+            "ids must be unique: fix those lines, or take ids from another field with --id-field"
+        } else {
+            "rename one of the files"
+        }
     )]
     DuplicateId {
         /// The repeated id.

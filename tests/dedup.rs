@@ -151,3 +151,27 @@ fn an_interrupted_dedup_leaves_the_previous_output_in_place() {
         "previous complete output\n"
     );
 }
+
+#[test]
+fn every_record_ends_in_kept_or_dropped_and_repeated_errors_are_summarised() {
+    let c = Corpus::new();
+    let w = wire(3).join("\n\n");
+    let mut lines = vec![
+        record("story", Some("2026-03-04"), &w),
+        record("copy", Some("2026-03-05"), &w),
+        "{not json".to_string(),
+    ];
+    // Thirty records repeating one id, each its own text.
+    lines.extend((0..30).map(|i| record("same", None, &paragraph(900 + i))));
+    let feed = c.write("feed.jsonl", lines.join("\n") + "\n");
+    let dropped = c.path().join("dropped.jsonl");
+    let run = reprint_paths(&["dedup", "--dropped", dropped.to_str().unwrap()], &[&feed]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let kept = run.stdout.lines().count();
+    let dropped = std::fs::read_to_string(&dropped).unwrap().lines().count();
+    assert_eq!((kept, dropped), (lines.len() - 1, 1), "{}", run.stdout);
+    assert!(run.stderr.contains("--id-field"), "{}", run.stderr);
+    let shown = run.stderr.matches("duplicate document id").count();
+    assert_eq!(shown, 20, "{}", run.stderr);
+    assert!(run.stderr.contains("9 more errors"), "{}", run.stderr);
+}

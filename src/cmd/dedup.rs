@@ -192,7 +192,7 @@ fn write_record(w: &mut dyn Write, line: &[u8]) -> std::io::Result<()> {
 
 /// Reads the feeds again and copies each kept record (and, if asked, each
 /// dropped one) byte for byte, adding a final newline where a file lacked
-/// one.
+/// one. Records no document was made of (errors) go to the kept output.
 fn copy_records(
     inputs: &[Input],
     kept: &HashSet<RecordRef>,
@@ -218,10 +218,15 @@ fn copy_records(
                 input: index as u32,
                 line,
             };
-            if kept.contains(&r) {
+            // Every record that is not a dropped duplicate is kept: the
+            // decided ones, and those an error left undecided (a malformed
+            // line, a repeated id), so that no input record is lost.
+            if dropped.contains(&r) {
+                if let Some(w) = dropped_out.as_mut() {
+                    write_record(*w, &buf)?;
+                }
+            } else if kept.contains(&r) || !buf.iter().all(u8::is_ascii_whitespace) {
                 write_record(kept_out, &buf)?;
-            } else if let (true, Some(w)) = (dropped.contains(&r), dropped_out.as_mut()) {
-                write_record(*w, &buf)?;
             }
         }
     }

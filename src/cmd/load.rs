@@ -14,6 +14,9 @@ use reprint::corpus::{
 use reprint::scan::Detector;
 use reprint::shingle::ShingledDocument;
 
+/// Errors of one kind printed in full before the rest are only counted.
+const ERRORS_SHOWN: usize = 20;
+
 /// The files `paths` name (directories walked), for checking outputs
 /// against them before the run.
 pub fn input_files(paths: &[PathBuf], o: &InputOpts) -> Vec<PathBuf> {
@@ -95,6 +98,9 @@ pub fn load(
         errors += 1;
     }
     let bar = progress(o.quiet);
+    let mut shown: std::collections::HashMap<std::mem::Discriminant<reprint::Error>, usize> =
+        std::collections::HashMap::new();
+    let mut hidden = 0usize;
     let mut documents: Vec<ShingledDocument> = Vec::new();
     detector.install(|| {
         read_inputs(&inputs, &options, |items| {
@@ -103,7 +109,17 @@ pub fn load(
                 match item {
                     Item::Document(d) => docs.push(d),
                     Item::Error(e) => {
-                        bar.suspend(|| eprintln!("reprint: error: {e}"));
+                        // The first few errors of each kind in full, the
+                        // rest counted (a feed with 100,000 duplicate ids
+                        // should not print 100,000 lines).
+                        let kind = std::mem::discriminant(&e);
+                        let n = shown.entry(kind).or_insert(0usize);
+                        *n += 1;
+                        if *n <= ERRORS_SHOWN {
+                            bar.suspend(|| eprintln!("reprint: error: {e}"));
+                        } else {
+                            hidden += 1;
+                        }
                         errors += 1;
                     }
                     Item::Warning(w) => {
@@ -124,6 +140,11 @@ pub fn load(
         });
     })?;
     bar.finish_and_clear();
+    if hidden > 0 {
+        eprintln!(
+            "reprint: error: … and {hidden} more errors like those above (each kind is shown {ERRORS_SHOWN} times)"
+        );
+    }
     if documents.is_empty() && errors == 0 {
         // Nothing to scan is an error, not an empty report.
         eprintln!(
