@@ -38,7 +38,9 @@ pub enum Command {
     /// per cluster; kept records are written unchanged.
     #[command(after_help = DEDUP_AFTER_HELP)]
     Dedup(DedupOpts),
-    /// Score the detector against labelled pairs (a truth file).
+    /// Score what scan, compare and dedup produce against ground truth:
+    /// labelled document pairs, or a labelled feed (--feed).
+    #[command(after_help = EVAL_AFTER_HELP)]
     Eval(EvalOpts),
     /// Generate a synthetic news feed with syndicated copies and its truth.
     Synth(SynthOpts),
@@ -84,6 +86,21 @@ Exit status:
   1  no duplicates found
   2  an error occurred (bad lines are reported on stderr with their line
      number and skipped; the other records are still deduplicated)";
+
+const EVAL_AFTER_HELP: &str = "\
+Truth files are JSON Lines, one labelled pair per line:
+  {\"copy\": \"susp/doc1.txt\", \"source\": \"src/doc9.txt\", \"label\": true,
+   \"group\": \"03-random\", \"category\": \"cut\",
+   \"spans\": [{\"copy\": [1412, 1681], \"source\": [1084, 1486]}]}
+Only copy, source and label are required. Paths are relative to the truth
+file (or --root). With --feed, copy and source are document ids in the
+feeds (reprint synth --truth writes such a file; its \"copied\" share sets
+which copies dedup should drop).
+
+Prints, per group: ROC-AUC of the pair scores, pair precision, recall and
+F1, false detections on negatives, and PAN's passage plagdet, precision,
+recall and granularity when spans are given; with --feed: pair recall and
+precision, direction accuracy and the dedup clusters' ARI.";
 
 /// Input format choices.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
