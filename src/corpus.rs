@@ -803,6 +803,9 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
 /// Files that look binary (NUL bytes among many control characters) are
 /// refused.
 pub fn decode(mut bytes: Vec<u8>, path: &Path, origin: &str) -> Result<(String, Option<Warning>)> {
+    if let Some(text) = decode_utf16(&bytes) {
+        return Ok((text, None));
+    }
     if looks_binary(&bytes) {
         let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
         return Err(Error::Binary {
@@ -827,6 +830,31 @@ pub fn decode(mut bytes: Vec<u8>, path: &Path, origin: &str) -> Result<(String, 
             Ok((text, Some(warning)))
         }
     }
+}
+
+/// UTF-16 text with a byte-order mark (as Windows editors save it), decoded;
+/// `None` for anything else. Unpaired surrogates become U+FFFD.
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|p| {
+            if little {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        })
+        .collect();
+    let mut text = String::from_utf16_lossy(&units);
+    if bytes.len() % 2 == 1 {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    Some(text)
 }
 
 /// Decodes bytes as [`decode`] does but without refusing binary-looking

@@ -103,3 +103,24 @@ fn ids_cannot_forge_terminal_lines_or_spreadsheet_formulas() {
         run.stdout
     );
 }
+
+#[test]
+fn utf16_text_with_a_byte_order_mark_is_decoded() {
+    let c = Corpus::new();
+    let text = wire(1).join("\n\n");
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    c.write("le.txt", le);
+    c.write("be.txt", be);
+    c.write("plain.txt", &text);
+    let run = reprint(&["scan", c.path().to_str().unwrap(), "-f", "json"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.json()["pairs"].as_array().unwrap().len(),
+        3,
+        "{}",
+        run.stdout
+    );
+}
