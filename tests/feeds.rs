@@ -110,3 +110,21 @@ fn directories_include_feeds() {
     assert_eq!(run.json()["documents"].as_array().unwrap().len(), 2);
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn numeric_ids_keep_their_literal_text() {
+    let c = Corpus::new();
+    let w = wire(2).join("\n\n");
+    let text = serde_json::to_string(&w).unwrap();
+    let feed = c.write(
+        "feed.jsonl",
+        format!(
+            "{{\"id\": 18446744073709551616, \"text\": {text}}}\n{{\"id\": 18446744073709551617, \"text\": {text}}}\n"
+        ),
+    );
+    let run = reprint(&["scan", feed.to_str().unwrap(), "-f", "json"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["documents"][0]["id"], "18446744073709551616");
+    assert_eq!(json["documents"][1]["id"], "18446744073709551617");
+}
