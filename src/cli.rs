@@ -55,6 +55,9 @@ pub enum FormatArg {
     Table,
     /// One JSON object with documents, pairs, matrix and params.
     Json,
+    /// JSON Lines: a record per document, pair and boilerplate text, then a
+    /// summary (for feeds too large for one object).
+    Jsonl,
     /// One CSV row per reuse pair (see --matrix-csv for the matrix).
     Csv,
     /// A self-contained HTML report: heat map and side-by-side passages.

@@ -184,3 +184,40 @@ fn help_documents_exit_codes_and_options() {
         assert!(run.stdout.contains(needle), "--help lacks {needle}");
     }
 }
+
+#[test]
+fn jsonl_has_one_record_per_line_and_a_summary_last() {
+    let s = samples();
+    let run = reprint(&["scan", s.to_str().unwrap(), "-f", "jsonl"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "document", "document", "document", "document", "pair", "summary"
+        ]
+    );
+    assert_eq!(lines[4]["data"]["copy"], "003_f7c69d1d9d5011cc");
+    assert_eq!(
+        lines[4]["data"]["passages"][0]["source"],
+        serde_json::json!([12, 22])
+    );
+    assert_eq!(lines[5]["data"]["pairs"], 1);
+    // The same pair object as --format json.
+    let json = reprint(&["scan", s.to_str().unwrap(), "-f", "json"], None).json();
+    assert_eq!(lines[4]["data"], json["pairs"][0]);
+    // -o NAME.jsonl picks the format.
+    let c = Corpus::new();
+    let out = c.path().join("r.jsonl");
+    reprint(
+        &["scan", s.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        None,
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("{\"type\":\"document\""), "{text}");
+}

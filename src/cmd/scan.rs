@@ -44,6 +44,7 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
     let format = match o.format {
         Some(FormatArg::Table) => Format::Table,
         Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
         Some(FormatArg::Csv) => Format::Csv,
         Some(FormatArg::Html) => Format::Html,
         None => o.output.as_deref().map_or(Format::Table, format_of),
@@ -78,6 +79,7 @@ fn format_of(path: &std::path::Path) -> Format {
     let name = name.strip_suffix(".gz").unwrap_or(&name);
     match name.rsplit_once('.').map(|(_, ext)| ext) {
         Some("json") => Format::Json,
+        Some("jsonl" | "ndjson") => Format::Jsonl,
         Some("csv") => Format::Csv,
         Some("html" | "htm") => Format::Html,
         _ => Format::Table,

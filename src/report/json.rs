@@ -303,3 +303,45 @@ pub fn write_json(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
     out.write_all(b"\n")?;
     Ok(())
 }
+
+/// Writes the report as JSON Lines, one self-describing record per line, as
+/// ripgrep's `--json` does: `{"type":"document","data":{…}}` for each
+/// document in input order, `{"type":"pair","data":{…}}` for each pair (the
+/// pair object of [`JsonPair`]), `{"type":"boilerplate","data":{…}}`, and
+/// last `{"type":"summary","data":{"documents","pairs","params","stats"}}`.
+/// A consumer never has to hold one object as large as the corpus; the
+/// matrix is left out (it is quadratic).
+pub fn write_jsonl(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
+    #[derive(Serialize)]
+    struct Line<'a, T: Serialize> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        data: T,
+    }
+    fn line<T: Serialize>(out: &mut dyn Write, kind: &str, data: T) -> Result<()> {
+        serde_json::to_writer(&mut *out, &Line { kind, data })?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+    let json = JsonReport::new(report);
+    let (documents, pairs) = (json.documents.len(), json.pairs.len());
+    for d in json.documents {
+        line(out, "document", d)?;
+    }
+    for p in json.pairs {
+        line(out, "pair", p)?;
+    }
+    for b in json.boilerplate {
+        line(out, "boilerplate", b)?;
+    }
+    line(
+        out,
+        "summary",
+        serde_json::json!({
+            "documents": documents,
+            "pairs": pairs,
+            "params": json.params,
+            "stats": json.stats,
+        }),
+    )
+}

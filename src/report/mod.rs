@@ -26,7 +26,7 @@ pub use eval::{write_eval_json, write_eval_table, write_feed_eval_json, write_fe
 pub use html::{HEATMAP_LIMIT, escape, pair_sentence, write_html};
 pub use json::{
     JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
-    JsonReport, JsonStats, write_json,
+    JsonReport, JsonStats, write_json, write_jsonl,
 };
 pub use table::write_table;
 
@@ -38,6 +38,9 @@ pub enum Format {
     Table,
     /// One JSON object (see [`JsonReport`] for the schema).
     Json,
+    /// One JSON record per line: documents, pairs, boilerplate, summary
+    /// (see [`write_jsonl`]).
+    Jsonl,
     /// One CSV row per reuse pair.
     Csv,
     /// A self-contained HTML page: heat map and side-by-side passages.
@@ -49,6 +52,7 @@ pub fn write(report: &ScanReport, format: Format, out: &mut dyn Write) -> Result
     match format {
         Format::Table => write_table(report, out),
         Format::Json => write_json(report, out),
+        Format::Jsonl => write_jsonl(report, out),
         Format::Csv => write_pairs_csv(report, out),
         Format::Html => write_html(report, None, out),
     }
