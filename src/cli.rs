@@ -15,10 +15,13 @@ Exit status:
 The JSON schema of `--format json` is documented in the README
 (\"JSON output\") and on the `reprint::report::JsonReport` type.";
 
+/// The version, with the commit it was built from when known (build.rs).
+const VERSION: &str = env!("REPRINT_VERSION");
+
 /// Find text reuse between news articles: which article copies which
 /// paragraphs of another, how much, and in which direction.
 #[derive(Debug, Parser)]
-#[command(name = "reprint", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(name = "reprint", version = VERSION, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Opts {
     /// What to do.
     #[command(subcommand)]
@@ -46,6 +49,19 @@ pub enum Command {
     Synth(SynthOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
     Params(ParamsOpts),
+    /// Print a shell completion script (bash, zsh, fish, elvish,
+    /// powershell) to standard output.
+    Completions(CompletionsOpts),
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+/// Options of `reprint completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsOpts {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output formats.

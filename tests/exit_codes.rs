@@ -127,3 +127,20 @@ fn directories_are_walked_for_the_chosen_extensions() {
     assert_eq!(run.json()["documents"].as_array().unwrap().len(), 2);
     assert_eq!(run.code, 0);
 }
+
+#[test]
+fn completions_man_page_and_version() {
+    for shell in ["bash", "zsh", "fish"] {
+        let run = reprint(&["completions", shell], None);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.contains("dedup"), "{shell}");
+    }
+    let run = reprint(&["man"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains(".TH reprint 1"), "{}", run.stdout);
+    let run = reprint(&["--version"], None);
+    assert!(
+        run.stdout
+            .starts_with(&format!("reprint {}", env!("CARGO_PKG_VERSION")))
+    );
+}

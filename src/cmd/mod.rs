@@ -29,6 +29,16 @@ pub fn run(opts: Opts) -> Result<ExitCode> {
         Command::Eval(o) => eval::run(o),
         Command::Synth(o) => synth::run(o),
         Command::Params(o) => params::run(o),
+        Command::Completions(o) => {
+            let mut cmd = <Opts as clap::CommandFactory>::command();
+            clap_complete::generate(o.shell, &mut cmd, "reprint", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Opts as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
