@@ -128,6 +128,25 @@ fn an_existing_files_mode_is_kept() {
 }
 
 #[test]
+fn a_new_file_gets_the_usual_mode() {
+    let c = Corpus::new();
+    let reference = c.write("reference.txt", "x");
+    let usual = std::fs::metadata(&reference).unwrap().mode() & 0o777;
+    let out = c.path().join("new.txt");
+    let run = reprint(
+        &[
+            "scan",
+            samples().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(std::fs::metadata(&out).unwrap().mode() & 0o777, usual);
+}
+
+#[test]
 fn devices_and_fifos_are_written_in_place() {
     let c = Corpus::new();
     let run = reprint(

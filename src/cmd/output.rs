@@ -16,7 +16,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -170,9 +170,12 @@ impl Output {
         let mut prefix = std::ffi::OsString::from(".");
         prefix.push(name);
         prefix.push(".");
+        // A new file gets the usual mode (0666 less the umask), not the
+        // temporary file's private 0600.
         let tmp = tempfile::Builder::new()
             .prefix(&prefix)
             .suffix(".tmp")
+            .permissions(std::fs::Permissions::from_mode(0o666))
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a file in '{}'", dir.display()))?;
         if let Ok(old) = std::fs::metadata(&target) {
