@@ -596,30 +596,39 @@ impl Detector {
         drop(matches);
         stats.candidate_pairs = candidates.len();
 
-        // Stages 5–6: every candidate pair is aligned and scored.
-        let mut in_pair = vec![false; data.len()];
-        for &(a, b) in &candidates {
-            in_pair[a as usize] = true;
-            in_pair[b as usize] = true;
-        }
+        // Stages 5–6: every candidate pair is aligned and scored. Pairs are
+        // taken in batches, and only the documents of a batch are prepared
+        // (sentences and word counts are several times the text's size), so
+        // memory follows the batch, not the corpus.
         let boilerplate_of = |d: usize| -> Vec<usize> {
             (0..data[d].paragraphs.len())
                 .filter(|&p| is_boilerplate(d as u32, p as u32))
                 .collect()
         };
-        let prepared: Vec<Option<PairDoc>> = (0..data.len())
-            .into_par_iter()
-            .map(|d| {
-                (in_pair[d] && data[d].text.is_some())
-                    .then(|| pair_doc(&data[d], &boilerplate_of(d)))
-            })
-            .collect();
         let align = &self.config.align;
-        let mut pairs: Vec<ReusePair> = candidates
-            .par_iter()
-            .filter_map(|&(a, b)| {
+        let mut pairs: Vec<ReusePair> = Vec::new();
+        for batch in candidates.chunks(ALIGN_BATCH) {
+            let mut docs: Vec<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
+            docs.sort_unstable();
+            docs.dedup();
+            let prepared: Vec<Option<PairDoc>> = docs
+                .par_iter()
+                .map(|&d| {
+                    let d = d as usize;
+                    data[d]
+                        .text
+                        .is_some()
+                        .then(|| pair_doc(&data[d], &boilerplate_of(d)))
+                })
+                .collect();
+            let get = |d: u32| {
+                docs.binary_search(&d)
+                    .ok()
+                    .and_then(|i| prepared[i].as_ref())
+            };
+            pairs.par_extend(batch.par_iter().filter_map(|&(a, b)| {
+                let (pa, pb) = (get(a)?, get(b)?);
                 let (a, b) = (a as usize, b as usize);
-                let (pa, pb) = (prepared[a].as_ref()?, prepared[b].as_ref()?);
                 // Without dates the document with less text is read as
                 // the copy.
                 let pair = if pb.weight() < pa.weight() {
@@ -628,9 +637,8 @@ impl Detector {
                     decide(pa, a, pb, b, align)
                 };
                 (!pair.passages.is_empty()).then_some(pair)
-            })
-            .collect();
-        drop(prepared);
+            }));
+        }
         pairs.sort_by(|x, y| {
             y.copy_in_source()
                 .total_cmp(&x.copy_in_source())
@@ -701,6 +709,10 @@ impl Detector {
         })
     }
 }
+
+/// Candidate pairs aligned per batch (the documents of one batch are
+/// prepared together, then dropped).
+const ALIGN_BATCH: usize = 16_384;
 
 /// A shingled document prepared for alignment, with the given paragraphs
 /// (0-based) set aside as boilerplate. Its text must be kept.
