@@ -611,11 +611,15 @@ fn read_feed_from(
 }
 
 fn feed_stem(input: &Input) -> String {
-    if input.is_stdin() || input.label.is_some() {
+    if input.is_stdin() || input.label.as_deref() == Some("<stdin>") {
         return "stdin".into();
     }
-    let name = input
-        .path
+    // A spooled input is named by its label, the path it was read from.
+    let named = input
+        .label
+        .as_deref()
+        .map_or(input.path.as_path(), Path::new);
+    let name = named
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();

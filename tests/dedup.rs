@@ -175,3 +175,31 @@ fn every_record_ends_in_kept_or_dropped_and_repeated_errors_are_summarised() {
     assert_eq!(shown, 20, "{}", run.stderr);
     assert!(run.stderr.contains("9 more errors"), "{}", run.stderr);
 }
+
+#[test]
+fn a_feed_from_a_fifo_is_read_once_and_its_records_copied() {
+    let c = Corpus::new();
+    let w = wire(4).join("\n\n");
+    let text = [
+        record("wire", Some("2026-03-04"), &w),
+        record("copy", Some("2026-03-05"), &w),
+        record("other", None, &paragraph(77)),
+    ]
+    .join("\n")
+        + "\n";
+    let fifo = c.path().join("feed.jsonl");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable: skipped");
+        return;
+    }
+    let writer = {
+        let (fifo, text) = (fifo.clone(), text.clone());
+        std::thread::spawn(move || std::fs::write(&fifo, text).unwrap())
+    };
+    let run = reprint_paths(&["dedup"], &[&fifo]);
+    writer.join().unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), [lines[0], lines[2]]);
+}

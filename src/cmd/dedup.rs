@@ -16,12 +16,25 @@ use reprint::corpus::{Input, RecordRef, resolve_inputs};
 use reprint::report;
 use reprint::scan::Detector;
 
-/// Standard input saved to a temporary file, so its records can be copied
-/// through after the scan; removed when dropped.
+/// Standard input, or an input that cannot be read twice (a FIFO, a
+/// process substitution), saved to a temporary file so that its records
+/// can be copied through after the scan exactly as they were read; removed
+/// when dropped.
 struct Spool(PathBuf);
 
 impl Spool {
+    /// Spools a FIFO or other non-regular file.
+    fn file(path: &std::path::Path) -> Result<Spool> {
+        let mut from = std::fs::File::open(path)
+            .with_context(|| format!("cannot read '{}'", path.display()))?;
+        Spool::from_reader(&mut from, &path.display().to_string())
+    }
+
     fn stdin() -> Result<Spool> {
+        Spool::from_reader(&mut std::io::stdin().lock(), "standard input")
+    }
+
+    fn from_reader(from: &mut dyn std::io::Read, what: &str) -> Result<Spool> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos())
@@ -36,8 +49,7 @@ impl Spool {
             .open(&path)
             .with_context(|| format!("cannot create '{}'", path.display()))?;
         let spool = Spool(path);
-        std::io::copy(&mut std::io::stdin().lock(), &mut file)
-            .context("cannot read standard input")?;
+        std::io::copy(from, &mut file).with_context(|| format!("cannot read {what}"))?;
         Ok(spool)
     }
 }
@@ -60,7 +72,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         );
     }
 
-    let mut spool = None;
+    let mut spools = Vec::new();
     let options = load::load_options(&o.input);
     let (mut inputs, errors) = resolve_inputs(&o.paths, &options);
     let mut outputs: Vec<(&str, &std::path::Path)> = Vec::new();
@@ -89,7 +101,17 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
                 gzip: false,
                 label: Some("<stdin>".into()),
             };
-            spool = Some(s);
+            spools.push(s);
+        } else if std::fs::metadata(&input.path).is_ok_and(|m| !m.is_file()) {
+            // Read once: the copy pass must see the records the scan saw.
+            let s = Spool::file(&input.path)?;
+            *input = Input {
+                path: s.0.clone(),
+                feed: input.feed,
+                gzip: input.gzip,
+                label: Some(input.path.display().to_string()),
+            };
+            spools.push(s);
         }
     }
     inputs.retain(|input| {
@@ -156,7 +178,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         report::write_clusters(&report, &clusters, out.writer())?;
         out.finish()?;
     }
-    drop(spool);
+    drop(spools);
 
     if !o.input.quiet {
         eprintln!(
