@@ -736,10 +736,13 @@ fn parse_line(
             None => out.push(Item::Warning(Warning {
                 origin: format!("{origin}:{line}"),
                 message: format!(
-                    "date {s:?} is not YYYY-MM-DD or an ISO 8601 timestamp; treated as unknown"
+                    "date {s:?} is not YYYY-MM-DD, an ISO 8601 or RFC 2822 timestamp, or epoch seconds; treated as unknown"
                 ),
             })),
         },
+        Some(Value::Number(n)) if Date::parse(&n.to_string()).is_some() => {
+            doc.date = Date::parse(&n.to_string());
+        }
         Some(other) => out.push(Item::Warning(Warning {
             origin: format!("{origin}:{line}"),
             message: format!(

@@ -23,8 +23,11 @@ pub struct Date {
 
 impl Date {
     /// Parses `YYYY-MM-DD`, optionally followed by `T` or a space and
-    /// `HH:MM[:SS[.fraction]]`, optionally followed by `Z` or `±HH[:MM]`.
-    /// A missing offset means UTC. Returns `None` for anything else.
+    /// `HH:MM[:SS[.fraction]]`, optionally followed by `Z` or `±HH[:MM]`
+    /// (offsets up to ±23:59); RFC 2822 dates as RSS carries them (`Wed, 04
+    /// Mar 2026 09:30:00 GMT`, `+0100`, or a US zone name); and Unix epoch
+    /// seconds (9 to 11 digits) or milliseconds (12 to 14). A missing
+    /// offset means UTC. Returns `None` for anything else.
     ///
     /// ```
     /// use reprint::date::Date;
@@ -37,6 +40,9 @@ impl Date {
     /// ```
     pub fn parse(text: &str) -> Option<Date> {
         let s = text.trim();
+        if let Some(d) = parse_epoch(s).or_else(|| parse_rfc2822(s)) {
+            return Some(d);
+        }
         let b = s.as_bytes();
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
@@ -91,6 +97,9 @@ impl Date {
                     }
                     _ => return None,
                 };
+                if h > 23 || m > 59 {
+                    return None;
+                }
                 let sign = if *sign == b'-' { -1 } else { 1 };
                 sign * (h * 3600 + m * 60)
             }
@@ -128,6 +137,93 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.raw)
     }
+}
+
+/// A date at `instant` seconds since the epoch, UTC.
+fn at_instant(raw: &str, instant: i64) -> Date {
+    Date {
+        raw: raw.to_string(),
+        day: instant.div_euclid(86_400),
+        instant: Some(instant),
+    }
+}
+
+/// Unix epoch seconds (9–11 digits) or milliseconds (12–14 digits).
+fn parse_epoch(s: &str) -> Option<Date> {
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = s.parse().ok()?;
+    match s.len() {
+        9..=11 => Some(at_instant(s, n)),
+        12..=14 => Some(at_instant(s, n.div_euclid(1000))),
+        _ => None,
+    }
+}
+
+/// RFC 2822 (RFC 822 with four-digit years): `[Day,] DD Mon YYYY HH:MM[:SS]
+/// ZONE`, the zone `±HHMM`, `GMT`, `UT`, `UTC`, `Z` or a US zone name.
+fn parse_rfc2822(s: &str) -> Option<Date> {
+    let rest = match s.split_once(',') {
+        Some((day, rest)) if day.trim().len() == 3 => rest,
+        Some(_) => return None,
+        None => s,
+    };
+    let parts: Vec<&str> = rest.split_whitespace().collect();
+    let [dom, month, year, time, zone] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month))? as i64 + 1;
+    let dom: i64 = dom.parse().ok()?;
+    let year: i64 = year.parse().ok().filter(|y| (1000..=9999).contains(y))?;
+    if dom < 1 || dom > days_in_month(year, month) {
+        return None;
+    }
+    let hms: Vec<&str> = time.split(':').collect();
+    let (hour, minute, second) = match hms.as_slice() {
+        [h, m] => (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?, 0),
+        [h, m, sec] => (
+            h.parse::<i64>().ok()?,
+            m.parse::<i64>().ok()?,
+            sec.parse::<i64>().ok()?,
+        ),
+        _ => return None,
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let offset_hours = |h: i64| Some(h * 3600);
+    let offset = match zone.to_ascii_uppercase().as_str() {
+        "GMT" | "UT" | "UTC" | "Z" => 0,
+        "EST" => offset_hours(-5)?,
+        "EDT" => offset_hours(-4)?,
+        "CST" => offset_hours(-6)?,
+        "CDT" => offset_hours(-5)?,
+        "MST" => offset_hours(-7)?,
+        "MDT" => offset_hours(-6)?,
+        "PST" => offset_hours(-8)?,
+        "PDT" => offset_hours(-7)?,
+        z => {
+            let b = z.as_bytes();
+            let [sign @ (b'+' | b'-'), h1, h2, m1, m2] = b else {
+                return None;
+            };
+            let (h, m) = (digits(&[*h1, *h2])?, digits(&[*m1, *m2])?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            (if *sign == b'-' { -1 } else { 1 }) * (h * 3600 + m * 60)
+        }
+    };
+    let day = days_from_civil(year, month, dom);
+    Some(Date {
+        raw: s.to_string(),
+        day,
+        instant: Some(day * 86_400 + hour * 3600 + minute * 60 + second - offset),
+    })
 }
 
 fn digits(b: &[u8]) -> Option<i64> {
@@ -169,6 +265,37 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rss_dates_and_epoch_numbers_parse() {
+        let iso = Date::parse("2026-03-04T09:30:00Z").unwrap();
+        for text in [
+            "Wed, 04 Mar 2026 09:30:00 GMT",
+            "4 Mar 2026 10:30:00 +0100",
+            "Wed, 4 Mar 2026 04:30 EST",
+            "1772616600",
+            "1772616600000",
+        ] {
+            let d = Date::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(d.cmp_published(&iso), Ordering::Equal, "{text}");
+            assert_eq!(d.sort_key(), iso.sort_key(), "{text}");
+        }
+        assert_eq!(
+            Date::parse("Wed, 04 Mar 2026 09:30:00 GMT")
+                .unwrap()
+                .as_str(),
+            "Wed, 04 Mar 2026 09:30:00 GMT"
+        );
+        assert!(Date::parse("Wed, 31 Feb 2026 09:30:00 GMT").is_none());
+        assert!(Date::parse("04 Foo 2026 09:30:00 GMT").is_none());
+    }
+
+    #[test]
+    fn impossible_offsets_are_refused() {
+        assert!(Date::parse("2026-03-04T09:30:00-99:00").is_none());
+        assert!(Date::parse("2026-03-04T09:30:00+05:75").is_none());
+        assert!(Date::parse("2026-03-04T09:30:00+14:00").is_some());
+    }
 
     #[test]
     fn epoch_is_day_zero() {

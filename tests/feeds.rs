@@ -128,3 +128,22 @@ fn numeric_ids_keep_their_literal_text() {
     assert_eq!(json["documents"][0]["id"], "18446744073709551616");
     assert_eq!(json["documents"][1]["id"], "18446744073709551617");
 }
+
+#[test]
+fn rss_and_epoch_dates_in_feeds_decide_the_direction() {
+    let c = Corpus::new();
+    let w = wire(5).join("\n\n");
+    let text = serde_json::to_string(&w).unwrap();
+    let feed = c.write(
+        "feed.jsonl",
+        format!(
+            "{{\"id\": \"later\", \"date\": 1772620200, \"text\": {text}}}\n{{\"id\": \"first\", \"date\": \"Wed, 04 Mar 2026 09:30:00 GMT\", \"text\": {text}}}\n"
+        ),
+    );
+    let run = reprint(&["scan", feed.to_str().unwrap(), "-f", "json"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("treated as unknown"), "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["pairs"][0]["source"], "first");
+    assert_eq!(json["pairs"][0]["direction"], "date");
+}
