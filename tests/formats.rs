@@ -221,3 +221,27 @@ fn jsonl_has_one_record_per_line_and_a_summary_last() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("{\"type\":\"document\""), "{text}");
 }
+
+#[test]
+fn table_columns_align_for_wide_characters() {
+    let c = Corpus::new();
+    let w = crate::feeds::wire(6).join("\n\n");
+    let feed = c.write(
+        "feed.jsonl",
+        [
+            crate::feeds::record("新闻稿", Some("2026-03-04"), &w),
+            crate::feeds::record("copy", Some("2026-03-05"), &w),
+        ]
+        .join("\n")
+            + "\n",
+    );
+    let run = reprint(&["scan", feed.to_str().unwrap()], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The matrix rows ("[1]  新闻稿  …", "[2]  copy  …") have the same
+    // width on a terminal, where a CJK character takes two columns.
+    let rows: Vec<&str> = run.stdout.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(rows.len(), 2, "{}", run.stdout);
+    let columns =
+        |l: &str| -> usize { l.chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum() };
+    assert_eq!(columns(rows[0]), columns(rows[1]), "{}", run.stdout);
+}

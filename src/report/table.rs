@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use unicode_width::UnicodeWidthStr;
+
 use crate::error::Result;
 use crate::scan::{Metric, ScanReport};
 
@@ -28,18 +30,13 @@ impl Columns {
     fn write(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let cols = self.right.len();
         let widths: Vec<usize> = (0..cols)
-            .map(|c| {
-                self.rows
-                    .iter()
-                    .map(|r| r[c].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
+            .map(|c| self.rows.iter().map(|r| r[c].width()).max().unwrap_or(0))
             .collect();
         for row in &self.rows {
             let mut line = String::new();
             for (c, cell) in row.iter().enumerate() {
-                let pad = widths[c] - cell.chars().count();
+                // Terminal columns: a CJK character takes two.
+                let pad = widths[c] - cell.width();
                 let last = c + 1 == cols;
                 if self.right[c] {
                     line.push_str(&" ".repeat(pad));
