@@ -19,6 +19,19 @@ fn leftovers(dir: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
+/// `reprint scan samples/ -o OUT`.
+fn scan_samples_to(out: &std::path::Path) -> crate::util::Run {
+    reprint(
+        &[
+            "scan",
+            samples().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    )
+}
+
 #[test]
 fn an_output_that_is_an_input_is_refused_before_the_run() {
     let c = Corpus::new();
@@ -63,15 +76,7 @@ fn a_directory_as_output_fails_before_the_run_and_leaves_nothing() {
     let c = Corpus::new();
     let dir = c.path().join("reports");
     std::fs::create_dir(&dir).unwrap();
-    let run = reprint(
-        &[
-            "scan",
-            samples().to_str().unwrap(),
-            "-o",
-            dir.to_str().unwrap(),
-        ],
-        None,
-    );
+    let run = scan_samples_to(&dir);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is a directory"), "{}", run.stderr);
     assert!(leftovers(c.path()).is_empty() && leftovers(&dir).is_empty());
@@ -83,15 +88,7 @@ fn a_symlink_output_writes_its_target_and_stays_a_link() {
     let target = c.write("real.json", "old");
     let link = c.path().join("link.json");
     std::os::unix::fs::symlink(&target, &link).unwrap();
-    let run = reprint(
-        &[
-            "scan",
-            samples().to_str().unwrap(),
-            "-o",
-            link.to_str().unwrap(),
-        ],
-        None,
-    );
+    let run = scan_samples_to(&link);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         std::fs::symlink_metadata(&link)
@@ -108,15 +105,7 @@ fn an_existing_files_mode_is_kept() {
     let c = Corpus::new();
     let out = c.write("report.txt", "old");
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let run = reprint(
-        &[
-            "scan",
-            samples().to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        None,
-    );
+    let run = scan_samples_to(&out);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let meta = std::fs::metadata(&out).unwrap();
     assert_eq!(meta.mode() & 0o777, 0o600);
@@ -133,15 +122,7 @@ fn a_new_file_gets_the_usual_mode() {
     let reference = c.write("reference.txt", "x");
     let usual = std::fs::metadata(&reference).unwrap().mode() & 0o777;
     let out = c.path().join("new.txt");
-    let run = reprint(
-        &[
-            "scan",
-            samples().to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ],
-        None,
-    );
+    let run = scan_samples_to(&out);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(std::fs::metadata(&out).unwrap().mode() & 0o777, usual);
 }
@@ -149,10 +130,7 @@ fn a_new_file_gets_the_usual_mode() {
 #[test]
 fn devices_and_fifos_are_written_in_place() {
     let c = Corpus::new();
-    let run = reprint(
-        &["scan", samples().to_str().unwrap(), "-o", "/dev/null"],
-        None,
-    );
+    let run = scan_samples_to(std::path::Path::new("/dev/null"));
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         std::fs::metadata("/dev/null")
