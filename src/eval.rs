@@ -480,6 +480,13 @@ pub fn detect_pair(
 ) -> PairResult {
     let pair = decide(&copy.doc, 0, &source.doc, 1, config);
     let as_truth = pair.copy == 0;
+    // The score as the truth orients the pair (a pair decided mutual is
+    // reported with its sides in the other order).
+    let score = if as_truth {
+        pair.score()
+    } else {
+        pair.clone().flipped().score()
+    };
     let detections: Vec<SpanPair> = pair
         .passages
         .iter()
@@ -496,7 +503,7 @@ pub fn detect_pair(
         })
         .collect();
     PairResult {
-        score: pair.score(),
+        score,
         detected: !detections.is_empty(),
         detections,
     }
@@ -523,8 +530,22 @@ pub struct GroupReport {
     pub false_detections: usize,
     /// PAN passage measures, when the group's positives carry spans.
     pub pan: Option<PanScores>,
-    /// Mean score per category, in order of first appearance.
-    pub categories: Vec<(String, f64, usize)>,
+    /// Scores per category, in order of first appearance.
+    pub categories: Vec<CategoryScores>,
+}
+
+/// The scores of one category of graded labels (Clough–Stevenson's cut,
+/// light, heavy and non).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryScores {
+    /// The category's name.
+    pub name: String,
+    /// Mean pair score.
+    pub mean: f64,
+    /// Median pair score (the mean of the middle two for an even count).
+    pub median: f64,
+    /// Pairs in the category.
+    pub pairs: usize,
 }
 
 /// Groups the results and scores each group, then the positive groups with
@@ -562,21 +583,33 @@ pub fn summarize(truth: &[TruthPair], results: &[PairResult]) -> Vec<GroupReport
                 .collect();
             pan_scores(&cases, &dets)
         });
-        let mut categories: Vec<(String, f64, usize)> = Vec::new();
+        let mut by_category: Vec<(String, Vec<f64>)> = Vec::new();
         for &i in &members {
             if let Some(c) = &truth[i].category {
-                match categories.iter_mut().find(|x| &x.0 == c) {
-                    Some(x) => {
-                        x.1 += results[i].score;
-                        x.2 += 1;
-                    }
-                    None => categories.push((c.clone(), results[i].score, 1)),
+                match by_category.iter_mut().find(|x| &x.0 == c) {
+                    Some(x) => x.1.push(results[i].score),
+                    None => by_category.push((c.clone(), vec![results[i].score])),
                 }
             }
         }
-        for c in &mut categories {
-            c.1 /= c.2 as f64;
-        }
+        let categories = by_category
+            .into_iter()
+            .map(|(name, mut scores)| {
+                scores.sort_by(f64::total_cmp);
+                let n = scores.len();
+                let median = if n % 2 == 1 {
+                    scores[n / 2]
+                } else {
+                    (scores[n / 2 - 1] + scores[n / 2]) / 2.0
+                };
+                CategoryScores {
+                    name,
+                    mean: scores.iter().sum::<f64>() / n as f64,
+                    median,
+                    pairs: n,
+                }
+            })
+            .collect();
         GroupReport {
             pairs: members.len(),
             positives: positives.len(),

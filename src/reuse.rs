@@ -117,6 +117,15 @@ pub struct ReusePair {
     /// The best tf-idf cosine of a sentence pair, whether or not it
     /// joined a passage: the evidence of a pair without passages.
     pub best_sentence: f64,
+    /// Share of the copy's distinct character grams found in the stretch of
+    /// the source as long as the copy that holds most of them (see
+    /// [`crate::score::char_grams`] and
+    /// [`crate::score::window_containment`]): document-level evidence that
+    /// still tells a rewrite from an independent report when few sentences
+    /// align.
+    pub grams_copy_in_source: f64,
+    /// The same share of the source's grams in the copy.
+    pub grams_source_in_copy: f64,
     /// How the direction was decided.
     pub direction: Direction,
     /// Reused passages, in the copy's text order.
@@ -140,14 +149,19 @@ impl ReusePair {
     }
 
     /// One number that ranks pairs by how surely and how much the copy
-    /// reuses the source: `0.5 + 0.5 × copy_in_source × verbatim` with
-    /// passages (so whole copy-and-paste outranks excerpts and rewrites),
-    /// otherwise `0.5 ×` the best sentence-pair cosine.
+    /// reuses the source. With passages `0.5 + 0.5 × copy_in_source ×
+    /// grams_copy_in_source`: a whole copy outranks an excerpt, and of two
+    /// wholly aligned documents the one that keeps more of the source's
+    /// character grams (a close rewrite) outranks the one that only tells
+    /// the same facts (an independent report on the same subject).
+    /// Without passages, below 0.5: half the geometric mean of
+    /// `grams_copy_in_source` and the best sentence cosine.
     pub fn score(&self) -> f64 {
+        let grams = self.grams_copy_in_source.clamp(0.0, 1.0);
         if self.passages.is_empty() {
-            0.5 * self.best_sentence.clamp(0.0, 1.0)
+            0.5 * (grams * self.best_sentence.clamp(0.0, 1.0)).sqrt()
         } else {
-            0.5 + 0.5 * self.copy_in_source * self.verbatim
+            0.5 + 0.5 * (self.copy_in_source * grams.max(self.verbatim)).clamp(0.0, 1.0)
         }
     }
 
@@ -163,6 +177,8 @@ impl ReusePair {
             copy: self.source,
             copy_in_source: self.source_in_copy,
             source_in_copy: self.copy_in_source,
+            grams_copy_in_source: self.grams_source_in_copy,
+            grams_source_in_copy: self.grams_copy_in_source,
             passages: self.passages.into_iter().map(Passage::flip).collect(),
             ..self
         }

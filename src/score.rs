@@ -32,13 +32,15 @@
 
 use std::cmp::Ordering;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use ahash::AHashSet;
 
 use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, word_ngrams};
 use crate::date::Date;
 use crate::reuse::{Direction, ParagraphRange, Passage, ReusePair, Span};
-use crate::text::{WordsKey, tokenize};
+use crate::text::{WordsKey, normalize_word, tokenize};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Coverages must differ by at least this much for containment to decide
 /// the direction.
@@ -55,6 +57,17 @@ const GAP_SHARE: f64 = 0.2;
 
 /// Paragraphs of fewer words are never taken out of a passage.
 const GAP_MIN_WORDS: usize = 8;
+
+/// Characters per gram of the document-level evidence ([`char_grams`]).
+/// Four: the size at which grams of joined words stop matching by chance
+/// within one language, measured on UPPC (3-grams 0.925 ROC-AUC, 4-grams
+/// 0.933, 5-grams lower) and not changed for any other corpus.
+pub const GRAM_CHARS: usize = 4;
+
+/// The source window of [`window_containment`], in copy lengths. 1:
+/// measured on UPPC (ROC-AUC 0.934 at 1, 0.928 at 1.5) with PAN 2013 and
+/// Clough–Stevenson unchanged between them.
+pub const GRAM_WINDOW: f64 = 1.0;
 
 /// A passage lying at least this much in boilerplate is dropped.
 const BOILERPLATE_SHARE: f64 = 0.5;
@@ -73,6 +86,8 @@ pub struct PairDoc<'t> {
     words_key: Option<u64>,
     /// Non-white-space characters of the body outside boilerplate.
     weight: usize,
+    /// The body's character grams ([`char_grams`]), made when first asked.
+    grams: OnceLock<Vec<u64>>,
 }
 
 impl<'t> PairDoc<'t> {
@@ -112,6 +127,7 @@ impl<'t> PairDoc<'t> {
             date,
             words_key,
             weight: 0,
+            grams: OnceLock::new(),
         };
         doc.weight = doc.covered(std::slice::from_ref(&body));
         doc
@@ -121,6 +137,15 @@ impl<'t> PairDoc<'t> {
     /// text the document has, as coverages count it.
     pub fn weight(&self) -> usize {
         self.weight
+    }
+
+    /// The character [`GRAM_CHARS`]-grams of the body outside
+    /// boilerplate, in text order (see [`char_grams`]).
+    fn grams(&self) -> &[u64] {
+        self.grams.get_or_init(|| {
+            let kept = subtract(self.body.clone(), &self.excluded);
+            char_grams(self.text(), &kept)
+        })
     }
 
     /// The document's text.
@@ -437,6 +462,8 @@ pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConf
         jaccard,
         verbatim,
         best_sentence,
+        grams_copy_in_source: window_containment(c.grams(), s.grams(), GRAM_WINDOW),
+        grams_source_in_copy: window_containment(s.grams(), c.grams(), GRAM_WINDOW),
         direction,
         passages,
     };
@@ -446,6 +473,69 @@ pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConf
     pair.passages
         .sort_by_key(|p| (p.copy_span.start_byte, p.source_span.start_byte));
     pair
+}
+
+/// The character [`GRAM_CHARS`]-grams of the normalised words of
+/// `text[ranges]` joined without spaces, as XXH3-64 hashes in text order. Joining
+/// the words makes the grams indifferent to word spacing (a compound
+/// written with or without a space, common in Urdu and Persian), and a
+/// spelling variant changes only the grams around it: the evidence a
+/// rewrite keeps when its sentences no longer align.
+pub fn char_grams(text: &str, ranges: &[Range<usize>]) -> Vec<u64> {
+    let mut tokens = Vec::new();
+    for r in ranges {
+        tokenize(text, r.clone(), &mut tokens);
+    }
+    let mut word = String::new();
+    let mut joined: Vec<char> = Vec::new();
+    for t in &tokens {
+        normalize_word(&text[t.span()], &mut word);
+        joined.extend(word.chars().filter(|c| c.is_alphanumeric()));
+    }
+    let mut buf = String::new();
+    joined
+        .windows(GRAM_CHARS)
+        .map(|w| {
+            buf.clear();
+            buf.extend(w);
+            xxh3_64(buf.as_bytes())
+        })
+        .collect()
+}
+
+/// The share of the distinct grams of `copy` (a gram sequence) found in
+/// the window of `source` (a gram sequence) of `window` times the copy's
+/// length that holds the most of them: containment in a stretch of the
+/// source as long as the copy, so that a long source does not contain a
+/// short copy's grams by its size alone.
+pub fn window_containment(copy: &[u64], source: &[u64], window: f64) -> f64 {
+    let distinct: AHashSet<u64> = copy.iter().copied().collect();
+    if distinct.is_empty() {
+        return 0.0;
+    }
+    let w = ((copy.len() as f64 * window).ceil() as usize).max(1);
+    let mut counts: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
+    let (mut present, mut best) = (0usize, 0usize);
+    for (i, g) in source.iter().enumerate() {
+        if distinct.contains(g) {
+            let c = counts.entry(*g).or_insert(0);
+            *c += 1;
+            if *c == 1 {
+                present += 1;
+            }
+        }
+        if i >= w {
+            let old = source[i - w];
+            if let Some(c) = counts.get_mut(&old) {
+                *c -= 1;
+                if *c == 0 {
+                    present -= 1;
+                }
+            }
+        }
+        best = best.max(present);
+    }
+    best as f64 / distinct.len() as f64
 }
 
 /// The body without white space at its ends.
@@ -477,6 +567,64 @@ fn verbatim_share(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>) -> f64 {
 mod tests {
     use super::*;
     use crate::text::split_paragraphs;
+
+    #[test]
+    fn character_grams_ignore_word_spacing_and_case() {
+        // A compound written with and without a space (Urdu), and case.
+        let a = "ہوشیار پور میں پیدا ہوئے";
+        let b = "ہوشیارپور میں پیدا ہوئے";
+        let whole = |t: &str| char_grams(t, std::slice::from_ref(&(0..t.len())));
+        assert_eq!(whole(a), whole(b));
+        let c = "Harbour Authority";
+        let d = "harbourauthority";
+        assert_eq!(whole(c), whole(d));
+    }
+
+    #[test]
+    fn window_containment_does_not_reward_a_long_source_for_its_length() {
+        let copy: Vec<u64> = (0..10).collect();
+        // The copy's grams scattered one per 20 over a long source: all
+        // present, none near each other.
+        let scattered: Vec<u64> = (0..200)
+            .map(|i| if i % 20 == 0 { i / 20 } else { 1000 + i })
+            .collect();
+        assert!(window_containment(&copy, &scattered, 1.0) <= 0.1);
+        // The same grams together, anywhere in the source: all found.
+        let together: Vec<u64> = (0..200)
+            .map(|i| {
+                if (150..160).contains(&i) {
+                    i - 150
+                } else {
+                    1000 + i
+                }
+            })
+            .collect();
+        assert_eq!(window_containment(&copy, &together, 1.0), 1.0);
+        assert_eq!(window_containment(&[], &together, 1.0), 0.0);
+    }
+
+    #[test]
+    fn a_close_rewrite_outranks_a_report_of_the_same_facts() {
+        let wire = "The harbour authority approved the new ferry terminal on Monday after a long public consultation. \
+                    Construction is expected to begin next spring and to last about two years, officials said. \
+                    The terminal will handle up to twelve sailings a day to the islands.";
+        let rewrite = "On Monday the harbour authority gave its approval to the new ferry terminal, after a lengthy public consultation. \
+                       Building work is expected to begin next spring and last roughly two years, officials said. \
+                       Up to twelve sailings a day to the islands will use the terminal.";
+        let report = "Islanders welcomed Monday's decision on the ferry terminal, which follows months of debate. \
+                      Critics said the consultation was too long and the costs are still unclear. \
+                      Work should start in the spring, according to the council.";
+        let w = doc(wire, None);
+        let close = decide(&doc(rewrite, None), 0, &w, 1, &AlignConfig::default());
+        let other = decide(&doc(report, None), 0, &w, 1, &AlignConfig::default());
+        assert!(close.grams_copy_in_source > other.grams_copy_in_source);
+        assert!(
+            close.score() > other.score(),
+            "{} vs {}",
+            close.score(),
+            other.score()
+        );
+    }
 
     fn doc<'t>(text: &'t str, date: Option<&str>) -> PairDoc<'t> {
         PairDoc::new(

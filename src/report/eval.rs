@@ -55,11 +55,11 @@ pub fn write_eval_table(groups: &[GroupReport], out: &mut dyn Write) -> Result<(
         let cats: Vec<String> = g
             .categories
             .iter()
-            .map(|(c, mean, n)| format!("{c} {mean:.3} (n={n})"))
+            .map(|c| format!("{} {:.3} / {:.3} (n={})", c.name, c.mean, c.median, c.pairs))
             .collect();
         writeln!(
             out,
-            "mean score by category in {}: {}",
+            "mean / median score by category in {}: {}",
             g.name,
             cats.join(", ")
         )?;
@@ -96,6 +96,7 @@ struct JsonPan {
 struct JsonCategory<'a> {
     category: &'a str,
     mean_score: f64,
+    median_score: f64,
     pairs: usize,
 }
 
@@ -124,10 +125,11 @@ pub fn write_eval_json(groups: &[GroupReport], out: &mut dyn Write) -> Result<()
             categories: g
                 .categories
                 .iter()
-                .map(|(c, m, n)| JsonCategory {
-                    category: c,
-                    mean_score: *m,
-                    pairs: *n,
+                .map(|c| JsonCategory {
+                    category: &c.name,
+                    mean_score: c.mean,
+                    median_score: c.median,
+                    pairs: c.pairs,
                 })
                 .collect(),
         })

@@ -82,8 +82,11 @@ pub struct JsonPair<'a> {
     pub jaccard: f64,
     /// Share of the copy passages' word trigrams found in the source.
     pub verbatim: f64,
-    /// The pair's rank score (see `ReusePair::score`): above 0.5 with
-    /// passages, below without.
+    /// Share of the copy's character grams found in the source
+    /// (document-level evidence, `ReusePair::grams_copy_in_source`).
+    pub shared_grams: f64,
+    /// The pair's rank score (see `ReusePair::score`): half document-level
+    /// evidence, half verbatim coverage.
     pub score: f64,
     /// `"date"`, `"containment"` or `"mutual"`.
     pub direction: Direction,
@@ -279,6 +282,7 @@ pub(crate) fn json_pair<'a>(p: &ReusePair, id: &impl Fn(usize) -> &'a str) -> Js
         source_in_copy: p.source_in_copy(),
         jaccard: p.jaccard(),
         verbatim: p.verbatim,
+        shared_grams: p.grams_copy_in_source,
         score: p.score(),
         direction: p.direction,
         copied_paragraphs: p.copied_paragraphs(),
