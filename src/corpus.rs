@@ -528,12 +528,34 @@ fn read_text_from(
     input: &Input,
     mut reader: Box<dyn BufRead + Send>,
 ) -> Result<(Document, Option<Warning>)> {
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: input.path.clone(),
         source,
-    })?;
+    };
     let origin = input.origin();
+    // Look at the first 8 KiB before reading the rest: a binary file (a
+    // disk image, a video) is refused without being read whole.
+    let mut bytes = Vec::new();
+    reader
+        .by_ref()
+        .take(8192)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if !bytes.starts_with(&[0xFF, 0xFE])
+        && !bytes.starts_with(&[0xFE, 0xFF])
+        && looks_binary(&bytes)
+    {
+        let offset = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+        return Err(Error::Binary {
+            path: input.path.clone(),
+            offset,
+        });
+    }
+    // At most one byte past the limit, so an endless input stops there.
+    reader
+        .take(u64::from(u32::MAX) + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() > u32::MAX as usize {
         return Err(Error::TooLarge {
             path: origin,
@@ -575,39 +597,138 @@ fn read_feed_from(
     let mut line_no: u64 = 0;
     let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut batch_bytes = 0;
+    // A compressed feed's records are held until its checksum is read:
+    // damaged data decompresses into plausible but wrong records.
+    let mut held: Vec<Item> = Vec::new();
+    let mut give = |items: Vec<Item>, emit: &mut dyn FnMut(Vec<Item>)| {
+        if gzip {
+            held.extend(items);
+        } else {
+            emit(items);
+        }
+    };
     loop {
         let mut buf = Vec::new();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(n) => {
+        match read_line_capped(&mut reader, &mut buf) {
+            Ok(Line::End) => break,
+            Ok(line @ (Line::Endless | Line::TooLong(_))) => {
+                line_no += 1;
+                let message = match line {
+                    Line::TooLong(n) => format!(
+                        "the line is {n} bytes or more, over the limit of {MAX_LINE_BYTES} bytes for one record; it was skipped (is this a JSON Lines feed?)"
+                    ),
+                    _ => format!(
+                        "the line does not end within {MAX_SKIP_BYTES} bytes; the rest of the input was not read (is this a JSON Lines feed?)"
+                    ),
+                };
+                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.push(Item::Error(Error::FeedLine {
+                    path: origin.clone(),
+                    line: line_no,
+                    message,
+                }));
+                give(items, emit);
+                batch_bytes = 0;
+                if matches!(line, Line::Endless) {
+                    break;
+                }
+            }
+            Ok(Line::Read(n)) => {
                 line_no += 1;
                 batch_bytes += n;
                 batch.push((line_no, buf));
                 if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
-                    emit(parse_lines(index, &origin, &stem, fields, &mut batch));
+                    give(parse_lines(index, &origin, &stem, fields, &mut batch), emit);
                     batch_bytes = 0;
                 }
             }
             Err(source) => {
-                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
-                let err = if gzip {
+                let items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                give(items, emit);
+                let err = if !gzip {
+                    Error::Io {
+                        path: input.path.clone(),
+                        source,
+                    }
+                } else if source.kind() == std::io::ErrorKind::UnexpectedEof {
+                    // Cut short: what was decompressed is what was written.
                     Error::Corrupt {
                         path: origin.clone(),
                         line: line_no,
                         source,
                     }
                 } else {
-                    Error::Io {
-                        path: input.path.clone(),
+                    held.clear();
+                    Error::Damaged {
+                        path: origin.clone(),
+                        line: line_no,
+                        records: line_no,
                         source,
                     }
                 };
-                items.push(Item::Error(err));
-                return emit(items);
+                held.push(Item::Error(err));
+                return emit(held);
             }
         }
     }
-    emit(parse_lines(index, &origin, &stem, fields, &mut batch));
+    give(parse_lines(index, &origin, &stem, fields, &mut batch), emit);
+    if gzip {
+        emit(held);
+    }
+}
+
+/// The longest feed line read as one record: 64 MiB. Longer lines (a file
+/// that is not a feed, a line that never ends) are skipped with an error
+/// instead of being held in memory.
+pub const MAX_LINE_BYTES: usize = 64 << 20;
+
+/// A line still unfinished after this many bytes ends the reading of its
+/// input (an endless device, a stream with no line breaks): 1 GiB.
+const MAX_SKIP_BYTES: usize = 16 * MAX_LINE_BYTES;
+
+enum Line {
+    End,
+    Endless,
+    Read(usize),
+    TooLong(usize),
+}
+
+/// Reads one line into `buf`, or skips it when it exceeds
+/// [`MAX_LINE_BYTES`].
+fn read_line_capped(reader: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    let n = reader
+        .take(MAX_LINE_BYTES as u64 + 1)
+        .read_until(b'\n', buf)?;
+    if n == 0 {
+        return Ok(Line::End);
+    }
+    if n <= MAX_LINE_BYTES || buf.ends_with(b"\n") {
+        return Ok(Line::Read(n));
+    }
+    buf.clear();
+    let mut skipped = n;
+    loop {
+        if skipped > MAX_SKIP_BYTES {
+            return Ok(Line::Endless);
+        }
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        match chunk.iter().position(|&b| b == b'\n') {
+            Some(p) => {
+                reader.consume(p + 1);
+                skipped += p + 1;
+                break;
+            }
+            None => {
+                let l = chunk.len();
+                reader.consume(l);
+                skipped += l;
+            }
+        }
+    }
+    Ok(Line::TooLong(skipped))
 }
 
 fn feed_stem(input: &Input) -> String {

@@ -75,6 +75,22 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A compressed feed fails its integrity check: its data is damaged, so
+    /// none of its records is used.
+    #[error(
+        "{path}: compressed data is damaged (checked at line {line}: {source}); none of its {records} records were used, since any of them may be garbled: re-download or recompress the file"
+    )]
+    Damaged {
+        /// The feed.
+        path: String,
+        /// The last line read when the check failed.
+        line: u64,
+        /// Records read before the check failed (all set aside).
+        records: u64,
+        /// The decoder's error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A document is larger than the engine's offsets can address.
     #[error("'{path}' is {size} bytes; documents up to 4 GiB are supported, split the file")]
     TooLarge {

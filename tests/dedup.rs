@@ -63,7 +63,7 @@ fn duplicates_are_dropped_and_kept_records_copied_unchanged() {
 
     assert!(
         run.stderr
-            .contains("read 5 articles, kept 3, dropped 2 in 1 clusters"),
+            .contains("read 5 articles, kept 3, dropped 2 in 1 cluster ("),
         "{}",
         run.stderr
     );

@@ -124,3 +124,103 @@ fn utf16_text_with_a_byte_order_mark_is_decoded() {
         run.stdout
     );
 }
+
+#[test]
+fn records_of_a_damaged_gzip_member_are_not_used_as_good() {
+    use flate2::{Compression, write::GzEncoder};
+    let c = Corpus::new();
+    let w = wire(1).join("\n\n");
+    let body = (0..5)
+        .map(|i| record(&format!("r{i}"), None, &format!("Outlet {i} says: {w}")))
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    // Stored (uncompressed) blocks: one flipped byte garbles one record
+    // without breaking the stream; only the checksum tells.
+    let mut gz = GzEncoder::new(Vec::new(), Compression::none());
+    gz.write_all(body.as_bytes()).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    let at = bytes.windows(9).position(|x| x == b"Outlet 2 ").unwrap();
+    bytes[at + 7] = b'7';
+    let bad = c.write("bad.jsonl.gz", &bytes);
+    let good = c.write(
+        "good.jsonl",
+        format!(
+            "{}\n",
+            record(
+                "g",
+                None,
+                "An unrelated note about the weather this weekend."
+            )
+        ),
+    );
+    let (bad, good) = (bad.to_str().unwrap(), good.to_str().unwrap());
+
+    let run = reprint(&["scan", bad, good, "-f", "json"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("damaged"), "{}", run.stderr);
+    let ids: Vec<String> = run.json()["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["g"]);
+
+    let out = c.path().join("kept.jsonl");
+    let run = reprint(&["dedup", bad, good, "-o", out.to_str().unwrap()], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let kept = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        !kept.contains("Outlet 7"),
+        "a garbled record was kept: {kept}"
+    );
+    assert_eq!(kept.lines().count(), 1, "{kept}");
+}
+
+#[test]
+fn a_line_over_the_record_limit_is_skipped_with_an_error_not_held() {
+    let c = Corpus::new();
+    let w = wire(1).join("\n\n");
+    let mut bytes = record("before", None, &w).into_bytes();
+    bytes.push(b'\n');
+    // 65 MiB without a line break: over the 64 MiB limit of one record.
+    bytes.extend(std::iter::repeat_n(b'x', 65 << 20));
+    bytes.push(b'\n');
+    bytes.extend(record("after", None, &w).into_bytes());
+    bytes.push(b'\n');
+    let feed = c.write("feed.jsonl", &bytes);
+    let run = reprint(&["scan", feed.to_str().unwrap(), "-f", "json"], None);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("feed.jsonl:2:"), "{}", run.stderr);
+    assert!(run.stderr.contains("over the limit"), "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["documents"][0]["id"], "before");
+    assert_eq!(json["documents"][1]["id"], "after");
+}
+
+#[test]
+fn an_endless_input_stops_with_an_error_and_the_others_are_read() {
+    let c = Corpus::new();
+    let w = wire(1).join("\n\n");
+    let feed = c.write("feed.jsonl", format!("{}\n", record("kept", None, &w)));
+    let feed = feed.to_str().unwrap();
+    for format in ["jsonl", "text"] {
+        let run = reprint(
+            &[
+                "scan",
+                "--input-format",
+                format,
+                "/dev/zero",
+                feed,
+                "-f",
+                "json",
+            ],
+            None,
+        );
+        assert_eq!(run.code, 2, "{format}: {}", run.stderr);
+        assert!(run.stderr.contains("/dev/zero"), "{}", run.stderr);
+        let docs = run.json()["documents"].as_array().unwrap().len();
+        assert!(docs >= 1, "{format}: the other input was lost");
+    }
+}

@@ -125,6 +125,9 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         input.feed
     });
 
+    // What each input file was when read: the copy pass reads it again
+    // and must find the same file.
+    let identities: Vec<Option<FileIdentity>> = inputs.iter().map(FileIdentity::of).collect();
     let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector)?;
     failed |= corpus.failed;
     let report = detector.scan_shingled(corpus.documents)?;
@@ -157,6 +160,14 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         .as_deref()
         .map(|p| Output::open(Some(p)))
         .transpose()?;
+    for (input, before) in corpus.inputs.iter().zip(&identities) {
+        if before.is_some() && FileIdentity::of(input) != *before {
+            anyhow::bail!(
+                "'{}' changed while dedup read it (replaced, rewritten or appended to); nothing was written: run dedup again on a file that stays put",
+                input.origin()
+            );
+        }
+    }
     copy_records(
         &corpus.inputs,
         &kept_records,
@@ -182,13 +193,19 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
 
     if !o.input.quiet {
         eprintln!(
-            "reprint: read {} articles, kept {}, dropped {} in {} clusters{} ({:.2} s)",
+            "reprint: read {} article{}, kept {}, dropped {} in {} cluster{}{} ({:.2} s)",
             report.documents.len(),
+            if report.documents.len() == 1 { "" } else { "s" },
             report.documents.len() - dropped.len(),
             dropped.len(),
             clusters.len(),
+            if clusters.len() == 1 { "" } else { "s" },
             if corpus.errors > 0 {
-                format!(", {} errors", corpus.errors)
+                format!(
+                    ", {} error{}",
+                    corpus.errors,
+                    if corpus.errors == 1 { "" } else { "s" }
+                )
             } else {
                 String::new()
             },
@@ -202,6 +219,42 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     } else {
         0
     }))
+}
+
+/// Which file an input path names and its size and time of change, to tell
+/// whether it was replaced or written between the two passes.
+#[derive(Debug, PartialEq, Eq)]
+struct FileIdentity {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileIdentity {
+    /// The identity of a regular file input (`None` for other inputs).
+    fn of(input: &Input) -> Option<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        let m = std::fs::metadata(&input.path).ok()?;
+        m.is_file().then(|| FileIdentity {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+/// Whether a compressed input fails its integrity check (its records were
+/// set aside while scanning); a file cut short is not damaged.
+fn damaged(input: &Input) -> bool {
+    let Ok(mut reader) = input.open() else {
+        return false;
+    };
+    match std::io::copy(&mut reader, &mut std::io::sink()) {
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::UnexpectedEof,
+    }
 }
 
 fn write_record(w: &mut dyn Write, line: &[u8]) -> std::io::Result<()> {
@@ -223,6 +276,10 @@ fn copy_records(
     mut dropped_out: Option<&mut dyn Write>,
 ) -> Result<()> {
     for (index, input) in inputs.iter().enumerate() {
+        if input.gzip && damaged(input) {
+            // Reported while scanning; none of its records was used.
+            continue;
+        }
         let mut reader = input.open()?;
         let mut buf = Vec::new();
         let mut line = 0u64;
