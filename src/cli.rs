@@ -174,9 +174,25 @@ pub struct InputOpts {
     #[arg(long, default_value = "url", value_name = "NAME")]
     pub url_field: String,
 
+    /// Only documents published on or after DATE (a day covers the whole
+    /// day; undated documents are left out when a range is given). `dedup`
+    /// passes the records it leaves out to the kept output unchanged.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<reprint::date::Date>,
+
+    /// Only documents published on or before DATE (inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<reprint::date::Date>,
+
     /// Print no warnings or progress on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+fn parse_date(s: &str) -> Result<reprint::date::Date, String> {
+    reprint::date::Date::parse(s).ok_or_else(|| {
+        format!("'{s}' is not a date: use YYYY-MM-DD, an ISO 8601 time such as 2026-03-04T09:30:00Z, an RFC 2822 date or Unix epoch seconds")
+    })
 }
 
 /// Detection parameters shared by the commands that fingerprint text.

@@ -262,6 +262,53 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// A range of publication dates, both ends included (`--since`,
+/// `--until`). An end given as a plain day covers that whole day; a
+/// document without a date is outside any range that has an end.
+///
+/// ```
+/// use reprint::date::{Date, DateRange};
+/// let march = DateRange {
+///     since: Date::parse("2026-03-01"),
+///     until: Date::parse("2026-03-31"),
+/// };
+/// assert!(march.contains(Date::parse("2026-03-31T23:59:00Z").as_ref()));
+/// assert!(!march.contains(Date::parse("2026-04-01").as_ref()));
+/// assert!(!march.contains(None));
+/// assert!(DateRange::default().contains(None));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateRange {
+    /// The earliest date included.
+    pub since: Option<Date>,
+    /// The latest date included.
+    pub until: Option<Date>,
+}
+
+impl DateRange {
+    /// Whether the range has an end (an open range contains everything).
+    pub fn is_bounded(&self) -> bool {
+        self.since.is_some() || self.until.is_some()
+    }
+
+    /// Whether a document dated `date` lies in the range.
+    pub fn contains(&self, date: Option<&Date>) -> bool {
+        if !self.is_bounded() {
+            return true;
+        }
+        let Some(d) = date else {
+            return false;
+        };
+        self.since
+            .as_ref()
+            .is_none_or(|s| d.cmp_published(s) != Ordering::Less)
+            && self
+                .until
+                .as_ref()
+                .is_none_or(|u| d.cmp_published(u) != Ordering::Greater)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -224,3 +224,53 @@ fn an_endless_input_stops_with_an_error_and_the_others_are_read() {
         assert!(docs >= 1, "{format}: the other input was lost");
     }
 }
+
+#[test]
+fn since_and_until_keep_the_dated_range_and_dedup_passes_the_rest_through() {
+    let c = Corpus::new();
+    let w = wire(1).join("\n\n");
+    let feed = [
+        record("feb", Some("2026-02-28"), &w),
+        record("mar1", Some("2026-03-01T10:00:00Z"), &w),
+        record("mar31", Some("2026-03-31T23:00:00+00:00"), &w),
+        record("apr", Some("2026-04-01"), &w),
+        record("undated", None, &w),
+    ]
+    .join("\n")
+        + "\n";
+    let path = c.write("feed.jsonl", &feed);
+    let path = path.to_str().unwrap();
+    let range = ["--since", "2026-03-01", "--until", "2026-03-31"];
+    let mut args = vec!["scan", path, "-f", "json"];
+    args.extend(range);
+    let run = reprint(&args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ids: Vec<String> = run.json()["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["mar1", "mar31"]);
+    assert!(run.stderr.contains("3 documents outside"), "{}", run.stderr);
+
+    // dedup drops the later March copy and passes the other three through.
+    let out = c.path().join("kept.jsonl");
+    let mut args = vec!["dedup", path, "-o", out.to_str().unwrap()];
+    args.extend(range);
+    let run = reprint(&args, None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept = std::fs::read_to_string(&out).unwrap();
+    let kept_ids: Vec<&str> = ["feb", "mar1", "mar31", "apr", "undated"]
+        .into_iter()
+        .filter(|id| {
+            kept.contains(&format!("\"id\":\"{id}\""))
+                || kept.contains(&format!("\"id\": \"{id}\""))
+        })
+        .collect();
+    assert_eq!(kept_ids, ["feb", "mar1", "apr", "undated"]);
+
+    let run = reprint(&["scan", path, "--since", "next week"], None);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("is not a date"), "{}", run.stderr);
+}

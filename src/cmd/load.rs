@@ -102,6 +102,11 @@ pub fn load(
         std::collections::HashMap::new();
     let mut hidden = 0usize;
     let mut documents: Vec<ShingledDocument> = Vec::new();
+    let range = reprint::date::DateRange {
+        since: o.since.clone(),
+        until: o.until.clone(),
+    };
+    let (mut outside, mut undated) = (0usize, 0usize);
     detector.install(|| {
         read_inputs(&inputs, &options, |items| {
             let mut docs = Vec::new();
@@ -131,8 +136,18 @@ pub fn load(
                     }
                 }
             }
-            let mut shingled = detector.par_shingle(&docs);
             bar.inc(docs.len() as u64);
+            if range.is_bounded() {
+                docs.retain(|d| {
+                    let keep = range.contains(d.date.as_ref());
+                    if !keep {
+                        outside += 1;
+                        undated += usize::from(d.date.is_none());
+                    }
+                    keep
+                });
+            }
+            let mut shingled = detector.par_shingle(&docs);
             for (s, d) in shingled.iter_mut().zip(docs) {
                 s.text = Some(d.text);
             }
@@ -145,7 +160,16 @@ pub fn load(
             "reprint: error: … and {hidden} more errors like those above (each kind is shown {ERRORS_SHOWN} times)"
         );
     }
-    if documents.is_empty() && errors == 0 {
+    if outside > 0 && !o.quiet {
+        eprintln!(
+            "reprint: {outside} document{} outside --since/--until left out ({undated} without a date)",
+            if outside == 1 { "" } else { "s" }
+        );
+    }
+    if documents.is_empty() && errors == 0 && outside > 0 {
+        eprintln!("reprint: error: no document lies in the --since/--until range");
+        errors += 1;
+    } else if documents.is_empty() && errors == 0 {
         // Nothing to scan is an error, not an empty report.
         eprintln!(
             "reprint: error: no documents found in the inputs (directories are searched for .{} files and feeds; use --ext to change)",
