@@ -159,12 +159,7 @@ fn records_of_a_damaged_gzip_member_are_not_used_as_good() {
     let run = reprint(&["scan", bad, good, "-f", "json"], None);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("damaged"), "{}", run.stderr);
-    let ids: Vec<String> = run.json()["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = run.document_ids();
     assert_eq!(ids, ["g"]);
 
     let out = c.path().join("kept.jsonl");
@@ -245,12 +240,7 @@ fn since_and_until_keep_the_dated_range_and_dedup_passes_the_rest_through() {
     args.extend(range);
     let run = reprint(&args, None);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let ids: Vec<String> = run.json()["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids = run.document_ids();
     assert_eq!(ids, ["mar1", "mar31"]);
     assert!(run.stderr.contains("3 documents outside"), "{}", run.stderr);
 

@@ -47,6 +47,16 @@ impl Run {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
+
+    /// The ids of the documents of a JSON report on stdout, in order.
+    pub fn document_ids(&self) -> Vec<String> {
+        self.json()["documents"]
+            .as_array()
+            .expect("a JSON report with documents")
+            .iter()
+            .map(|d| d["id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
 }
 
 /// Runs `reprint` with `args`, feeding `stdin` if given.
