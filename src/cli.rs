@@ -45,6 +45,10 @@ pub enum Command {
     /// labelled document pairs, or a labelled feed (--feed).
     #[command(after_help = EVAL_AFTER_HELP)]
     Eval(EvalOpts),
+    /// Who runs whose copy: outlet flows, stories across outlets, lags and
+    /// credit, from the pairs scan finds.
+    #[command(after_help = AUDIT_AFTER_HELP)]
+    Audit(AuditOpts),
     /// Generate a synthetic news feed with syndicated copies and its truth.
     Synth(SynthOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
@@ -341,6 +345,82 @@ pub struct ScanOpts {
     /// Print the chosen LSH banding and its S-curve on stderr first.
     #[arg(long)]
     pub explain: bool,
+
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputOpts,
+
+    /// Detection parameters.
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+const AUDIT_AFTER_HELP: &str = "\
+Outlets come from the feed's source field (--source-field), or for text files
+from their parent directory (--source-from dir). Each copy is attributed to the
+earliest version of each story it reuses; a copy credits its source when the
+source outlet's name or an --alias appears at its start or end (first or last
+300 characters).
+
+Exit status: 0 reuse across documents found, 1 none, 2 an input failed.";
+
+/// Audit output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormatArg {
+    /// Flows, outlets and the top stories for people.
+    Table,
+    /// One JSON object: outlets, flows, stories (with pairs) and params.
+    Json,
+    /// One CSV row per flow (see --stories-csv).
+    Csv,
+}
+
+/// Where outlet names come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceFromArg {
+    /// The feed field named by --source-field.
+    Field,
+    /// For text files, the name of their parent directory (feed records
+    /// keep their field).
+    Dir,
+}
+
+/// Options of `reprint audit`.
+#[derive(Debug, Args)]
+pub struct AuditOpts {
+    /// JSON Lines feeds, files or directories; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Minimum exact similarity of two paragraphs to count as reuse (as
+    /// scan's).
+    #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
+    pub threshold: f64,
+
+    /// Output format [default: table, or by the extension of --output].
+    #[arg(short, long, value_enum)]
+    pub format: Option<AuditFormatArg>,
+
+    /// Write the audit to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also write one CSV row per story member to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub stories_csv: Option<PathBuf>,
+
+    /// Other names an outlet is credited by: NAME=ALIAS[,ALIAS...]
+    /// (repeatable), e.g. "Associated Press=AP,The Associated Press".
+    #[arg(long, value_name = "NAME=ALIASES")]
+    pub alias: Vec<String>,
+
+    /// Where outlet names come from.
+    #[arg(long, value_enum, default_value_t = SourceFromArg::Field)]
+    pub source_from: SourceFromArg,
+
+    /// Stories shown in the table.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub stories: usize,
 
     /// Input options.
     #[command(flatten)]

@@ -127,6 +127,23 @@ impl Date {
         }
     }
 
+    /// The time from `self` to `later`: in seconds when both carry a time
+    /// of day, otherwise in whole days (`Lag::Days`).
+    ///
+    /// ```
+    /// use reprint::date::{Date, Lag};
+    /// let wire = Date::parse("2026-03-04T09:00:00Z").unwrap();
+    /// let copy = Date::parse("2026-03-04T15:30:00+01:00").unwrap();
+    /// assert_eq!(wire.lag_to(&copy), Lag::Seconds(5 * 3600 + 1800));
+    /// assert_eq!(wire.lag_to(&Date::parse("2026-03-06").unwrap()), Lag::Days(2));
+    /// ```
+    pub fn lag_to(&self, later: &Date) -> Lag {
+        match (self.instant, later.instant) {
+            (Some(a), Some(b)) => Lag::Seconds(b - a),
+            _ => Lag::Days(later.day - self.day),
+        }
+    }
+
     /// A total order key (day, then instant) for sorting, e.g. `--keep earliest`.
     pub fn sort_key(&self) -> (i64, i64) {
         (self.day, self.instant.unwrap_or(self.day * 86_400))
@@ -260,6 +277,25 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// The time between two publication dates, as precisely as both tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lag {
+    /// Both dates carry a time of day.
+    Seconds(i64),
+    /// At least one is a plain day.
+    Days(i64),
+}
+
+impl Lag {
+    /// The lag in hours (a day counts 24).
+    pub fn hours(self) -> f64 {
+        match self {
+            Lag::Seconds(s) => s as f64 / 3600.0,
+            Lag::Days(d) => d as f64 * 24.0,
+        }
+    }
 }
 
 /// A range of publication dates, both ends included (`--since`,

@@ -54,6 +54,7 @@
 #![deny(missing_docs)]
 
 pub mod align;
+pub mod audit;
 pub mod candidates;
 pub mod cluster;
 pub mod corpus;

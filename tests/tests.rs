@@ -14,9 +14,11 @@
 //! - `inputs`: byte-order marks, gzip by content, no input, escaped ids, CSV cells.
 //! - `outputs`: nothing clobbered, targets checked first, formats by extension.
 //! - `one_path`: edited copies, re-wrapped duplicates, footers; compare = scan; eval.
+//! - `audit`: outlets, flows, stories, lags and credit on a hand-made feed.
 
 mod util;
 
+mod audit;
 mod bad_input;
 mod compare;
 mod dedup;

@@ -1,6 +1,7 @@
 //! One module per subcommand; each turns options into library calls and
 //! prints.
 
+mod audit;
 mod compare;
 mod dedup;
 mod eval;
@@ -27,6 +28,7 @@ pub fn run(opts: Opts) -> Result<ExitCode> {
         Command::Compare(o) => compare::run(o),
         Command::Dedup(o) => dedup::run(o),
         Command::Eval(o) => eval::run(o),
+        Command::Audit(o) => audit::run(o),
         Command::Synth(o) => synth::run(o),
         Command::Params(o) => params::run(o),
         Command::Completions(o) => {

@@ -70,7 +70,7 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
 
 /// The report format an output file's name asks for (`.gz` aside): `.json`,
 /// `.csv`, `.html`/`.htm`; anything else is the table.
-fn format_of(path: &std::path::Path) -> Format {
+pub(super) fn format_of(path: &std::path::Path) -> Format {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

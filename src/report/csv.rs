@@ -11,7 +11,7 @@ use super::range_label;
 /// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` so that a
 /// spreadsheet shows it rather than running it as a formula (OWASP's
 /// advice against CSV injection); ids are never numbers here.
-fn field(s: &str) -> String {
+pub(crate) fn field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

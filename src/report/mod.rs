@@ -4,6 +4,7 @@
 //! Every format writes to any [`std::io::Write`]; the order of everything is
 //! deterministic, so the same input gives byte-identical output.
 
+mod audit;
 mod clusters;
 mod compare;
 mod csv;
@@ -17,6 +18,7 @@ use std::io::Write;
 use crate::error::Result;
 use crate::scan::ScanReport;
 
+pub use audit::{write_audit_csv, write_audit_json, write_audit_table, write_stories_csv};
 pub use clusters::{JsonCluster, JsonDropped, write_clusters};
 pub use compare::{
     JsonCompared, JsonComparison, direction_evidence, write_compare_json, write_compare_table,

@@ -75,7 +75,7 @@ pub(crate) fn printable(s: &str) -> String {
 }
 
 /// `one` for 1, `many` otherwise.
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+pub(crate) fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
     if n == 1 { one } else { many }
 }
 

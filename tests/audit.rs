@@ -1,0 +1,252 @@
+//! `reprint audit` on a hand-made feed of three outlets where every figure
+//! is known: a wire service with two stories, a daily that runs both whole
+//! and credits them, a gazette that excerpts one without credit and reruns
+//! the daily's copy of the other (a copy of a copy) without a date.
+
+use crate::feeds::wire;
+use crate::util::{Corpus, reprint};
+
+fn article(id: &str, outlet: &str, date: Option<&str>, text: &str) -> String {
+    let mut v = serde_json::json!({"id": id, "source": outlet, "text": text});
+    if let Some(d) = date {
+        v["date"] = d.into();
+    }
+    v.to_string()
+}
+
+fn feed(c: &Corpus) -> std::path::PathBuf {
+    let (w1, w2, local) = (wire(1), wire(2), wire(3));
+    let lines = [
+        article(
+            "ap-1",
+            "Associated Press",
+            Some("2026-03-04T09:00:00Z"),
+            &w1.join("\n\n"),
+        ),
+        article(
+            "ap-2",
+            "Associated Press",
+            Some("2026-03-04T10:00:00Z"),
+            &w2.join("\n\n"),
+        ),
+        article(
+            "daily-1",
+            "Daily",
+            Some("2026-03-04T11:00:00Z"),
+            &format!("WASHINGTON (AP) — {}", w1.join("\n\n")),
+        ),
+        article(
+            "daily-2",
+            "Daily",
+            Some("2026-03-04T14:00:00+01:00"),
+            &format!("{}\n\n— The Associated Press", w2.join("\n\n")),
+        ),
+        article(
+            "gazette-1",
+            "Gazette",
+            Some("2026-03-04T15:00:00Z"),
+            &w1[..2].join("\n\n"),
+        ),
+        article("gazette-2", "Gazette", None, &w2.join("\n\n")),
+        article(
+            "gazette-local",
+            "Gazette",
+            Some("2026-03-04T08:00:00Z"),
+            &local.join("\n\n"),
+        ),
+    ];
+    c.write("feed.jsonl", lines.join("\n") + "\n")
+}
+
+#[test]
+fn every_figure_of_a_small_feed() {
+    let c = Corpus::new();
+    let path = feed(&c);
+    let run = reprint(
+        &[
+            "audit",
+            path.to_str().unwrap(),
+            "-f",
+            "json",
+            "--alias",
+            "Associated Press=AP,The Associated Press",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+
+    // Two stories, both the wire's; the copy of a copy is attributed to
+    // the original with the daily's copy noted.
+    let stories = json["stories"].as_array().unwrap();
+    assert_eq!(stories.len(), 2, "{json:#}");
+    let story = |id: &str| stories.iter().find(|s| s["original"] == id).unwrap();
+    let s1 = story("ap-1");
+    let s2 = story("ap-2");
+    assert_eq!(s1["outlet"], "Associated Press");
+    let ids = |s: &serde_json::Value| -> Vec<String> {
+        s["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids(s1), ["daily-1", "gazette-1"]);
+    assert_eq!(ids(s2), ["daily-2", "gazette-2"]);
+    assert_eq!(
+        (s1["whole"].as_u64(), s1["excerpted"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        (s2["whole"].as_u64(), s2["excerpted"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(s1["outlets"], 2);
+    assert_eq!(s1["span_hours"].as_f64(), Some(6.0));
+
+    let m = &s1["members"][0];
+    assert_eq!(m["lag_hours"].as_f64(), Some(2.0));
+    assert_eq!(m["lag_precision"], "time");
+    assert_eq!(m["credit"], "AP");
+    assert!(m["coverage_of_original"].as_f64().unwrap() > 0.99);
+    assert_eq!(m["pair"]["copy"], "daily-1");
+    assert_eq!(m["pair"]["source"], "ap-1");
+    let m = &s1["members"][1];
+    assert_eq!(m["lag_hours"].as_f64(), Some(6.0));
+    assert_eq!(m["credited"], false);
+    let cov = m["coverage_of_original"].as_f64().unwrap();
+    assert!(
+        (0.4..0.6).contains(&cov),
+        "the gazette ran half of it: {cov}"
+    );
+
+    // 14:00+01:00 is 13:00Z: three hours after the wire; credited under
+    // an alias at the end.
+    let m = &s2["members"][0];
+    assert_eq!(m["lag_hours"].as_f64(), Some(3.0));
+    assert_eq!(m["credit"], "Associated Press");
+    let m = &s2["members"][1];
+    assert_eq!(m["id"], "gazette-2");
+    assert!(m["lag_hours"].is_null());
+    assert_eq!(m["credited"], false);
+    assert_eq!(m["intermediates"], serde_json::json!(["daily-2"]));
+
+    // Flows: to the wire only; none from the gazette to the daily.
+    let flows = json["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 2, "{flows:#?}");
+    let flow = |copier: &str| flows.iter().find(|f| f["copier"] == copier).unwrap();
+    let daily = flow("Daily");
+    assert_eq!(daily["source"], "Associated Press");
+    assert_eq!(
+        (daily["copies"].as_u64(), daily["stories"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        (daily["credited"].as_u64(), daily["uncredited"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(daily["lag"]["median_hours"].as_f64(), Some(2.5));
+    assert_eq!(daily["lag"]["p90_hours"].as_f64(), Some(3.0));
+    assert!(daily["share_of_output"].as_f64().unwrap() > 0.95);
+    let gazette = flow("Gazette");
+    assert_eq!(gazette["copies"], 2);
+    assert_eq!(gazette["credited"], 0);
+    assert_eq!(
+        (
+            gazette["lag"]["known"].as_u64(),
+            gazette["lag"]["unknown"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(gazette["lag"]["median_hours"].as_f64(), Some(6.0));
+    // The gazette's output: half of one story, one whole, one local story
+    // of the same length: about (0.5 + 1) / 2.5 of its words.
+    let share = gazette["share_of_output"].as_f64().unwrap();
+    assert!((0.5..0.7).contains(&share), "{share}");
+
+    let outlets = json["outlets"].as_array().unwrap();
+    let outlet = |name: &str| outlets.iter().find(|o| o["name"] == name).unwrap();
+    assert_eq!(
+        outlet("Associated Press")["originality"].as_f64(),
+        Some(1.0)
+    );
+    assert_eq!(outlet("Associated Press")["stories_reused"], 2);
+    assert_eq!(
+        outlet("Associated Press")["top_reusers"],
+        serde_json::json!([["Daily", 2], ["Gazette", 2]])
+    );
+    assert_eq!(outlet("Gazette")["articles"], 3);
+    assert_eq!(
+        outlet("Gazette")["top_sources"],
+        serde_json::json!([["Associated Press", 2]])
+    );
+    assert!(outlet("Daily")["originality"].as_f64().unwrap() < 0.05);
+    let g = outlet("Gazette")["originality"].as_f64().unwrap();
+    assert!((g - (1.0 - share)).abs() < 1e-9);
+}
+
+#[test]
+fn the_table_names_uncredited_copies_and_the_csv_has_a_row_per_flow() {
+    let c = Corpus::new();
+    let path = feed(&c);
+    let p = path.to_str().unwrap();
+    let run = reprint(&["audit", p, "--alias", "Associated Press=AP"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .starts_with("7 articles from 3 outlets: 4 copies of 2 stories (2 uncredited)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("UNCREDITED"), "{}", run.stdout);
+    assert!(run.stdout.contains("also reuses daily-2"), "{}", run.stdout);
+
+    let csv = c.path().join("flows.csv");
+    let stories = c.path().join("stories.csv");
+    let run = reprint(
+        &[
+            "audit",
+            p,
+            "-o",
+            csv.to_str().unwrap(),
+            "--stories-csv",
+            stories.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let flows = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(flows.lines().count(), 3, "{flows}");
+    assert!(flows.starts_with("copier,source,copies,"));
+    let members = std::fs::read_to_string(&stories).unwrap();
+    assert_eq!(members.lines().count(), 5, "{members}");
+}
+
+#[test]
+fn outlets_from_directories_for_text_files() {
+    let c = Corpus::new();
+    let w = wire(4).join("\n\n");
+    c.write("wire/story.txt", format!("date 2026-03-04\n{w}"));
+    c.write(
+        "paper/copy.txt",
+        format!("date 2026-03-05\nFrom the wire.\n\n{w}"),
+    );
+    let run = reprint(
+        &[
+            "audit",
+            c.path().to_str().unwrap(),
+            "--source-from",
+            "dir",
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["flows"][0]["copier"], "paper");
+    assert_eq!(json["flows"][0]["source"], "wire");
+    assert_eq!(json["flows"][0]["lag"]["median_hours"].as_f64(), Some(24.0));
+    assert_eq!(json["flows"][0]["lag"]["precision"], "day");
+}
