@@ -238,6 +238,8 @@ pub struct DocumentSummary {
     pub source: Option<String>,
     /// Headline, when known.
     pub title: Option<String>,
+    /// Address, when known.
+    pub url: Option<String>,
     /// Feed record it was read from.
     pub record: Option<RecordRef>,
     /// The text, when it was kept.
@@ -693,6 +695,7 @@ impl Detector {
                 date: dd.date,
                 source: dd.source,
                 title: dd.title,
+                url: dd.url,
                 record: dd.record,
                 text: dd.text,
                 words: dd.words,

@@ -250,3 +250,33 @@ fn outlets_from_directories_for_text_files() {
     assert_eq!(json["flows"][0]["lag"]["median_hours"].as_f64(), Some(24.0));
     assert_eq!(json["flows"][0]["lag"]["precision"], "day");
 }
+
+#[test]
+fn scan_and_compare_show_outlet_title_and_url() {
+    let c = Corpus::new();
+    let w = wire(5).join("\n\n");
+    let a = serde_json::json!({"id": "a", "source": "Wire", "title": "Ferry approved", "url": "https://wire.example/1", "date": "2026-03-04", "text": w});
+    let b = serde_json::json!({"id": "b", "source": "Daily", "date": "2026-03-05", "text": w});
+    let path = c.write("feed.jsonl", format!("{a}\n{b}\n"));
+    let p = path.to_str().unwrap();
+    let run = reprint(&["scan", p, "-f", "json"], None);
+    let doc = &run.json()["documents"][0];
+    assert_eq!(doc["source"], "Wire");
+    assert_eq!(doc["title"], "Ferry approved");
+    assert_eq!(doc["url"], "https://wire.example/1");
+    // Absent fields are left out, not null.
+    assert!(run.json()["documents"][1].get("title").is_none());
+    let run = reprint(&["compare", p, "--id", "a", "--id", "b"], None);
+    assert!(run.stdout.contains("(Daily, "), "{}", run.stdout);
+    assert!(run.stdout.contains("\"Ferry approved\""), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("https://wire.example/1"),
+        "{}",
+        run.stdout
+    );
+    let run = reprint(
+        &["compare", p, "--id", "a", "--id", "b", "-f", "json"],
+        None,
+    );
+    assert_eq!(run.json()["documents"][0]["source"], "Wire");
+}

@@ -33,6 +33,15 @@ pub struct JsonCompared<'a> {
     pub path: &'a str,
     /// Publication date, or null.
     pub date: Option<&'a str>,
+    /// Outlet, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+    /// Headline, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    /// Address, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
     /// Number of paragraphs.
     pub paragraphs: usize,
     /// Number of words.
@@ -50,6 +59,9 @@ pub fn write_compare_json<'a>(
         id: &d.id,
         path: &d.origin,
         date: d.date.as_ref().map(|x| x.as_str()),
+        source: d.source.as_deref(),
+        title: d.title.as_deref(),
+        url: d.url.as_deref(),
         paragraphs: d.paragraph_spans.len(),
         words: d.words,
     };
@@ -109,22 +121,29 @@ pub fn write_compare_table(
     out: &mut dyn Write,
 ) -> Result<()> {
     let (s, c) = (docs[pair.source], docs[pair.copy]);
-    writeln!(
-        out,
-        "copy:   {} ({}, {} paragraphs, {} words)",
-        c.id,
-        c.origin,
-        c.paragraph_spans.len(),
-        c.words
-    )?;
-    writeln!(
-        out,
-        "source: {} ({}, {} paragraphs, {} words)",
-        s.id,
-        s.origin,
-        s.paragraph_spans.len(),
-        s.words
-    )?;
+    for (label, d) in [("copy:  ", c), ("source:", s)] {
+        let outlet = d
+            .source
+            .as_deref()
+            .map(|o| format!("{}, ", super::table::printable(o)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{label} {} ({outlet}{}, {} paragraph{}, {} word{})",
+            super::table::printable(&d.id),
+            d.origin,
+            d.paragraph_spans.len(),
+            super::table::plural(d.paragraph_spans.len(), "", "s"),
+            d.words,
+            super::table::plural(d.words, "", "s"),
+        )?;
+        if let Some(t) = &d.title {
+            writeln!(out, "        \"{}\"", super::table::printable(t))?;
+        }
+        if let Some(u) = &d.url {
+            writeln!(out, "        {}", super::table::printable(u))?;
+        }
+    }
     writeln!(out)?;
     writeln!(
         out,

@@ -57,6 +57,15 @@ pub struct JsonDocument<'a> {
     pub path: &'a str,
     /// Publication date as given, or null.
     pub date: Option<&'a str>,
+    /// Outlet (the feed's source field), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+    /// Headline, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<&'a str>,
+    /// Address, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
     /// Number of paragraphs.
     pub paragraphs: usize,
     /// Number of words.
@@ -210,6 +219,9 @@ impl<'a> JsonReport<'a> {
                 id: &d.id,
                 path: &d.origin,
                 date: d.date.as_ref().map(|x| x.as_str()),
+                source: d.source.as_deref(),
+                title: d.title.as_deref(),
+                url: d.url.as_deref(),
                 paragraphs: d.paragraph_spans.len(),
                 words: d.words,
                 short_paragraphs: d.short_paragraphs,
