@@ -79,6 +79,10 @@ pub struct TruthPair {
     /// near-duplicates the dedup clusters should hold.
     #[serde(default)]
     pub copied: Option<f64>,
+    /// Whether the copy credits the source's outlet, when known (feeds
+    /// from `reprint synth`).
+    #[serde(default)]
+    pub credited: Option<bool>,
 }
 
 /// Parses a truth file's text; errors name the line.
@@ -679,6 +683,154 @@ pub struct FeedScores {
     /// at least the dedup threshold of their text from the source, a
     /// `copied` field of the truth), when the truth says how much.
     pub clusters: Option<ClusterScores>,
+}
+
+/// Scores of `reprint audit` against a labelled feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditScores {
+    /// Truth copies whose documents are both in the feed.
+    pub truth_copies: usize,
+    /// Story members the audit reports.
+    pub members: usize,
+    /// Members attributed to the truth's source (the copy's original).
+    pub attributed: usize,
+    /// Flow precision: share of the audit's (copy, copier outlet, source
+    /// outlet) edges that the truth has.
+    pub flow_precision: f64,
+    /// Flow recall: share of the truth's edges the audit has.
+    pub flow_recall: f64,
+    /// Story membership against the truth's stories (an original and its
+    /// copies; a document in two stories counts in its earliest).
+    pub stories: ClusterScores,
+    /// Credit detection on correctly attributed members whose truth says:
+    /// precision, recall, and how many were judged.
+    pub credit_precision: f64,
+    /// Credit recall.
+    pub credit_recall: f64,
+    /// Members judged for credit.
+    pub credit_judged: usize,
+    /// Flows (copier, source outlet) whose median lag equals the truth's.
+    pub lag_exact: usize,
+    /// Flows compared for lag (both have a median).
+    pub lag_flows: usize,
+    /// Largest difference of a flow's median lag from the truth's, hours.
+    pub lag_max_error_hours: f64,
+}
+
+/// Scores an audit of a labelled feed: truth pairs name copy and source by
+/// id; outlets and dates are the feed's.
+pub fn score_audit(
+    truth: &[TruthPair],
+    report: &crate::scan::ScanReport,
+    audit: &crate::audit::Audit,
+) -> AuditScores {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+    let index: HashMap<&str, usize> = report
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let outlet = |i: usize| {
+        report.documents[i]
+            .source
+            .clone()
+            .unwrap_or_else(|| crate::audit::UNKNOWN_OUTLET.to_string())
+    };
+    let known: Vec<(usize, usize, Option<bool>)> = truth
+        .iter()
+        .filter(|t| t.label)
+        .filter_map(|t| {
+            Some((
+                *index.get(t.copy.as_str())?,
+                *index.get(t.source.as_str())?,
+                t.credited,
+            ))
+        })
+        .collect();
+    let truth_of: HashMap<(usize, usize), Option<bool>> =
+        known.iter().map(|&(c, s, cr)| ((c, s), cr)).collect();
+
+    let truth_edges: HashSet<(usize, String, String)> = known
+        .iter()
+        .map(|&(c, s, _)| (c, outlet(c), outlet(s)))
+        .collect();
+    let mut predicted_edges: HashSet<(usize, String, String)> = HashSet::new();
+    let (mut members, mut attributed) = (0, 0);
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    let mut predicted_story: Vec<usize> = (0..report.documents.len()).collect();
+    let mut assigned = vec![false; report.documents.len()];
+    // A document in two stories takes the one of its earliest original.
+    let mut judged = 0usize;
+    for s in &audit.stories {
+        for m in &s.members {
+            members += 1;
+            predicted_edges.insert((m.doc, m.outlet.clone(), s.outlet.clone()));
+            if let Some(credited) = truth_of.get(&(m.doc, s.original)) {
+                attributed += 1;
+                if let Some(truth) = credited {
+                    judged += 1;
+                    match (m.credit.is_some(), truth) {
+                        (true, true) => tp += 1,
+                        (true, false) => fp += 1,
+                        (false, true) => fn_ += 1,
+                        (false, false) => {}
+                    }
+                }
+            }
+            let earliest = predicted_story[m.doc];
+            if !assigned[m.doc] || s.original < earliest {
+                predicted_story[m.doc] = s.original;
+                assigned[m.doc] = true;
+            }
+        }
+    }
+    let mut truth_story: Vec<usize> = (0..report.documents.len()).collect();
+    for &(c, s, _) in &known {
+        truth_story[c] = s;
+    }
+    let hits = predicted_edges.intersection(&truth_edges).count();
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+
+    // Median lag per flow, truth against audit.
+    let mut truth_lags: BTreeMap<(String, String), Vec<Option<crate::date::Lag>>> = BTreeMap::new();
+    for &(c, s, _) in &known {
+        let lag = match (&report.documents[s].date, &report.documents[c].date) {
+            (Some(a), Some(b)) => Some(a.lag_to(b)),
+            _ => None,
+        };
+        truth_lags
+            .entry((outlet(c), outlet(s)))
+            .or_default()
+            .push(lag);
+    }
+    let (mut lag_exact, mut lag_flows, mut lag_max) = (0, 0, 0.0f64);
+    for f in &audit.flows {
+        let Some(lags) = truth_lags.get(&(f.copier.clone(), f.source.clone())) else {
+            continue;
+        };
+        let truth_median = crate::audit::LagStats::of(lags).median_hours;
+        if let (Some(t), Some(p)) = (truth_median, f.lag.median_hours) {
+            lag_flows += 1;
+            let err = (t - p).abs();
+            lag_exact += usize::from(err < 1e-9);
+            lag_max = lag_max.max(err);
+        }
+    }
+    AuditScores {
+        truth_copies: known.len(),
+        members,
+        attributed,
+        flow_precision: ratio(hits, predicted_edges.len()),
+        flow_recall: ratio(hits, truth_edges.len()),
+        stories: cluster_scores(&truth_story, &predicted_story),
+        credit_precision: ratio(tp, tp + fp),
+        credit_recall: ratio(tp, tp + fn_),
+        credit_judged: judged,
+        lag_exact,
+        lag_flows,
+        lag_max_error_hours: lag_max,
+    }
 }
 
 /// Scores a scan of a labelled feed and its dedup clusters against truth

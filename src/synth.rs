@@ -52,6 +52,9 @@ pub struct Article {
     /// the source, edited, reworded and house-style words included: all but
     /// a local paragraph.
     pub copied: Option<f64>,
+    /// For a copy: whether it credits the source's outlet (a dateline
+    /// `CITY (outletN) — ` or a closing `Reporting by outletN.`).
+    pub credited: Option<bool>,
 }
 
 struct Rng(u64);
@@ -185,6 +188,7 @@ impl Synth {
                     text: format!("{}\n\n{}", paras.join("\n\n"), footer(outlet)),
                     copy_of: None,
                     copied: None,
+                    credited: None,
                 }
             }
             Some(src) => {
@@ -281,9 +285,24 @@ impl Synth {
                 } else {
                     "\n\n"
                 };
+                // Another outlet than the source's.
+                let source_outlet = self.original(src).1;
+                let outlet = (source_outlet + 1 + rng.below(OUTLETS - 1)) % OUTLETS;
+                // Outlets credit by policy: a third never do, the others
+                // nearly always, in a dateline or a closing credit line.
+                let mut credit_rng = Rng(splitmix64(self.seed ^ 0xC4ED17 ^ i as u64));
+                let credited = outlet % 3 != 0 && credit_rng.chance(0.9);
+                if credited {
+                    let name = format!("outlet{source_outlet}");
+                    if outlet % 2 == 0 {
+                        paras[0] = format!("CITY ({name}) — {}", paras[0]);
+                    } else {
+                        paras.push(format!("Reporting by {name}."));
+                    }
+                    foreign += 3;
+                }
                 let total: usize = paras.iter().map(|p| p.split_whitespace().count()).sum();
                 let copied = 1.0 - foreign.min(total) as f64 / total.max(1) as f64;
-                let outlet = rng.below(OUTLETS);
                 Article {
                     id: format!("a{i}"),
                     date: day(i),
@@ -291,6 +310,7 @@ impl Synth {
                     text: format!("{}{separator}{}", paras.join(separator), footer(outlet)),
                     copy_of: Some((format!("a{src}"), edits)),
                     copied: Some(copied),
+                    credited: Some(credited),
                 }
             }
         }

@@ -266,4 +266,12 @@ fn eval_scores_labelled_pairs_and_a_labelled_feed() {
     assert!(s["recall"].as_f64().unwrap() >= 0.95, "{s}");
     assert!(s["precision"].as_f64().unwrap() >= 0.95, "{s}");
     assert!(s["clusters"]["ari"].as_f64().unwrap() > 0.8, "{s}");
+    // The audit of the same feed: synth's copies credit by outlet policy.
+    let a = &s["audit"];
+    assert!(a["flow_recall"].as_f64().unwrap() >= 0.95, "{a}");
+    assert!(a["flow_precision"].as_f64().unwrap() >= 0.95, "{a}");
+    assert!(a["story_ari"].as_f64().unwrap() > 0.9, "{a}");
+    assert!(a["credit_judged"].as_u64().unwrap() > 20, "{a}");
+    assert!(a["credit_recall"].as_f64().unwrap() >= 0.95, "{a}");
+    assert!(a["credit_precision"].as_f64().unwrap() >= 0.95, "{a}");
 }

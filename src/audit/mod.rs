@@ -97,7 +97,8 @@ pub struct LagStats {
 }
 
 impl LagStats {
-    fn of(lags: &[Option<Lag>]) -> LagStats {
+    /// The statistics of `lags` (`None`: a date is missing).
+    pub fn of(lags: &[Option<Lag>]) -> LagStats {
         let mut hours: Vec<f64> = lags.iter().flatten().map(|l| l.hours()).collect();
         hours.sort_by(f64::total_cmp);
         let known = hours.len();

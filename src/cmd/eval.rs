@@ -133,10 +133,13 @@ fn run_feed(o: &EvalOpts, truth: Vec<TruthPair>, started: Instant) -> Result<Exi
     let clusters =
         reprint::cluster::cluster(&report, o.dedup_threshold, reprint::cluster::Keep::Earliest);
     let scores = score_feed(&truth, &report, &clusters, o.dedup_threshold);
+    let audit = reprint::audit::Audit::build(&report, &reprint::audit::AuditConfig::default());
+    let audit_scores = reprint::eval::score_audit(&truth, &report, &audit);
     let mut out = Output::open(None)?;
     match o.format {
         CompareFormatArg::Table => {
             report::write_feed_eval_table(&scores, out.writer())?;
+            report::write_audit_eval_table(&audit_scores, out.writer())?;
             writeln!(
                 out.writer(),
                 "{} articles in {:.2} s",
@@ -144,7 +147,9 @@ fn run_feed(o: &EvalOpts, truth: Vec<TruthPair>, started: Instant) -> Result<Exi
                 started.elapsed().as_secs_f64()
             )?;
         }
-        CompareFormatArg::Json => report::write_feed_eval_json(&scores, out.writer())?,
+        CompareFormatArg::Json => {
+            report::write_feed_eval_json(&scores, Some(&audit_scores), out.writer())?
+        }
     }
     out.finish()?;
     Ok(ExitCode::from(if corpus.failed { 2 } else { 0 }))

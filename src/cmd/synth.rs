@@ -77,6 +77,7 @@ pub fn run(o: SynthOpts) -> Result<ExitCode> {
                 let line = serde_json::json!({
                     "copy": a.id, "source": src, "label": true, "group": "synth", "edits": edits,
                     "copied": a.copied.map(|c| (c * 1000.0).round() / 1000.0),
+                    "credited": a.credited,
                 });
                 writeln!(t.writer(), "{line}")?;
             }

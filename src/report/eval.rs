@@ -5,7 +5,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::eval::{FeedScores, GroupReport};
+use crate::eval::{AuditScores, FeedScores, GroupReport};
 
 fn opt(x: Option<f64>, digits: usize) -> String {
     x.map_or("-".into(), |v| format!("{v:.digits$}"))
@@ -167,9 +167,49 @@ pub fn write_feed_eval_table(s: &FeedScores, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
+/// The audit's scores on a labelled feed, two lines.
+pub fn write_audit_eval_table(a: &AuditScores, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "audit      {} of {} story members attributed to the truth's source ({} truth copies); flows precision {:.4}, recall {:.4}; stories ARI {:.4}",
+        a.attributed, a.members, a.truth_copies, a.flow_precision, a.flow_recall, a.stories.ari
+    )?;
+    writeln!(
+        out,
+        "credit     precision {:.4}, recall {:.4} ({} judged); median lag exact in {} of {} flows (largest error {:.2} h)",
+        a.credit_precision,
+        a.credit_recall,
+        a.credit_judged,
+        a.lag_exact,
+        a.lag_flows,
+        a.lag_max_error_hours
+    )?;
+    Ok(())
+}
+
 /// The feed scores as one JSON object.
-pub fn write_feed_eval_json(s: &FeedScores, out: &mut dyn Write) -> Result<()> {
+pub fn write_feed_eval_json(
+    s: &FeedScores,
+    audit: Option<&AuditScores>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let value = serde_json::json!({
+        "audit": audit.map(|a| serde_json::json!({
+            "truth_copies": a.truth_copies,
+            "members": a.members,
+            "attributed": a.attributed,
+            "flow_precision": a.flow_precision,
+            "flow_recall": a.flow_recall,
+            "story_ari": a.stories.ari,
+            "story_pair_precision": a.stories.pair_precision,
+            "story_pair_recall": a.stories.pair_recall,
+            "credit_precision": a.credit_precision,
+            "credit_recall": a.credit_recall,
+            "credit_judged": a.credit_judged,
+            "lag_exact_flows": a.lag_exact,
+            "lag_flows": a.lag_flows,
+            "lag_max_error_hours": a.lag_max_error_hours,
+        })),
         "truth_pairs": s.truth_pairs,
         "reported": s.reported,
         "found": s.found,

@@ -24,7 +24,10 @@ pub use compare::{
     JsonCompared, JsonComparison, direction_evidence, write_compare_json, write_compare_table,
 };
 pub use csv::{write_matrix_csv, write_pairs_csv};
-pub use eval::{write_eval_json, write_eval_table, write_feed_eval_json, write_feed_eval_table};
+pub use eval::{
+    write_audit_eval_table, write_eval_json, write_eval_table, write_feed_eval_json,
+    write_feed_eval_table,
+};
 pub use html::{HEATMAP_LIMIT, escape, pair_sentence, write_html};
 pub use json::{
     JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
