@@ -373,6 +373,8 @@ pub enum AuditFormatArg {
     Json,
     /// One CSV row per flow (see --stories-csv).
     Csv,
+    /// A self-contained page: outlet heat map, flows, top stories, outlets.
+    Html,
 }
 
 /// Where outlet names come from.

@@ -280,3 +280,52 @@ fn scan_and_compare_show_outlet_title_and_url() {
     );
     assert_eq!(run.json()["documents"][0]["source"], "Wire");
 }
+
+#[test]
+fn the_html_audit_is_escaped_bounded_and_renders_in_a_browser() {
+    let c = Corpus::new();
+    let w = wire(6).join("\n\n");
+    let lines = [
+        article(
+            "w",
+            "<script>alert(1)</script>",
+            Some("2026-03-04T09:00:00Z"),
+            &w,
+        ),
+        article("d", "Daily", Some("2026-03-04T10:00:00Z"), &w),
+    ];
+    let feed = c.write("feed.jsonl", lines.join("\n") + "\n");
+    let out = c.path().join("audit.html");
+    let run = reprint(
+        &["audit", feed.to_str().unwrap(), "-o", out.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script>"), "an outlet name ran as a script");
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(html.contains("<table class=\"heat\">"));
+    assert!(html.contains("Daily runs &lt;script&gt;alert(1)&lt;/script&gt;: 1 copy"));
+
+    let Some(browser) = crate::html::chromium() else {
+        assert!(std::env::var("CI").is_err(), "CI must run the browser test");
+        return;
+    };
+    let dom = crate::html::headless(&browser, &c.path().join("profile"))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", out.display()))
+        .output()
+        .expect("run chromium");
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    let rendered = String::from_utf8_lossy(&dom.stdout);
+    assert!(rendered.contains("Who runs whose copy"));
+    assert!(
+        rendered.contains("2 articles from 2 outlets: 1 copy of 1 story"),
+        "{rendered}"
+    );
+}

@@ -104,7 +104,7 @@ fn an_article_with_a_script_tag_renders_as_text() {
     assert!(run.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }
 
-fn chromium() -> Option<PathBuf> {
+pub fn chromium() -> Option<PathBuf> {
     if let Ok(p) = std::env::var("REPRINT_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
@@ -118,7 +118,7 @@ fn chromium() -> Option<PathBuf> {
     .find(|p| p.exists())
 }
 
-fn headless(browser: &Path, profile: &Path) -> Command {
+pub fn headless(browser: &Path, profile: &Path) -> Command {
     let mut cmd = Command::new(browser);
     cmd.args([
         "--headless",

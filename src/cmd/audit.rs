@@ -46,6 +46,7 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
             .unwrap_or_else(|| match o.output.as_deref().map(super::scan::format_of) {
                 Some(report::Format::Json) => AuditFormatArg::Json,
                 Some(report::Format::Csv) => AuditFormatArg::Csv,
+                Some(report::Format::Html) => AuditFormatArg::Html,
                 _ => AuditFormatArg::Table,
             });
     let mut out = Output::open(o.output.as_deref())?;
@@ -55,6 +56,7 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
         }
         AuditFormatArg::Json => report::write_audit_json(&report, &audit, out.writer())?,
         AuditFormatArg::Csv => report::write_audit_csv(&audit, out.writer())?,
+        AuditFormatArg::Html => report::write_audit_html(&report, &audit, out.writer())?,
     }
     out.finish()?;
     if let Some(path) = &o.stories_csv {

@@ -52,7 +52,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;padding:1rem;color:#1b1b1b;background:#fafafa}
 h1{font-size:1.4rem;margin:.2rem 0 .6rem}h2{font-size:1.15rem;margin:1.6rem 0 .5rem}
 .summary{color:#444}
@@ -77,7 +77,7 @@ ul.clusters li{margin:.2rem 0}.kept{font-weight:600}
 ";
 
 /// Colour for a value in [0, 1]: light grey to orange to dark red.
-fn heat(v: f64) -> String {
+pub(crate) fn heat(v: f64) -> String {
     let v = v.clamp(0.0, 1.0);
     let (a, b, t) = if v < 0.5 {
         ((0xf4, 0xf4, 0xf4), (0xf4, 0xa2, 0x59), v / 0.5)

@@ -5,6 +5,7 @@
 //! deterministic, so the same input gives byte-identical output.
 
 mod audit;
+mod audit_html;
 mod clusters;
 mod compare;
 mod csv;
@@ -19,6 +20,7 @@ use crate::error::Result;
 use crate::scan::ScanReport;
 
 pub use audit::{write_audit_csv, write_audit_json, write_audit_table, write_stories_csv};
+pub use audit_html::{HEATMAP_OUTLETS, TOP_STORIES, write_audit_html};
 pub use clusters::{JsonCluster, JsonDropped, write_clusters};
 pub use compare::{
     JsonCompared, JsonComparison, direction_evidence, write_compare_json, write_compare_table,
