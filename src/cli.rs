@@ -490,8 +490,9 @@ pub enum KeepArg {
 /// Options of `reprint dedup`.
 #[derive(Debug, Args)]
 pub struct DedupOpts {
-    /// JSON Lines feeds (.jsonl, .ndjson, optionally .gz); `-` reads a feed
-    /// from standard input.
+    /// JSON Lines feeds (.jsonl, .ndjson, optionally .gz), or text files and
+    /// directories (the kept and dropped outputs then list their paths, one
+    /// per line); `-` reads a feed from standard input.
     #[arg(required = true, value_name = "FEED")]
     pub paths: Vec<PathBuf>,
 

@@ -112,16 +112,12 @@ fn stdin_feeds_are_deduplicated() {
 }
 
 #[test]
-fn text_files_are_refused_with_advice() {
+fn a_single_text_file_is_kept_by_path() {
     let c = Corpus::new();
     let p = c.write("story.txt", paragraph(1));
     let run = reprint_paths(&["dedup"], &[&p]);
-    assert_eq!(run.code, 2);
-    assert!(
-        run.stderr.contains("story.txt") && run.stderr.contains("--input-format jsonl"),
-        "{}",
-        run.stderr
-    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, format!("{}\n", p.display()));
 }
 
 #[test]
@@ -202,4 +198,50 @@ fn a_feed_from_a_fifo_is_read_once_and_its_records_copied() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(run.stdout.lines().collect::<Vec<_>>(), [lines[0], lines[2]]);
+}
+
+#[test]
+fn text_files_are_deduplicated_and_listed_by_path() {
+    let c = Corpus::new();
+    let w = crate::feeds::wire(7).join("\n\n");
+    c.write("a/wire.txt", &w);
+    c.write(
+        "b/copy.txt",
+        format!("{w}\n\nA closing local paragraph of a few words."),
+    );
+    c.write("c/other.txt", crate::feeds::wire(8).join("\n\n"));
+    let kept = c.path().join("kept.txt");
+    let dropped = c.path().join("dropped.txt");
+    let run = reprint(
+        &[
+            "dedup",
+            c.path().to_str().unwrap(),
+            "-o",
+            kept.to_str().unwrap(),
+            "--dropped",
+            dropped.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let kept = std::fs::read_to_string(&kept).unwrap();
+    let dropped = std::fs::read_to_string(&dropped).unwrap();
+    assert_eq!(kept.lines().count(), 2, "{kept}");
+    assert!(kept.contains("other.txt"));
+    assert_eq!(dropped.lines().count(), 1, "{dropped}");
+    // The wire story and its copy cover each other: one of them is kept.
+    assert!(kept.contains("wire.txt") != dropped.contains("wire.txt"));
+
+    // Feeds and text files in one run are refused.
+    let feed = c.write("feed.jsonl", "{\"id\":\"x\",\"text\":\"a short text\"}\n");
+    let run = reprint(
+        &[
+            "dedup",
+            feed.to_str().unwrap(),
+            c.path().join("a/wire.txt").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not both"), "{}", run.stderr);
 }

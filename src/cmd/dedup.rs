@@ -114,16 +114,19 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
             spools.push(s);
         }
     }
-    inputs.retain(|input| {
-        if !input.feed {
-            eprintln!(
-                "reprint: error: '{}' is not a JSON Lines feed (.jsonl or .ndjson, optionally .gz); dedup reads feeds, use --input-format jsonl to read it as one",
-                input.origin()
-            );
-            failed = true;
-        }
-        input.feed
-    });
+    // Feeds or text files, not both: the kept output holds records for
+    // feeds and paths for text files.
+    let text_mode = !inputs.is_empty() && inputs.iter().all(|i| !i.feed);
+    if !text_mode && inputs.iter().any(|i| !i.feed) {
+        anyhow::bail!(
+            "dedup reads JSON Lines feeds or text files, not both in one run: '{}' is a text file (use --input-format jsonl to read it as a feed)",
+            inputs
+                .iter()
+                .find(|i| !i.feed)
+                .map(|i| i.origin())
+                .unwrap_or_default()
+        );
+    }
 
     // What each input file was when read: the copy pass reads it again
     // and must find the same file.
@@ -160,21 +163,34 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         .as_deref()
         .map(|p| Output::open(Some(p)))
         .transpose()?;
-    for (input, before) in corpus.inputs.iter().zip(&identities) {
-        if before.is_some() && FileIdentity::of(input) != *before {
-            anyhow::bail!(
-                "'{}' changed while dedup read it (replaced, rewritten or appended to); nothing was written: run dedup again on a file that stays put",
-                input.origin()
-            );
+    if text_mode {
+        // Text files: their paths, kept and dropped, one per line.
+        for (i, d) in report.documents.iter().enumerate() {
+            if dropped.contains(&i) {
+                if let Some(w) = dropped_out.as_mut() {
+                    writeln!(w.writer(), "{}", d.origin)?;
+                }
+            } else {
+                writeln!(kept_out.writer(), "{}", d.origin)?;
+            }
         }
+    } else {
+        for (input, before) in corpus.inputs.iter().zip(&identities) {
+            if before.is_some() && FileIdentity::of(input) != *before {
+                anyhow::bail!(
+                    "'{}' changed while dedup read it (replaced, rewritten or appended to); nothing was written: run dedup again on a file that stays put",
+                    input.origin()
+                );
+            }
+        }
+        failed |= !copy_records(
+            &corpus.inputs,
+            &kept_records,
+            &dropped_records,
+            kept_out.writer(),
+            dropped_out.as_mut().map(|d| d.writer()),
+        )?;
     }
-    copy_records(
-        &corpus.inputs,
-        &kept_records,
-        &dropped_records,
-        kept_out.writer(),
-        dropped_out.as_mut().map(|d| d.writer()),
-    )?;
     kept_out.finish()?;
     if let Some(d) = dropped_out {
         d.finish()?;
@@ -268,19 +284,31 @@ fn write_record(w: &mut dyn Write, line: &[u8]) -> std::io::Result<()> {
 /// Reads the feeds again and copies each kept record (and, if asked, each
 /// dropped one) byte for byte, adding a final newline where a file lacked
 /// one. Records no document was made of (errors) go to the kept output.
+/// Returns false when an input could not be read again (reported; the
+/// other inputs are copied).
 fn copy_records(
     inputs: &[Input],
     kept: &HashSet<RecordRef>,
     dropped: &HashSet<RecordRef>,
     kept_out: &mut dyn Write,
     mut dropped_out: Option<&mut dyn Write>,
-) -> Result<()> {
+) -> Result<bool> {
+    let mut all = true;
     for (index, input) in inputs.iter().enumerate() {
         if input.gzip && damaged(input) {
             // Reported while scanning; none of its records was used.
             continue;
         }
-        let mut reader = input.open()?;
+        let mut reader = match input.open() {
+            Ok(r) => r,
+            Err(e) => {
+                // Reported while scanning when it failed then; if it fails
+                // only now, say so: its records are in no output.
+                eprintln!("reprint: error: {e}; its records were not copied");
+                all = false;
+                continue;
+            }
+        };
         let mut buf = Vec::new();
         let mut line = 0u64;
         loop {
@@ -309,5 +337,5 @@ fn copy_records(
             }
         }
     }
-    Ok(())
+    Ok(all)
 }
