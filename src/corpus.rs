@@ -210,6 +210,9 @@ pub enum Item {
     Error(Error),
     /// A caveat about an input.
     Warning(Warning),
+    /// Bytes of input consumed since the last such item (decompressed bytes
+    /// for gzip), for progress reports.
+    Read(u64),
 }
 
 /// An input to read: a file or standard input, as text or as a feed.
@@ -494,7 +497,7 @@ fn flush_text(pending: &mut Vec<(usize, &Input)>, emit: &mut impl FnMut(Vec<Item
             Ok((doc, warning)) => warning
                 .map(Item::Warning)
                 .into_iter()
-                .chain(std::iter::once(Item::Document(doc)))
+                .chain([Item::Read(doc.text.len() as u64), Item::Document(doc)])
                 .collect::<Vec<_>>(),
             Err(e) => vec![Item::Error(e)],
         })
@@ -627,6 +630,11 @@ fn read_feed_from(
                     line: line_no,
                     message,
                 }));
+                let skipped = match line {
+                    Line::TooLong(n) => n,
+                    _ => MAX_SKIP_BYTES,
+                };
+                emit(vec![Item::Read((batch_bytes + skipped) as u64)]);
                 give(items, emit);
                 batch_bytes = 0;
                 if matches!(line, Line::Endless) {
@@ -638,6 +646,7 @@ fn read_feed_from(
                 batch_bytes += n;
                 batch.push((line_no, buf));
                 if batch.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                    emit(vec![Item::Read(batch_bytes as u64)]);
                     give(parse_lines(index, &origin, &stem, fields, &mut batch), emit);
                     batch_bytes = 0;
                 }
@@ -671,6 +680,7 @@ fn read_feed_from(
             }
         }
     }
+    emit(vec![Item::Read(batch_bytes as u64)]);
     give(parse_lines(index, &origin, &stem, fields, &mut batch), emit);
     if gzip {
         emit(held);
@@ -919,6 +929,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Loaded {
                 Item::Document(d) => loaded.documents.push(d),
                 Item::Error(e) => loaded.errors.push(e),
                 Item::Warning(w) => loaded.warnings.push(w),
+                Item::Read(_) => {}
             }
         }
     });

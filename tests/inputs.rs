@@ -264,3 +264,15 @@ fn since_and_until_keep_the_dated_range_and_dedup_passes_the_rest_through() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("is not a date"), "{}", run.stderr);
 }
+
+#[test]
+fn no_progress_is_drawn_when_stderr_is_not_a_terminal() {
+    let c = Corpus::new();
+    let w = wire(2).join("\n\n");
+    let feed = c.write("feed.jsonl", format!("{}\n", record("a", None, &w)));
+    for cmd in ["scan", "audit", "dedup"] {
+        let run = reprint(&[cmd, feed.to_str().unwrap()], None);
+        assert!(!run.stderr.contains("reading"), "{cmd}: {}", run.stderr);
+        assert!(!run.stderr.contains("aligning"), "{cmd}: {}", run.stderr);
+    }
+}

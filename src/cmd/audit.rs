@@ -38,7 +38,9 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
                 .map(|n| n.to_string_lossy().into_owned());
         }
     }
+    let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
     let report = detector.scan_shingled(corpus.documents)?;
+    spinner.finish_and_clear();
     let audit = Audit::build(&report, &AuditConfig { aliases });
 
     let format =

@@ -133,7 +133,9 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     let identities: Vec<Option<FileIdentity>> = inputs.iter().map(FileIdentity::of).collect();
     let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector)?;
     failed |= corpus.failed;
+    let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
     let report = detector.scan_shingled(corpus.documents)?;
+    spinner.finish_and_clear();
     let keep = match o.keep {
         KeepArg::Earliest => Keep::Earliest,
         KeepArg::Longest => Keep::Longest,

@@ -129,7 +129,9 @@ fn run_feed(o: &EvalOpts, truth: Vec<TruthPair>, started: Instant) -> Result<Exi
     let detector =
         reprint::scan::Detector::new(super::engine_config(&o.engine, o.paragraph_threshold))?;
     let corpus = super::load::load(&o.feed, None, &o.input, &detector)?;
+    let spinner = super::load::stage(o.input.quiet, "finding and aligning reuse");
     let report = detector.scan_shingled(corpus.documents)?;
+    spinner.finish_and_clear();
     let clusters =
         reprint::cluster::cluster(&report, o.dedup_threshold, reprint::cluster::Keep::Earliest);
     let scores = score_feed(&truth, &report, &clusters, o.dedup_threshold);

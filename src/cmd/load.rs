@@ -65,15 +65,60 @@ pub fn load_options(o: &InputOpts) -> LoadOptions {
 
 /// A progress line on stderr (articles read, rate), shown only on a
 /// terminal and without --quiet.
-fn progress(quiet: bool) -> ProgressBar {
+/// The reading progress on a terminal: a bar with percentage and ETA when
+/// the inputs' size is known (regular, uncompressed files), else a counter
+/// of bytes and articles; hidden off a terminal and with `-q`.
+fn progress(quiet: bool, inputs: &[Input]) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let sizes: Option<u64> = inputs
+        .iter()
+        .map(|i| {
+            let m = std::fs::metadata(&i.path).ok()?;
+            (m.is_file() && !i.gzip && !i.is_stdin()).then_some(m.len())
+        })
+        .sum();
+    let bar = match sizes {
+        Some(total) => {
+            let bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "reading [{bar:30}] {percent:>3}% {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, {eta} left) {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar
+        }
+        None => {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} reading {binary_bytes} ({binary_bytes_per_sec}) {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar
+        }
+    };
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// A spinner naming a stage that reports no progress of its own (finding
+/// candidates and aligning them), with the time spent; hidden off a
+/// terminal and with `-q`.
+pub fn stage(quiet: bool, name: &str) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {pos} articles read ({per_sec}) {msg}")
+        ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
+    bar.set_message(name.to_string());
     bar.enable_steady_tick(Duration::from_millis(200));
     bar
 }
@@ -97,7 +142,8 @@ pub fn load(
         eprintln!("reprint: error: {e}");
         errors += 1;
     }
-    let bar = progress(o.quiet);
+    let bar = progress(o.quiet, &inputs);
+    let mut articles = 0usize;
     let mut shown: std::collections::HashMap<std::mem::Discriminant<reprint::Error>, usize> =
         std::collections::HashMap::new();
     let mut hidden = 0usize;
@@ -127,6 +173,7 @@ pub fn load(
                         }
                         errors += 1;
                     }
+                    Item::Read(n) => bar.inc(n),
                     Item::Warning(w) => {
                         if !o.quiet {
                             bar.suspend(|| {
@@ -136,7 +183,11 @@ pub fn load(
                     }
                 }
             }
-            bar.inc(docs.len() as u64);
+            articles += docs.len();
+            bar.set_message(format!(
+                "{articles} article{}",
+                if articles == 1 { "" } else { "s" }
+            ));
             if range.is_bounded() {
                 docs.retain(|d| {
                     let keep = range.contains(d.date.as_ref());

@@ -39,7 +39,9 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
     super::check_outputs(&outputs, &load::input_files(&o.paths, &o.input))?;
 
     let corpus = load::load(&o.paths, None, &o.input, &detector)?;
+    let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
     let report = detector.scan_shingled(corpus.documents)?;
+    spinner.finish_and_clear();
 
     let format = match o.format {
         Some(FormatArg::Table) => Format::Table,
