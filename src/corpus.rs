@@ -565,7 +565,10 @@ fn read_text_from(
             size: bytes.len(),
         });
     }
-    let (text, warning) = decode(bytes, &input.path, &origin)?;
+    let (mut text, warning) = decode(bytes, &input.path, &origin)?;
+    if crate::html::is_html_path(&input.path) {
+        text = crate::html::extract_text(&text);
+    }
     let id = if input.is_stdin() {
         "stdin".to_string()
     } else {

@@ -61,6 +61,7 @@ pub mod corpus;
 pub mod date;
 pub mod error;
 pub mod eval;
+pub mod html;
 pub mod lsh;
 pub mod minhash;
 pub mod report;

@@ -276,3 +276,64 @@ fn no_progress_is_drawn_when_stderr_is_not_a_terminal() {
         assert!(!run.stderr.contains("aligning"), "{cmd}: {}", run.stderr);
     }
 }
+
+#[test]
+fn html_pages_are_read_as_their_article_text() {
+    let c = Corpus::new();
+    let w = wire(9);
+    let page = |nav: &str, body: &[String]| {
+        format!(
+            "<!DOCTYPE html><html><head><title>News</title><style>p {{ color: red }}</style>\
+             <script>var tracking = \"{nav} {nav} {nav}\";</script></head><body>\
+             <nav>{nav}</nav><article>{}</article><footer>© {nav}</footer></body></html>",
+            body.iter()
+                .map(|p| format!("<p>{p}</p>"))
+                .collect::<String>()
+        )
+    };
+    // Two sites run the same story in their own templates; a third page
+    // shares only the first site's template.
+    c.write(
+        "a/story.html",
+        page(
+            "Home World Sport Business Opinion Culture Travel Weather Podcasts Newsletters",
+            &w,
+        ),
+    );
+    c.write(
+        "b/copy.html",
+        page(
+            "Front page Local Politics Crime Schools Obituaries Classifieds",
+            &w[1..],
+        ),
+    );
+    c.write(
+        "a/other.html",
+        page(
+            "Home World Sport Business Opinion Culture Travel Weather Podcasts Newsletters",
+            &wire(10),
+        ),
+    );
+    let run = reprint(
+        &[
+            "scan",
+            "--ext",
+            "html",
+            c.path().to_str().unwrap(),
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let pairs = json["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{json:#}");
+    assert_eq!(
+        (pairs[0]["copy"].as_str(), pairs[0]["source"].as_str()),
+        (Some("copy"), Some("story"))
+    );
+    // The copy's passage covers its whole article (paragraphs 1-3 of the
+    // extracted text), not the markup.
+    assert_eq!(pairs[0]["passages"][0]["copy"], serde_json::json!([1, 3]));
+}
