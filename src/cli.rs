@@ -593,6 +593,15 @@ pub struct SynthOpts {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
+    /// Outlets (at least 2).
+    #[arg(long, default_value_t = reprint::synth::OUTLETS, value_name = "N")]
+    pub outlets: usize,
+
+    /// How many of the outlets are wire services: they originate most
+    /// stories, the others run their copy, some of it days later.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub wires: usize,
+
     /// Text to learn words from: a file or a directory (every file in it;
     /// WikiExtractor's <doc> lines are skipped). Default: a built-in article.
     #[arg(long, value_name = "PATH")]

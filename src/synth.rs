@@ -21,8 +21,8 @@ use ahash::AHashMap;
 
 use crate::minhash::splitmix64;
 
-/// Outlets whose footers mark every article.
-const OUTLETS: usize = 12;
+/// Outlets whose footers mark every article, by default.
+pub const OUTLETS: usize = 12;
 
 /// A word-bigram model of a base text.
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub struct Synth {
     starts: Vec<u32>,
     seed: u64,
     copy_share: f64,
+    outlets: usize,
+    wires: usize,
 }
 
 /// One generated article.
@@ -107,6 +109,28 @@ impl Synth {
             starts,
             seed,
             copy_share: copy_share.clamp(0.0, 1.0),
+            outlets: OUTLETS,
+            wires: 0,
+        }
+    }
+
+    /// The same model with `outlets` outlets (at least 2), the first
+    /// `wires` of them wire services (`wire0`, …): they originate 70% of
+    /// the stories, other outlets run their copy, and a fifth of the copies
+    /// run up to three days later (3,000 articles back) instead of within
+    /// the hour. Without wires every outlet originates alike.
+    pub fn with_outlets(mut self, outlets: usize, wires: usize) -> Synth {
+        self.outlets = outlets.max(2);
+        self.wires = wires.min(self.outlets - 1);
+        self
+    }
+
+    /// The name of outlet `n`.
+    fn outlet_name(&self, n: usize) -> String {
+        if n < self.wires {
+            format!("wire{n}")
+        } else {
+            format!("outlet{n}")
         }
     }
 
@@ -137,10 +161,15 @@ impl Synth {
             self.seed ^ (i as u64).wrapping_mul(0xA24B_AED4_963E_E407),
         ));
         let n = 4 + rng.below(9);
-        (
-            (0..n).map(|_| self.paragraph(&mut rng)).collect(),
-            rng.below(OUTLETS),
-        )
+        let paras = (0..n).map(|_| self.paragraph(&mut rng)).collect();
+        let outlet = if self.wires == 0 {
+            rng.below(self.outlets)
+        } else if rng.chance(0.7) {
+            rng.below(self.wires)
+        } else {
+            self.wires + rng.below(self.outlets - self.wires)
+        };
+        (paras, outlet)
     }
 
     fn is_copy(&self, i: usize) -> bool {
@@ -154,7 +183,12 @@ impl Synth {
         }
         let mut rng = Rng(splitmix64(self.seed ^ 0xBACC ^ i as u64));
         // A recent article; walk back to an original.
-        let mut j = i - 1 - rng.below(i.min(50));
+        let back = if self.wires > 0 && rng.chance(0.2) {
+            3000
+        } else {
+            50
+        };
+        let mut j = i - 1 - rng.below(i.min(back));
         while self.is_copy(j) {
             if j == 0 {
                 return None;
@@ -168,10 +202,11 @@ impl Synth {
     pub fn article(&self, i: usize) -> Article {
         // A thousand articles a day, in input order, 86 seconds apart.
         let day = |k: usize| {
-            let d = 1 + (k / 1000) % 28;
+            // Day k / 1000 after 2026-03-01, through months and years.
+            let (y, mo, d) = civil_from_days(DAY_ONE + (k / 1000) as i64);
             let secs = (k % 1000) * 86;
             let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
-            format!("2026-03-{d:02}T{h:02}:{m:02}:{s:02}Z")
+            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
         };
         let footer = |o: usize| {
             format!(
@@ -184,7 +219,7 @@ impl Synth {
                 Article {
                     id: format!("a{i}"),
                     date: day(i),
-                    outlet: format!("outlet{outlet}"),
+                    outlet: self.outlet_name(outlet),
                     text: format!("{}\n\n{}", paras.join("\n\n"), footer(outlet)),
                     copy_of: None,
                     copied: None,
@@ -287,13 +322,18 @@ impl Synth {
                 };
                 // Another outlet than the source's.
                 let source_outlet = self.original(src).1;
-                let outlet = (source_outlet + 1 + rng.below(OUTLETS - 1)) % OUTLETS;
+                let outlet = if source_outlet < self.wires {
+                    // Wire copy runs in the outlets that are not wires.
+                    self.wires + rng.below(self.outlets - self.wires)
+                } else {
+                    (source_outlet + 1 + rng.below(self.outlets - 1)) % self.outlets
+                };
                 // Outlets credit by policy: a third never do, the others
                 // nearly always, in a dateline or a closing credit line.
                 let mut credit_rng = Rng(splitmix64(self.seed ^ 0xC4ED17 ^ i as u64));
                 let credited = outlet % 3 != 0 && credit_rng.chance(0.9);
                 if credited {
-                    let name = format!("outlet{source_outlet}");
+                    let name = self.outlet_name(source_outlet);
                     if outlet % 2 == 0 {
                         paras[0] = format!("CITY ({name}) — {}", paras[0]);
                     } else {
@@ -306,7 +346,7 @@ impl Synth {
                 Article {
                     id: format!("a{i}"),
                     date: day(i),
-                    outlet: format!("outlet{outlet}"),
+                    outlet: self.outlet_name(outlet),
                     text: format!("{}{separator}{}", paras.join(separator), footer(outlet)),
                     copy_of: Some((format!("a{src}"), edits)),
                     copied: Some(copied),
@@ -315,6 +355,24 @@ impl Synth {
             }
         }
     }
+}
+
+/// Days from 1970-01-01 to 2026-03-01, the first day of a generated feed.
+const DAY_ONE: i64 = 20_513;
+
+/// The calendar date of a day count from 1970-01-01 (proleptic Gregorian;
+/// Howard Hinnant's `civil_from_days`).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// An outlet's house spelling of a word: one word in five of four letters
@@ -406,6 +464,16 @@ mod tests {
             assert!(n < c.id[1..].parse::<usize>().unwrap());
             assert!(s.article(n).copy_of.is_none());
         }
+    }
+
+    #[test]
+    fn dates_run_on_through_months() {
+        assert_eq!(civil_from_days(DAY_ONE), (2026, 3, 1));
+        assert_eq!(civil_from_days(DAY_ONE + 31), (2026, 4, 1));
+        assert_eq!(civil_from_days(DAY_ONE + 306), (2027, 1, 1));
+        let s = Synth::new(BUILTIN_BASE, 7, 0.3);
+        assert_eq!(&s.article(27_999).date[..10], "2026-03-28");
+        assert_eq!(&s.article(31_000).date[..10], "2026-04-01");
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn run(o: SynthOpts) -> Result<ExitCode> {
         outputs.push(("--truth", p));
     }
     super::check_outputs(&outputs, o.base.as_slice())?;
-    let synth = Synth::new(&base, o.seed, o.copy_share);
+    let synth = Synth::new(&base, o.seed, o.copy_share).with_outlets(o.outlets, o.wires);
     let mut feed = Output::open(o.output.as_deref())?;
     let mut truth = o
         .truth
