@@ -22,7 +22,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("reprint: error: {err:#}");
+            eprintln!(
+                "reprint: error: {}",
+                reprint::report::printable(&format!("{err:#}"))
+            );
             ExitCode::from(2)
         }
     }

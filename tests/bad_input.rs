@@ -221,3 +221,22 @@ fn a_directory_of_100000_small_files_is_scanned() {
         rows[1]
     );
 }
+
+#[test]
+fn control_characters_in_names_are_escaped_on_stderr() {
+    // A file name (or id) can carry escape sequences and line breaks; on
+    // stderr they must not recolour the terminal or forge a second line.
+    let c = Corpus::new();
+    let missing = c.path().join("gone\u{1b}[31m\nreprint: error: forged.txt");
+    let good = c.write("good.txt", wire(1).join("\n\n"));
+    let run = reprint_paths(&["scan", "-f", "json"], &[&missing, &good]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+    let errors = error_lines(&run.stderr);
+    assert_eq!(errors.len(), 1, "{:?}", run.stderr);
+    assert!(
+        errors[0].contains("gone\\u{1b}[31m\\nreprint"),
+        "{}",
+        errors[0]
+    );
+}

@@ -90,7 +90,10 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     super::check_outputs(&outputs, &input_paths)?;
     let mut failed = !errors.is_empty();
     for e in &errors {
-        eprintln!("reprint: error: {e}");
+        eprintln!(
+            "reprint: error: {}",
+            reprint::report::printable(&e.to_string())
+        );
     }
     for input in &mut inputs {
         if input.is_stdin() {
@@ -306,7 +309,10 @@ fn copy_records(
             Err(e) => {
                 // Reported while scanning when it failed then; if it fails
                 // only now, say so: its records are in no output.
-                eprintln!("reprint: error: {e}; its records were not copied");
+                eprintln!(
+                    "reprint: error: {}; its records were not copied",
+                    reprint::report::printable(&e.to_string())
+                );
                 all = false;
                 continue;
             }

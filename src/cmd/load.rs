@@ -139,7 +139,10 @@ pub fn load(
     };
     let mut errors = 0;
     for e in &resolve_errors {
-        eprintln!("reprint: error: {e}");
+        eprintln!(
+            "reprint: error: {}",
+            reprint::report::printable(&e.to_string())
+        );
         errors += 1;
     }
     let bar = progress(o.quiet, &inputs);
@@ -167,7 +170,12 @@ pub fn load(
                         let n = shown.entry(kind).or_insert(0usize);
                         *n += 1;
                         if *n <= ERRORS_SHOWN {
-                            bar.suspend(|| eprintln!("reprint: error: {e}"));
+                            bar.suspend(|| {
+                                eprintln!(
+                                    "reprint: error: {}",
+                                    reprint::report::printable(&e.to_string())
+                                )
+                            });
                         } else {
                             hidden += 1;
                         }
@@ -177,7 +185,13 @@ pub fn load(
                     Item::Warning(w) => {
                         if !o.quiet {
                             bar.suspend(|| {
-                                eprintln!("reprint: warning: {}: {}", w.origin, w.message)
+                                eprintln!(
+                                    "reprint: warning: {}",
+                                    reprint::report::printable(&format!(
+                                        "{}: {}",
+                                        w.origin, w.message
+                                    ))
+                                )
                             });
                         }
                     }

@@ -35,7 +35,7 @@ pub use json::{
     JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
     JsonReport, JsonStats, write_json, write_jsonl,
 };
-pub use table::write_table;
+pub use table::{printable, write_table};
 
 /// Output formats of `reprint scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

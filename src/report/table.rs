@@ -59,7 +59,7 @@ impl Columns {
 
 /// `s` with control characters (escape sequences, line breaks) shown as
 /// escapes, so an id cannot forge lines or colours on a terminal.
-pub(crate) fn printable(s: &str) -> String {
+pub fn printable(s: &str) -> String {
     if !s.chars().any(char::is_control) {
         return s.to_string();
     }
