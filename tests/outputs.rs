@@ -244,3 +244,51 @@ fn synth_writes_gzip_for_a_gz_name_and_scan_reads_it() {
     assert_ne!(run.code, 2, "{}", run.stderr);
     assert_eq!(run.json()["documents"].as_array().unwrap().len(), 30);
 }
+
+/// Whether process `pid` holds a file open under `dir`.
+#[cfg(target_os = "linux")]
+fn holds_file_in(pid: u32, dir: &std::path::Path) -> bool {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return false;
+    };
+    fds.filter_map(|e| e.ok())
+        .filter_map(|e| std::fs::read_link(e.path()).ok())
+        .any(|target| target.starts_with(dir))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_killed_while_writing_leaves_no_file_behind() {
+    // SIGKILL (and SIGINT, whose default action is the same) runs no
+    // clean-up: the output must not have a name until it is complete.
+    let c = Corpus::new();
+    let dir = c.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let dir = dir.canonicalize().unwrap();
+    let target = dir.join("feed.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["synth", "-n", "2000000", "-o"])
+        .arg(&target)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let started = std::time::Instant::now();
+    while !holds_file_in(pid, &dir) {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "synth never opened its output"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "synth ended early");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}

@@ -7,13 +7,17 @@
 //!   same directory (mode, and owner where permitted, of the file it
 //!   replaces), synced and renamed over the target, so the target holds
 //!   the old content or the new, never half of it. A symbolic link's
-//!   target is replaced; the link stays.
+//!   target is replaced; the link stays. On Linux the temporary file has
+//!   no name while it is written (`O_TMPFILE`): a run killed by a signal
+//!   leaves nothing behind. It is linked under a temporary name only when
+//!   complete and renamed over the target at once.
 //! - A name ending in `.gz` is written gzip-compressed.
 //!
 //! [`check_outputs`] runs before any work: a directory, a missing parent
 //! directory, an output that is also an input, or two outputs naming one
 //! file stop the run at once.
 
+use std::ffi::OsString;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -115,8 +119,108 @@ pub fn check_outputs(outputs: &[(&str, &Path)], inputs: &[PathBuf]) -> Result<()
 /// Where results go (see the module documentation).
 pub struct Output {
     sink: Sink,
-    /// The temporary file and the target it replaces, until finished.
-    pending: Option<(tempfile::NamedTempFile, PathBuf)>,
+    /// The file being written and the target it replaces, until finished.
+    pending: Option<Pending>,
+}
+
+/// A file being written that takes the target's name only when complete.
+enum Pending {
+    /// A file without a name (Linux `O_TMPFILE`): a killed run leaves
+    /// nothing. `prefix` starts the temporary name it is linked under.
+    Unnamed {
+        file: File,
+        dir: PathBuf,
+        prefix: OsString,
+        target: PathBuf,
+    },
+    /// A named temporary file, removed when dropped (other systems, and
+    /// file systems without unnamed files).
+    Named {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+}
+
+impl Pending {
+    fn target(&self) -> &Path {
+        match self {
+            Pending::Unnamed { target, .. } | Pending::Named { target, .. } => target,
+        }
+    }
+
+    fn file(&self) -> &File {
+        match self {
+            Pending::Unnamed { file, .. } => file,
+            Pending::Named { tmp, .. } => tmp.as_file(),
+        }
+    }
+
+    /// Moves the complete file into place.
+    fn persist(self) -> std::io::Result<()> {
+        match self {
+            Pending::Named { tmp, target } => tmp.persist(target).map(drop).map_err(|e| e.error),
+            Pending::Unnamed {
+                file,
+                dir,
+                prefix,
+                target,
+            } => name_unnamed(&file, &dir, &prefix, &target),
+        }
+    }
+}
+
+/// A file without a name in `dir`, where the system offers one.
+#[cfg(target_os = "linux")]
+fn unnamed_in(dir: &Path) -> Option<File> {
+    use rustix::fs::{Mode, OFlags};
+    // Naming it later goes through /proc.
+    if !Path::new("/proc/self/fd").is_dir() {
+        return None;
+    }
+    rustix::fs::open(
+        dir,
+        OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC,
+        Mode::from_raw_mode(0o666),
+    )
+    .ok()
+    .map(File::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn unnamed_in(_dir: &Path) -> Option<File> {
+    None
+}
+
+/// Links the complete unnamed `file` into `dir` under a fresh temporary
+/// name and renames that over `target`.
+#[cfg(target_os = "linux")]
+fn name_unnamed(file: &File, dir: &Path, prefix: &OsString, target: &Path) -> std::io::Result<()> {
+    use rustix::fs::{AtFlags, CWD};
+    use std::os::fd::AsRawFd;
+    let fd_path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    for n in 0..1000u32 {
+        let mut name = prefix.clone();
+        name.push(format!("{}.{n}.tmp", std::process::id()));
+        let tmp = dir.join(name);
+        match rustix::fs::linkat(CWD, fd_path.as_str(), CWD, &tmp, AtFlags::SYMLINK_FOLLOW) {
+            Ok(()) => {
+                return std::fs::rename(&tmp, target).inspect_err(|_| {
+                    let _ = std::fs::remove_file(&tmp);
+                });
+            }
+            Err(rustix::io::Errno::EXIST) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "no free temporary name",
+    ))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn name_unnamed(_: &File, _: &Path, _: &OsString, _: &Path) -> std::io::Result<()> {
+    unreachable!("unnamed files are made on Linux only")
 }
 
 enum Sink {
@@ -167,30 +271,41 @@ impl Output {
         let name = target
             .file_name()
             .with_context(|| format!("'{}' is not a file name", path.display()))?;
-        let mut prefix = std::ffi::OsString::from(".");
+        let mut prefix = OsString::from(".");
         prefix.push(name);
         prefix.push(".");
-        // A new file gets the usual mode (0666 less the umask), not the
-        // temporary file's private 0600.
-        let tmp = tempfile::Builder::new()
-            .prefix(&prefix)
-            .suffix(".tmp")
-            .permissions(std::fs::Permissions::from_mode(0o666))
-            .tempfile_in(dir)
-            .with_context(|| format!("cannot create a file in '{}'", dir.display()))?;
-        if let Ok(old) = std::fs::metadata(&target) {
+        let pending = match unnamed_in(dir) {
+            Some(file) => Pending::Unnamed {
+                file,
+                dir: dir.to_path_buf(),
+                prefix,
+                target,
+            },
+            None => {
+                // A new file gets the usual mode (0666 less the umask),
+                // not the temporary file's private 0600.
+                let tmp = tempfile::Builder::new()
+                    .prefix(&prefix)
+                    .suffix(".tmp")
+                    .permissions(std::fs::Permissions::from_mode(0o666))
+                    .tempfile_in(dir)
+                    .with_context(|| format!("cannot create a file in '{}'", dir.display()))?;
+                Pending::Named { tmp, target }
+            }
+        };
+        if let Ok(old) = std::fs::metadata(pending.target()) {
             // The replacement keeps the mode and, where permitted, the
             // owner of the file it replaces.
-            let _ = std::fs::set_permissions(tmp.path(), old.permissions());
-            let _ = std::os::unix::fs::chown(tmp.path(), Some(old.uid()), Some(old.gid()));
+            let _ = pending.file().set_permissions(old.permissions());
+            let _ = std::os::unix::fs::fchown(pending.file(), Some(old.uid()), Some(old.gid()));
         }
-        let file = tmp
-            .as_file()
+        let file = pending
+            .file()
             .try_clone()
             .with_context(|| format!("cannot write '{}'", path.display()))?;
         Ok(Output {
             sink: wrap(file),
-            pending: Some((tmp, target)),
+            pending: Some(pending),
         })
     }
 
@@ -205,7 +320,10 @@ impl Output {
 
     /// Flushes and, for a replaced file, moves it into place.
     pub fn finish(mut self) -> Result<()> {
-        let target = self.pending.as_ref().map(|(_, t)| t.display().to_string());
+        let target = self
+            .pending
+            .as_ref()
+            .map(|p| p.target().display().to_string());
         let context = || format!("cannot write '{}'", target.as_deref().unwrap_or("<stdout>"));
         let sink = std::mem::replace(
             &mut self.sink,
@@ -227,8 +345,10 @@ impl Output {
                 }
             }
         }
-        if let Some((tmp, target)) = self.pending.take() {
-            tmp.persist(&target)
+        if let Some(pending) = self.pending.take() {
+            let target = pending.target().to_path_buf();
+            pending
+                .persist()
                 .with_context(|| format!("cannot replace '{}'", target.display()))?;
         }
         Ok(())
