@@ -34,7 +34,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use ahash::AHashSet;
+use ahash::{AHashMap, AHashSet};
 
 use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, word_ngrams};
 use crate::date::Date;
@@ -509,33 +509,42 @@ pub fn char_grams(text: &str, ranges: &[Range<usize>]) -> Vec<u64> {
 /// source as long as the copy, so that a long source does not contain a
 /// short copy's grams by its size alone.
 pub fn window_containment(copy: &[u64], source: &[u64], window: f64) -> f64 {
-    let distinct: AHashSet<u64> = copy.iter().copied().collect();
-    if distinct.is_empty() {
+    // Each distinct copy gram gets a slot; the source is read once as
+    // slots, and the window slides over plain counters.
+    let mut slot_of: AHashMap<u64, u32> = AHashMap::with_capacity(copy.len());
+    for &g in copy {
+        let next = slot_of.len() as u32;
+        slot_of.entry(g).or_insert(next);
+    }
+    let distinct = slot_of.len();
+    if distinct == 0 {
         return 0.0;
     }
+    const ABSENT: u32 = u32::MAX;
+    let slots: Vec<u32> = source
+        .iter()
+        .map(|g| slot_of.get(g).copied().unwrap_or(ABSENT))
+        .collect();
     let w = ((copy.len() as f64 * window).ceil() as usize).max(1);
-    let mut counts: ahash::AHashMap<u64, u32> = ahash::AHashMap::new();
+    let mut counts = vec![0u32; distinct];
     let (mut present, mut best) = (0usize, 0usize);
-    for (i, g) in source.iter().enumerate() {
-        if distinct.contains(g) {
-            let c = counts.entry(*g).or_insert(0);
+    for (i, &slot) in slots.iter().enumerate() {
+        if slot != ABSENT {
+            let c = &mut counts[slot as usize];
             *c += 1;
-            if *c == 1 {
-                present += 1;
-            }
+            present += usize::from(*c == 1);
         }
-        if i >= w {
-            let old = source[i - w];
-            if let Some(c) = counts.get_mut(&old) {
-                *c -= 1;
-                if *c == 0 {
-                    present -= 1;
-                }
-            }
+        if i >= w && slots[i - w] != ABSENT {
+            let c = &mut counts[slots[i - w] as usize];
+            *c -= 1;
+            present -= usize::from(*c == 0);
         }
         best = best.max(present);
+        if best == distinct {
+            break;
+        }
     }
-    best as f64 / distinct.len() as f64
+    best as f64 / distinct as f64
 }
 
 /// The body without white space at its ends.
@@ -601,6 +610,33 @@ mod tests {
             .collect();
         assert_eq!(window_containment(&copy, &together, 1.0), 1.0);
         assert_eq!(window_containment(&[], &together, 1.0), 0.0);
+    }
+
+    #[test]
+    fn window_containment_equals_counting_every_window() {
+        // Small alphabets so that grams repeat on both sides.
+        let mut x = 0x9e37_79b9_u64;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        for _ in 0..200 {
+            let copy: Vec<u64> = (0..1 + next(12)).map(|_| next(9)).collect();
+            let source: Vec<u64> = (0..next(40)).map(|_| next(15)).collect();
+            let distinct: AHashSet<u64> = copy.iter().copied().collect();
+            let w = copy.len();
+            let best = (0..source.len().max(1))
+                .map(|start| {
+                    let window = &source[start.min(source.len())..(start + w).min(source.len())];
+                    distinct.iter().filter(|g| window.contains(g)).count()
+                })
+                .max()
+                .unwrap_or(0);
+            let expected = best as f64 / distinct.len() as f64;
+            assert_eq!(window_containment(&copy, &source, 1.0), expected);
+        }
     }
 
     #[test]
