@@ -239,7 +239,7 @@ pub struct EngineOpts {
 
     /// A paragraph in at least this many documents is common; common
     /// paragraphs whose documents share nothing else are boilerplate.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = 4, value_name = "N")]
     pub boilerplate_min_docs: usize,
 
     /// LSH buckets with more paragraphs than this are paired with their first

@@ -108,7 +108,7 @@ impl Default for Config {
             lsh: None,
             min_words: 8,
             bucket_cap: 64,
-            boilerplate_min_docs: 3,
+            boilerplate_min_docs: 4,
             matrix_limit: 500,
             metric: Metric::Containment,
             threads: None,

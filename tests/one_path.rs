@@ -275,3 +275,63 @@ fn eval_scores_labelled_pairs_and_a_labelled_feed() {
     assert!(a["credit_recall"].as_f64().unwrap() >= 0.95, "{a}");
     assert!(a["credit_precision"].as_f64().unwrap() >= 0.95, "{a}");
 }
+
+#[test]
+fn a_story_run_by_two_outlets_one_excerpting_it_gives_every_pair() {
+    // The story's paragraphs are carried by three documents; the excerpt
+    // shares under half of its words with the others, so only one carrier
+    // pair in three shares "half of the smaller document". That must not
+    // make the story's own paragraphs boilerplate.
+    let c = Corpus::new();
+    let paragraphs = |name: &str| -> Vec<String> {
+        let dir = crate::util::samples();
+        let file = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .find(|e| e.file_name().to_string_lossy().starts_with(name))
+            .unwrap()
+            .path();
+        std::fs::read_to_string(file)
+            .unwrap()
+            .split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let story = paragraphs("002_")[..6].to_vec();
+    let local = paragraphs("000_");
+    let excerpt = [&story[..2], &local[..]].concat();
+    let lines = vec![
+        record("wire", Some("2026-03-04T08:00:00Z"), &story.join("\n\n")),
+        record("whole", Some("2026-03-04T09:00:00Z"), &story.join("\n\n")),
+        record(
+            "excerpt",
+            Some("2026-03-04T10:00:00Z"),
+            &excerpt.join("\n\n"),
+        ),
+    ];
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    let json = run.json();
+    assert!(
+        json["boilerplate"].as_array().unwrap().is_empty(),
+        "{}",
+        run.stdout
+    );
+    let mut pairs: Vec<(String, String)> = json["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let id = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+            (id(&p["copy"]), id(&p["source"]))
+        })
+        .collect();
+    pairs.sort();
+    let expected = [("excerpt", "whole"), ("excerpt", "wire"), ("whole", "wire")];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(pairs, expected);
+}
