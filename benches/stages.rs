@@ -138,6 +138,30 @@ fn bench_verify(c: &mut Criterion) {
     g.bench_function("exact overlap, 200 vs 200", |bch| {
         bch.iter(|| Overlap::of(black_box(&a), black_box(&b)).jaccard())
     });
+    // Hashed shingles: two sets of 200 sharing half, in random order.
+    let mut x = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let shared: Vec<u64> = (0..100).map(|_| next()).collect();
+    let mut ra: Vec<u64> = shared
+        .iter()
+        .copied()
+        .chain((0..100).map(|_| next()))
+        .collect();
+    let mut rb: Vec<u64> = shared
+        .iter()
+        .copied()
+        .chain((0..100).map(|_| next()))
+        .collect();
+    ra.sort_unstable();
+    rb.sort_unstable();
+    g.bench_function("exact overlap, 200 vs 200 hashed", |bch| {
+        bch.iter(|| Overlap::of(black_box(&ra), black_box(&rb)).jaccard())
+    });
     g.bench_function("exact overlap, 200 vs 20000 (galloping)", |bch| {
         bch.iter(|| Overlap::of(black_box(&a), black_box(&large)).smaller_in_larger())
     });

@@ -65,32 +65,77 @@ pub(crate) fn set_key(set: &[u64]) -> u64 {
     xxh3_64(&bytes) ^ (set.len() as u64).rotate_left(32)
 }
 
-/// For each group, the sorted documents that carry it or a verified
-/// near-copy of it.
-pub(crate) fn family_documents(groups: &[Group], edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
+/// Each group's family: the documents that carry it or a verified
+/// near-copy of it. Only the number of documents and the first of them (in
+/// document order) are kept: a paragraph with an outlet's footer run into
+/// it is a near-copy of every outlet's footer, and a list of nearly the
+/// whole corpus for each such paragraph grew with the square of the feed.
+pub(crate) struct Families {
+    /// Documents in each group's family.
+    pub(crate) count: Vec<u32>,
+    /// The first [`FAMILY_KEPT`] of them, sorted.
+    pub(crate) first: Vec<Vec<u32>>,
+}
+
+/// Documents kept per family: enough to tell a huge family and to sample
+/// [`MAX_CARRIERS`] carriers.
+pub(crate) const FAMILY_KEPT: usize = if HUGE_FAMILY + 1 > MAX_CARRIERS {
+    HUGE_FAMILY + 1
+} else {
+    MAX_CARRIERS
+};
+
+/// The families of `groups` (see [`Families`]) among `documents` documents.
+pub(crate) fn family_documents(
+    groups: &[Group],
+    edges: &[(u32, u32)],
+    documents: usize,
+) -> Families {
     let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
     for &(a, b) in edges {
         neighbours[a as usize].push(b);
         neighbours[b as usize].push(a);
     }
-    (0..groups.len())
-        .into_par_iter()
+    let own: Vec<Vec<u32>> = groups
+        .par_iter()
         .map(|g| {
-            let mut docs: Vec<u32> = groups[g]
-                .members
-                .iter()
-                .chain(
-                    neighbours[g]
-                        .iter()
-                        .flat_map(|&n| &groups[n as usize].members),
-                )
-                .map(|&(d, _)| d)
-                .collect();
+            let mut docs: Vec<u32> = g.members.iter().map(|&(d, _)| d).collect();
             docs.sort_unstable();
             docs.dedup();
             docs
         })
-        .collect()
+        .collect();
+    const UNSEEN: u32 = u32::MAX;
+    let (count, first): (Vec<u32>, Vec<Vec<u32>>) = (0..groups.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map_init(
+            || vec![UNSEEN; documents],
+            |seen, g| {
+                // Documents are counted once each by marking them with the
+                // group's number; the first are the smallest of each
+                // contributor's first.
+                let contributors =
+                    std::iter::once(g).chain(neighbours[g].iter().map(|&n| n as usize));
+                let (mut count, mut first) = (0u32, Vec::new());
+                for c in contributors {
+                    for &d in &own[c] {
+                        if seen[d as usize] != g as u32 {
+                            seen[d as usize] = g as u32;
+                            count += 1;
+                        }
+                    }
+                    first.extend(own[c].iter().take(FAMILY_KEPT));
+                }
+                first.sort_unstable();
+                first.dedup();
+                first.truncate(FAMILY_KEPT);
+                first.shrink_to_fit();
+                (count, first)
+            },
+        )
+        .unzip();
+    Families { count, first }
 }
 
 /// Expands group-level matches to paragraph matches between documents:

@@ -512,14 +512,19 @@ impl Detector {
         stats.verified = edges.len();
 
         // Stage 7: assemble.
-        let family_docs = family_documents(&groups, &edges);
-        let common: Vec<bool> = family_docs
+        let families = family_documents(&groups, &edges, data.len());
+        let common: Vec<bool> = families
+            .count
             .iter()
-            .map(|d| d.len() >= self.config.boilerplate_min_docs)
+            .map(|&n| n as usize >= self.config.boilerplate_min_docs)
             .collect();
         // Paragraphs carried by very many documents are decided on a sample
         // of their carriers before any of their pairs is built.
-        let huge: Vec<bool> = family_docs.iter().map(|d| d.len() > HUGE_FAMILY).collect();
+        let huge: Vec<bool> = families
+            .count
+            .iter()
+            .map(|&n| n as usize > HUGE_FAMILY)
+            .collect();
         let mut matches =
             expand_matches(&groups, &edges, &common, &huge, &identical_documents(&data));
         let pair_rare: Vec<((u32, u32), bool)> = matches
@@ -560,7 +565,7 @@ impl Detector {
             let (x, y) = (&data[a as usize].words_key, &data[b as usize].words_key);
             x.is_some() && x == y
         };
-        let boilerplate_groups = find_boilerplate(&family_docs, &common, &|a, b| {
+        let boilerplate_groups = find_boilerplate(&families.first, &common, &|a, b| {
             qualified.contains(&(a, b)) || same_words(a, b) || mostly_shared(a, b)
         });
         // Widespread paragraphs that are not boilerplate (a story run by
@@ -668,7 +673,7 @@ impl Detector {
                 });
                 Boilerplate {
                     excerpt: excerpt(text, 80),
-                    documents: family_docs[g as usize].len(),
+                    documents: families.count[g as usize] as usize,
                     paragraphs: group.members.len(),
                     example: (d as usize, p as usize + 1),
                     related_share,
