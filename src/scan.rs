@@ -451,7 +451,7 @@ impl Detector {
         decide(&pa, 0, &pb, 1, &self.config.align)
     }
 
-    fn scan_inner(&self, data: Vec<ShingledDocument>) -> Result<ScanReport> {
+    fn scan_inner(&self, mut data: Vec<ShingledDocument>) -> Result<ScanReport> {
         if data.len() >= u32::MAX as usize {
             return Err(Error::InvalidParameter {
                 name: "PATH",
@@ -602,6 +602,12 @@ impl Detector {
             .collect();
         drop(matches);
         stats.candidate_pairs = candidates.len();
+        // The shingle sets have done their work: the aligner reads the text.
+        // Freed before alignment, whose prepared batches are the next peak.
+        drop(needed_sets);
+        data.par_iter_mut()
+            .flat_map_iter(|d| d.paragraphs.iter_mut())
+            .for_each(|p| p.shingles = Vec::new());
 
         // Stages 5–6: every candidate pair is aligned and scored. Pairs are
         // taken in batches, and only the documents of a batch are prepared
