@@ -108,7 +108,7 @@ pub(crate) fn family_documents(
     const UNSEEN: u32 = u32::MAX;
     let (count, first): (Vec<u32>, Vec<Vec<u32>>) = (0..groups.len())
         .into_par_iter()
-        .with_min_len(4096)
+        .with_min_len(1 << 16)
         .map_init(
             || vec![UNSEEN; documents],
             |seen, g| {
@@ -270,4 +270,33 @@ pub(crate) fn find_boilerplate(
             (share < 0.5).then_some((g as u32, share))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(docs: &[u32]) -> Group {
+        Group {
+            members: docs.iter().map(|&d| (d, 0)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_family_counts_each_document_once_and_keeps_the_first() {
+        // Group 0 (a footer in documents 0..300) is a near-copy of group 1
+        // (documents 5 and 400) and of group 2 (document 2, twice).
+        let footer: Vec<u32> = (0..300).collect();
+        let groups = vec![group(&footer), group(&[400, 5]), group(&[2, 2])];
+        let edges = [(0, 1), (2, 0)];
+        let f = family_documents(&groups, &edges, 401);
+        assert_eq!(f.count, vec![301, 301, 300]);
+        let expected: Vec<u32> = (0..FAMILY_KEPT as u32).collect();
+        assert_eq!(f.first[0], expected);
+        assert_eq!(f.first[1], expected);
+        assert_eq!(f.first[2], expected);
+        // A lone group is its own family.
+        let f = family_documents(&[group(&[7, 3])], &[], 8);
+        assert_eq!((f.count[0], f.first[0].clone()), (2, vec![3, 7]));
+    }
 }
