@@ -201,6 +201,29 @@ fn the_table_names_uncredited_copies_and_the_csv_has_a_row_per_flow() {
     );
     assert!(run.stdout.contains("UNCREDITED"), "{}", run.stdout);
     assert!(run.stdout.contains("also reuses daily-2"), "{}", run.stdout);
+    // The outlet matrix: copier rows, source columns, copies and share.
+    let matrix: Vec<&str> = run
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Outlet matrix"))
+        .take(5)
+        .collect();
+    assert_eq!(matrix.len(), 5, "{}", run.stdout);
+    assert!(matrix[1].trim_start().starts_with("[1]"), "{matrix:#?}");
+    let row = |name: &str| -> Vec<String> {
+        let line = matrix.iter().find(|l| l.contains(name)).unwrap();
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    // The wire copies no one; the daily copies two of its stories; the
+    // gazette copies two (one through the daily's copy).
+    let wire = row("] Associated Press");
+    assert_eq!(&wire[1..], ["-", ".", "."], "{matrix:#?}");
+    let daily = row("] Daily");
+    assert!(daily[1].starts_with("2 "), "{matrix:#?}");
 
     let csv = c.path().join("flows.csv");
     let stories = c.path().join("stories.csv");

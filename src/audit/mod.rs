@@ -227,6 +227,34 @@ fn oriented(report: &ScanReport, p: &ReusePair) -> (usize, usize, bool) {
 }
 
 impl Audit {
+    /// Each flow's copies and share of the copier's words, by (copier,
+    /// source): the cells of an outlet matrix.
+    pub fn flow_cells(&self) -> HashMap<(&str, &str), (usize, f64)> {
+        self.flows
+            .iter()
+            .map(|f| {
+                (
+                    (f.copier.as_str(), f.source.as_str()),
+                    (f.copies, f.share_of_output),
+                )
+            })
+            .collect()
+    }
+
+    /// Outlets that copy or are copied, busiest first: by copies in and
+    /// out, ties by name. The outlet matrices of the table and the HTML
+    /// report show the first of them.
+    pub fn outlets_by_traffic(&self) -> Vec<&str> {
+        let mut traffic: HashMap<&str, usize> = HashMap::new();
+        for f in &self.flows {
+            *traffic.entry(&f.copier).or_default() += f.copies;
+            *traffic.entry(&f.source).or_default() += f.copies;
+        }
+        let mut ranked: Vec<(&str, usize)> = traffic.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        ranked.into_iter().map(|r| r.0).collect()
+    }
+
     /// Audits the pairs of `report` (documents' texts, dates and outlets
     /// as the scan kept them).
     pub fn build(report: &ScanReport, config: &AuditConfig) -> Audit {

@@ -15,6 +15,10 @@ use crate::scan::ScanReport;
 /// Flows listed in the table, most copies first.
 const TABLE_FLOWS: usize = 30;
 
+/// Outlets in the table's outlet matrix (the busiest; all in the HTML
+/// heat map, up to its own limit, and in JSON and CSV).
+const TABLE_MATRIX_OUTLETS: usize = 12;
+
 /// A lag for people: minutes, hours or days, as precise as the dates.
 fn lag_label(hours: Option<f64>, to_the_second: bool) -> String {
     match hours {
@@ -110,6 +114,8 @@ pub fn write_audit_table(
         }
     }
 
+    write_outlet_matrix(audit, out)?;
+
     writeln!(out)?;
     writeln!(out, "Outlets:")?;
     let rows: Vec<[String; 7]> = audit
@@ -158,6 +164,72 @@ pub fn write_audit_table(
         for (n, s) in audit.stories.iter().take(shown).enumerate() {
             write_story(out, report, s, n + 1, &id)?;
         }
+    }
+    Ok(())
+}
+
+/// The outlet matrix: copier rows, source columns, each cell the copies
+/// and the share of the copier's words, for the [`TABLE_MATRIX_OUTLETS`]
+/// busiest outlets.
+fn write_outlet_matrix(audit: &Audit, out: &mut dyn Write) -> Result<()> {
+    use unicode_width::UnicodeWidthStr;
+    let ranked = audit.outlets_by_traffic();
+    if ranked.is_empty() {
+        return Ok(());
+    }
+    let shown = &ranked[..ranked.len().min(TABLE_MATRIX_OUTLETS)];
+    let cell = audit.flow_cells();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Outlet matrix (copier rows, source columns: copies and share of the copier's words{}):",
+        if ranked.len() > shown.len() {
+            format!(
+                "; the {} outlets with the most copies of {}, all of them with --format csv, json or html",
+                shown.len(),
+                ranked.len()
+            )
+        } else {
+            String::new()
+        }
+    )?;
+    let labels: Vec<String> = shown
+        .iter()
+        .enumerate()
+        .map(|(i, name)| format!("[{}] {}", i + 1, printable(name)))
+        .collect();
+    let label_width = labels.iter().map(|l| l.width()).max().unwrap_or(0);
+    let cells: Vec<Vec<String>> = shown
+        .iter()
+        .map(|copier| {
+            shown
+                .iter()
+                .map(|source| match cell.get(&(*copier, *source)) {
+                    _ if copier == source => "-".to_string(),
+                    Some((n, share)) => format!("{n} {}", pct(*share)),
+                    None => ".".to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let column_width = cells
+        .iter()
+        .flatten()
+        .map(|c| c.width())
+        .chain((1..=shown.len()).map(|i| format!("[{i}]").len()))
+        .max()
+        .unwrap_or(1);
+    let mut header = " ".repeat(label_width);
+    for i in 1..=shown.len() {
+        header.push_str(&format!("  {:>column_width$}", format!("[{i}]")));
+    }
+    writeln!(out, "{}", header.trim_end())?;
+    for (label, row) in labels.iter().zip(&cells) {
+        let mut line = format!("{label}{}", " ".repeat(label_width - label.width()));
+        for c in row {
+            line.push_str(&format!("  {c:>column_width$}"));
+        }
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }

@@ -7,7 +7,6 @@
 //! per outlet. The page stays bounded whatever the feed's size:
 //! everything else is in the JSON and CSV outputs.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -70,25 +69,10 @@ pub fn write_audit_html(report: &ScanReport, audit: &Audit, out: &mut dyn Write)
     );
 
     // Heat map: outlets by copies in and out.
-    let mut traffic: HashMap<&str, usize> = HashMap::new();
-    for f in &audit.flows {
-        *traffic.entry(&f.copier).or_default() += f.copies;
-        *traffic.entry(&f.source).or_default() += f.copies;
-    }
-    let mut ranked: Vec<(&str, usize)> = traffic.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let shown: Vec<&str> = ranked.iter().take(HEATMAP_OUTLETS).map(|r| r.0).collect();
+    let ranked = audit.outlets_by_traffic();
+    let shown: Vec<&str> = ranked.iter().take(HEATMAP_OUTLETS).copied().collect();
     if !shown.is_empty() {
-        let cell: HashMap<(&str, &str), (usize, f64)> = audit
-            .flows
-            .iter()
-            .map(|f| {
-                (
-                    (f.copier.as_str(), f.source.as_str()),
-                    (f.copies, f.share_of_output),
-                )
-            })
-            .collect();
+        let cell = audit.flow_cells();
         // Colours run to the largest share drawn.
         let top_share = cell
             .iter()
