@@ -179,7 +179,7 @@ fn unnamed_in(dir: &Path) -> Option<File> {
     }
     rustix::fs::open(
         dir,
-        OFlags::WRONLY | OFlags::TMPFILE | OFlags::CLOEXEC,
+        OFlags::RDWR | OFlags::TMPFILE | OFlags::CLOEXEC,
         Mode::from_raw_mode(0o666),
     )
     .ok()
@@ -209,13 +209,32 @@ fn name_unnamed(file: &File, dir: &Path, prefix: &OsString, target: &Path) -> st
                 });
             }
             Err(rustix::io::Errno::EXIST) => continue,
-            Err(e) => return Err(e.into()),
+            // /proc hidden or linking refused: the content is still in
+            // the open file, so it is copied to a named one instead.
+            Err(_) => return copy_to_named(file, dir, prefix, target),
         }
     }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::AlreadyExists,
-        "no free temporary name",
-    ))
+    copy_to_named(file, dir, prefix, target)
+}
+
+/// Copies the complete unnamed `file` (open for reading too) to a named
+/// temporary file in `dir`, with its mode and owner, and renames that
+/// over `target`.
+#[cfg(target_os = "linux")]
+fn copy_to_named(file: &File, dir: &Path, prefix: &OsString, target: &Path) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    let meta = file.metadata()?;
+    tmp.as_file().set_permissions(meta.permissions())?;
+    let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid()));
+    let mut source = file;
+    source.seek(SeekFrom::Start(0))?;
+    std::io::copy(&mut source, tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map(drop).map_err(|e| e.error)
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -352,5 +371,31 @@ impl Output {
                 .with_context(|| format!("cannot replace '{}'", target.display()))?;
         }
         Ok(())
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unnamed_file_that_cannot_be_linked_is_copied_into_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(mut file) = unnamed_in(dir.path()) else {
+            return; // no O_TMPFILE on this file system: nothing to test
+        };
+        file.write_all(b"the whole report\n").unwrap();
+        file.set_permissions(std::fs::Permissions::from_mode(0o640))
+            .unwrap();
+        let target = dir.path().join("report.json");
+        copy_to_named(&file, dir.path(), &OsString::from(".report.json."), &target).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"the whole report\n");
+        let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["report.json"]);
     }
 }
