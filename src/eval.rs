@@ -717,6 +717,16 @@ pub struct AuditScores {
     pub lag_max_error_hours: f64,
 }
 
+/// Each document's position in `report`, by id.
+fn id_index(report: &crate::scan::ScanReport) -> std::collections::HashMap<&str, usize> {
+    report
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect()
+}
+
 /// Scores an audit of a labelled feed: truth pairs name copy and source by
 /// id; outlets and dates are the feed's.
 pub fn score_audit(
@@ -725,12 +735,7 @@ pub fn score_audit(
     audit: &crate::audit::Audit,
 ) -> AuditScores {
     use std::collections::{BTreeMap, HashMap, HashSet};
-    let index: HashMap<&str, usize> = report
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let index = id_index(report);
     let outlet = |i: usize| {
         report.documents[i]
             .source
@@ -843,12 +848,7 @@ pub fn score_feed(
     dedup_threshold: f64,
 ) -> FeedScores {
     use std::collections::HashMap;
-    let index: HashMap<&str, usize> = report
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.as_str(), i))
-        .collect();
+    let index = id_index(report);
     let known: Vec<(usize, usize, &TruthPair)> = truth
         .iter()
         .filter(|t| t.label)
