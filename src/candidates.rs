@@ -27,12 +27,7 @@ pub(crate) struct Group {
 pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Vec<Group>, Vec<Vec<Option<u32>>>) {
     let keys: Vec<Vec<Option<u64>>> = data
         .par_iter()
-        .map(|d| {
-            d.paragraphs
-                .iter()
-                .map(|p| (!p.too_short).then(|| set_key(&p.shingles)))
-                .collect()
-        })
+        .map(|d| d.paragraphs.iter().map(|p| p.set_key()).collect())
         .collect();
     let mut index: AHashMap<u64, u32> = AHashMap::new();
     let mut groups: Vec<Group> = Vec::new();

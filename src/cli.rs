@@ -49,6 +49,10 @@ pub enum Command {
     /// credit, from the pairs scan finds.
     #[command(after_help = AUDIT_AFTER_HELP)]
     Audit(AuditOpts),
+    /// A persistent index for live feeds: add each day's articles and see
+    /// their reuse of everything indexed before, query it, evict old days.
+    #[command(subcommand)]
+    Index(IndexCommand),
     /// Generate a synthetic news feed with syndicated copies and its truth.
     Synth(SynthOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
@@ -532,6 +536,99 @@ pub struct DedupOpts {
     /// Detection parameters.
     #[command(flatten)]
     pub engine: EngineOpts,
+}
+
+/// `reprint index` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Add articles (creating the index on first use) and report their
+    /// reuse of the indexed articles and of each other, as scan reports it.
+    #[command(after_help = INDEX_AFTER_HELP)]
+    Add(IndexAddOpts),
+    /// Report which indexed articles the given texts reuse and which reuse
+    /// them, without adding them.
+    #[command(after_help = INDEX_AFTER_HELP)]
+    Query(IndexRunOpts),
+    /// Articles, date range, partitions and size on disk.
+    Stats(IndexStatsOpts),
+    /// Drop every partition (day) before a date.
+    Evict(IndexEvictOpts),
+}
+
+const INDEX_AFTER_HELP: &str = "\
+The detection options are fixed when the index is created and stored in it;
+later runs use the stored ones (giving other values is refused). Articles go
+to the partition of their date's day, undated ones to the day they are added.
+One writer at a time; queries work while a writer runs.";
+
+/// Options of `reprint index add`.
+#[derive(Debug, Args)]
+pub struct IndexAddOpts {
+    /// When creating the index: after each add, drop the days older than
+    /// the newest day by more than this (`30d`, or a number of days).
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<String>,
+
+    /// The index, the articles and the report.
+    #[command(flatten)]
+    pub run: IndexRunOpts,
+}
+
+/// What `reprint index add` and `reprint index query` share.
+#[derive(Debug, Args)]
+pub struct IndexRunOpts {
+    /// The index directory (`add` creates it when it does not exist).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Files, directories or JSON Lines feeds; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Minimum exact similarity of two paragraphs to count as reuse (fixed
+    /// when the index is created).
+    #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
+    pub threshold: f64,
+
+    /// Output format [default: table, or from --output's extension]
+    #[arg(short, long, value_enum)]
+    pub format: Option<FormatArg>,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputOpts,
+
+    /// Detection parameters.
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Options of `reprint index stats`.
+#[derive(Debug, Args)]
+pub struct IndexStatsOpts {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `reprint index evict`.
+#[derive(Debug, Args)]
+pub struct IndexEvictOpts {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Drop the days before this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub before: String,
 }
 
 /// Options of `reprint eval`.

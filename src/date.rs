@@ -144,6 +144,11 @@ impl Date {
         }
     }
 
+    /// The calendar day as written: days since 1970-01-01.
+    pub fn day(&self) -> i64 {
+        self.day
+    }
+
     /// A total order key (day, then instant) for sorting, e.g. `--keep earliest`.
     pub fn sort_key(&self) -> (i64, i64) {
         (self.day, self.instant.unwrap_or(self.day * 86_400))
@@ -277,6 +282,41 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` of a day counted from 1970-01-01.
+///
+/// ```
+/// assert_eq!(reprint::date::format_day(0), "1970-01-01");
+/// let d = reprint::date::Date::parse("2026-12-03").unwrap();
+/// assert_eq!(reprint::date::format_day(d.day()), "2026-12-03");
+/// ```
+pub fn format_day(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The calendar date `(year, month, day)` of a day count from 1970-01-01
+/// (proleptic Gregorian; Howard Hinnant's `civil_from_days`).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Today (UTC) as days since 1970-01-01.
+pub fn today() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    secs.div_euclid(86_400)
 }
 
 /// The time between two publication dates, as precisely as both tell.

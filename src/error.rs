@@ -117,6 +117,22 @@ pub enum Error {
         /// Its value on the right-hand signature.
         right: String,
     },
+    /// An index could not be read or written.
+    #[error("index '{path}': {message}")]
+    Index {
+        /// The index directory, or the file in it that failed.
+        path: PathBuf,
+        /// What failed and what to do.
+        message: String,
+    },
+    /// Another process holds an index's writer lock.
+    #[error("index '{path}' is locked by pid {pid} (one writer at a time; queries still work)")]
+    IndexLocked {
+        /// The index directory.
+        path: PathBuf,
+        /// The process that holds it (0 when unknown).
+        pid: u32,
+    },
     /// Writing a report failed.
     #[error("cannot write the report: {0}")]
     Write(#[from] std::io::Error),

@@ -62,6 +62,7 @@ pub mod date;
 pub mod error;
 pub mod eval;
 pub mod html;
+pub mod index;
 pub mod lsh;
 pub mod minhash;
 pub mod report;

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 pub const TARGET_RECALL: f64 = 0.99;
 
 /// The banding of a signature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LshParams {
     /// Number of bands.
     pub bands: usize,

@@ -38,7 +38,9 @@ pub const HASH_FAMILY: &str = "xxh3_64-shingles/splitmix64-multiply-shift-32";
 pub const OPH_HASH_FAMILY: &str = "xxh3_64-shingles/splitmix64-oph-optimal-densification-32";
 
 /// How signatures are computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Sketch {
     /// One multiply-shift permutation per signature position.
     MinHash,

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::align::AlignConfig;
 use crate::candidates::{
     Group, HUGE_FAMILY, expand_matches, family_documents, find_boilerplate, group_paragraphs,
-    huge_touch, identical_documents,
+    huge_touch, identical_documents, set_key,
 };
 use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
@@ -35,8 +35,20 @@ use crate::score::{PairDoc, decide};
 use crate::shingle::{ShingleConfig, ShingledDocument};
 use crate::similarity::Overlap;
 
+/// What a scan of part of a corpus knows about the rest of it (see
+/// [`Detector::scan_neighbourhood`]).
+#[derive(Debug, Clone, Default)]
+pub struct Neighbourhood {
+    /// Documents before this position were decided against each other
+    /// earlier: only pairs with a document at or after it are aligned.
+    pub new_from: usize,
+    /// For a unit's shingle-set key ([`crate::shingle::ShingledParagraph::set_key`]),
+    /// how many documents outside the scan carry it.
+    pub unseen_carriers: ahash::AHashMap<u64, u32>,
+}
+
 /// Which document-level score the similarity matrix holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Metric {
     /// `values[i][j]`: share of document i covered by passages reused
     /// between i and j.
@@ -59,7 +71,7 @@ impl Metric {
 
 /// Every parameter of a scan. [`Config::default`] holds the documented
 /// defaults.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Config {
     /// Shingle sizes.
     pub shingle: ShingleConfig,
@@ -396,6 +408,13 @@ impl Detector {
         ShingledDocument::new(doc, &self.config.shingle, self.config.min_words)
     }
 
+    /// [`Detector::shingle`], keeping the text (for alignment).
+    pub fn shingle_kept(&self, doc: Document) -> ShingledDocument {
+        let mut s = self.shingle(&doc);
+        s.text = Some(doc.text);
+        s
+    }
+
     /// Shingles many documents in parallel (in the current thread pool).
     pub fn par_shingle(&self, docs: &[Document]) -> Vec<ShingledDocument> {
         docs.par_iter().map(|d| self.shingle(d)).collect()
@@ -409,14 +428,45 @@ impl Detector {
             for (s, d) in shingled.iter_mut().zip(documents) {
                 s.text = Some(d.text.clone());
             }
-            self.scan_inner(shingled)
+            self.scan_inner(shingled, None)
         })?
     }
 
     /// Scans documents that were already shingled (e.g. while streaming a
     /// feed, so that the texts could be dropped).
     pub fn scan_shingled(&self, documents: Vec<ShingledDocument>) -> Result<ScanReport> {
-        self.install(|| self.scan_inner(documents))?
+        self.install(|| self.scan_inner(documents, None))?
+    }
+
+    /// Scans part of a larger corpus: `documents` are the new documents
+    /// (from [`Neighbourhood::new_from`] on) after the earlier documents
+    /// they may pair with, in corpus order. Only pairs with a new document
+    /// are aligned; paragraphs count as common with the carriers outside
+    /// the scan added ([`Neighbourhood::unseen_carriers`]). This is how
+    /// [`crate::index`] checks a batch against what it holds.
+    pub fn scan_neighbourhood(
+        &self,
+        documents: Vec<ShingledDocument>,
+        neighbourhood: &Neighbourhood,
+    ) -> Result<ScanReport> {
+        self.install(|| self.scan_inner(documents, Some(neighbourhood)))?
+    }
+
+    /// The LSH band keys of each fingerprinted unit of `doc`: `(unit,
+    /// keys)`, one key per band. The same keys a scan computes.
+    pub fn unit_band_keys(&self, doc: &ShingledDocument) -> Vec<(u32, Vec<u32>)> {
+        let mut signature = vec![0u32; self.config.num_perm];
+        doc.paragraphs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.too_short)
+            .map(|(u, p)| {
+                self.hasher.fill(p.shingles.iter().copied(), &mut signature);
+                let mut keys = vec![0u32; self.lsh.bands];
+                lsh::band_keys(&signature, self.lsh, &mut keys);
+                (u as u32, keys)
+            })
+            .collect()
     }
 
     /// Compares two documents in detail: aligns them and scores the pair
@@ -451,7 +501,11 @@ impl Detector {
         decide(&pa, 0, &pb, 1, &self.config.align)
     }
 
-    fn scan_inner(&self, mut data: Vec<ShingledDocument>) -> Result<ScanReport> {
+    fn scan_inner(
+        &self,
+        mut data: Vec<ShingledDocument>,
+        neighbourhood: Option<&Neighbourhood>,
+    ) -> Result<ScanReport> {
         if data.len() >= u32::MAX as usize {
             return Err(Error::InvalidParameter {
                 name: "PATH",
@@ -512,7 +566,14 @@ impl Detector {
         stats.verified = edges.len();
 
         // Stage 7: assemble.
-        let families = family_documents(&groups, &edges, data.len());
+        let mut families = family_documents(&groups, &edges, data.len());
+        if let Some(n) = neighbourhood.filter(|n| !n.unseen_carriers.is_empty()) {
+            for (g, group) in groups.iter().enumerate() {
+                if let Some(&unseen) = n.unseen_carriers.get(&set_key(set_of(group))) {
+                    families.count[g] = families.count[g].saturating_add(unseen);
+                }
+            }
+        }
         let common: Vec<bool> = families
             .count
             .iter()
@@ -591,6 +652,9 @@ impl Detector {
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .filter_map(|chunk| {
                 let (da, db) = (chunk[0].0, chunk[0].1);
+                if neighbourhood.is_some_and(|n| (da.max(db) as usize) < n.new_from) {
+                    return None;
+                }
                 if !chunk.iter().any(|m| !m.4) && !mostly_shared(da, db) {
                     return None;
                 }

@@ -19,7 +19,7 @@ use crate::date::Date;
 use crate::text::{CharOffsets, Token, WordsKey, split_paragraphs, tokenize};
 
 /// How paragraphs are cut into shingles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ShingleConfig {
     /// Words per shingle for paragraphs in scripts that separate words.
     pub size: usize,
@@ -126,6 +126,15 @@ pub struct ShingledParagraph {
     pub shingles: Vec<u64>,
     /// Fewer than the minimum words to be fingerprinted alone.
     pub too_short: bool,
+}
+
+impl ShingledParagraph {
+    /// A key for the paragraph's shingle set (XXH3-64 of the sorted
+    /// hashes): units with the same key are one candidate group. `None` for
+    /// units too short to be fingerprinted.
+    pub fn set_key(&self) -> Option<u64> {
+        (!self.too_short).then(|| crate::candidates::set_key(&self.shingles))
+    }
 }
 
 /// A document reduced to its metadata and shingled paragraphs: everything

@@ -203,7 +203,7 @@ impl Synth {
         // A thousand articles a day, in input order, 86 seconds apart.
         let day = |k: usize| {
             // Day k / 1000 after 2026-03-01, through months and years.
-            let (y, mo, d) = civil_from_days(DAY_ONE + (k / 1000) as i64);
+            let (y, mo, d) = crate::date::civil_from_days(DAY_ONE + (k / 1000) as i64);
             let secs = (k % 1000) * 86;
             let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
             format!("{y:04}-{mo:02}-{d:02}T{h:02}:{m:02}:{s:02}Z")
@@ -360,21 +360,6 @@ impl Synth {
 /// Days from 1970-01-01 to 2026-03-01, the first day of a generated feed.
 const DAY_ONE: i64 = 20_513;
 
-/// The calendar date of a day count from 1970-01-01 (proleptic Gregorian;
-/// Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 /// An outlet's house spelling of a word: one word in five of four letters
 /// or more (chosen by a hash of the word, so always the same words, as a
 /// style guide does) is abbreviated to its first three letters when long
@@ -468,9 +453,9 @@ mod tests {
 
     #[test]
     fn dates_run_on_through_months() {
-        assert_eq!(civil_from_days(DAY_ONE), (2026, 3, 1));
-        assert_eq!(civil_from_days(DAY_ONE + 31), (2026, 4, 1));
-        assert_eq!(civil_from_days(DAY_ONE + 306), (2027, 1, 1));
+        assert_eq!(crate::date::civil_from_days(DAY_ONE), (2026, 3, 1));
+        assert_eq!(crate::date::civil_from_days(DAY_ONE + 31), (2026, 4, 1));
+        assert_eq!(crate::date::civil_from_days(DAY_ONE + 306), (2027, 1, 1));
         let s = Synth::new(BUILTIN_BASE, 7, 0.3);
         assert_eq!(&s.article(27_999).date[..10], "2026-03-28");
         assert_eq!(&s.article(31_000).date[..10], "2026-04-01");

@@ -15,6 +15,7 @@
 //! - `outputs`: nothing clobbered, targets checked first, formats by extension.
 //! - `one_path`: edited copies, re-wrapped duplicates, footers; compare = scan; eval.
 //! - `audit`: outlets, flows, stories, lags and credit on a hand-made feed.
+//! - `index`: batches equal one scan, query, evict, fixed parameters, lock, killed writers.
 
 mod util;
 
@@ -28,6 +29,7 @@ mod exit_codes;
 mod feeds;
 mod formats;
 mod html;
+mod index;
 mod inputs;
 mod one_path;
 mod outputs;

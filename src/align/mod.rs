@@ -60,7 +60,7 @@ mod constants;
 use constants::*;
 
 /// Parameters of the alignment.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlignConfig {
     /// Minimum tf-idf cosine of a seed sentence pair.
     pub seed_cosine: f64,

@@ -5,6 +5,7 @@ mod audit;
 mod compare;
 mod dedup;
 mod eval;
+mod index;
 mod load;
 mod output;
 mod params;
@@ -29,6 +30,7 @@ pub fn run(opts: Opts) -> Result<ExitCode> {
         Command::Dedup(o) => dedup::run(o),
         Command::Eval(o) => eval::run(o),
         Command::Audit(o) => audit::run(o),
+        Command::Index(c) => index::run(c),
         Command::Synth(o) => synth::run(o),
         Command::Params(o) => params::run(o),
         Command::Completions(o) => {

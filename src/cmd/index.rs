@@ -1,0 +1,261 @@
+//! `reprint index`: add, query, stats, evict.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use super::{Output, engine_config, load};
+use crate::cli::{
+    FormatArg, IndexAddOpts, IndexCommand, IndexEvictOpts, IndexRunOpts, IndexStatsOpts,
+};
+use reprint::date::{Date, format_day};
+use reprint::index::Index;
+use reprint::report::{self, Format, printable};
+use reprint::scan::{Detector, ScanReport};
+
+/// Runs an index subcommand.
+pub fn run(c: IndexCommand) -> Result<ExitCode> {
+    match c {
+        IndexCommand::Add(o) => add(o),
+        IndexCommand::Query(o) => query(o),
+        IndexCommand::Stats(o) => stats(o),
+        IndexCommand::Evict(o) => evict(o),
+    }
+}
+
+/// `30d`, `30` → 30.
+fn parse_window(w: &str) -> Result<u32> {
+    let digits = w.trim().strip_suffix('d').unwrap_or(w.trim());
+    match digits.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => bail!("--window '{w}': give a number of days, such as 30d"),
+    }
+}
+
+fn format(f: Option<FormatArg>, output: Option<&std::path::Path>) -> Format {
+    match f {
+        Some(FormatArg::Table) => Format::Table,
+        Some(FormatArg::Json) => Format::Json,
+        Some(FormatArg::Jsonl) => Format::Jsonl,
+        Some(FormatArg::Csv) => Format::Csv,
+        Some(FormatArg::Html) => Format::Html,
+        None => output.map_or(Format::Table, super::scan::format_of),
+    }
+}
+
+fn write_report(
+    report: &ScanReport,
+    f: Option<FormatArg>,
+    output: Option<&std::path::Path>,
+) -> Result<()> {
+    let mut out = Output::open(output)?;
+    report::write(report, format(f, output), out.writer())?;
+    out.finish()
+}
+
+fn plural(n: impl Into<u64>, what: &str) -> String {
+    let n = n.into();
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+fn add(a: IndexAddOpts) -> Result<ExitCode> {
+    let window = a.window.as_deref().map(parse_window).transpose()?;
+    let o = a.run;
+    let asked = engine_config(&o.engine, o.threshold);
+    let mut index = Index::open_writer(&o.dir, &Detector::new(asked.clone())?, window)
+        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
+    let detector = Detector::new(index.resolve(&asked)?)?;
+    if let Some(p) = &o.output {
+        super::check_outputs(&[("--output", p)], &load::input_files(&o.paths, &o.input))?;
+    }
+    let corpus = load::load(&o.paths, None, &o.input, &detector)?;
+    let spinner = load::stage(o.input.quiet, "checking against the index");
+    let added = index
+        .add(&detector, corpus.documents, reprint::date::today())
+        .with_context(|| format!("cannot add to the index '{}'", o.dir.display()))?;
+    spinner.finish_and_clear();
+    if !o.input.quiet {
+        let stats = index.stats();
+        eprintln!(
+            "reprint: added {} to '{}' (now {} in {}); checked against {}",
+            plural(added.added as u64, "article"),
+            printable(&o.dir.display().to_string()),
+            plural(stats.documents, "article"),
+            plural(stats.partitions.len() as u64, "day"),
+            plural(added.neighbours as u64, "indexed article"),
+        );
+        if !added.already_indexed.is_empty() {
+            let shown: Vec<String> = added
+                .already_indexed
+                .iter()
+                .take(5)
+                .map(|id| printable(id))
+                .collect();
+            eprintln!(
+                "reprint: {} left out: the id is already indexed or repeated in the batch ({}{})",
+                plural(added.already_indexed.len() as u64, "article"),
+                shown.join(", "),
+                if added.already_indexed.len() > 5 {
+                    ", …"
+                } else {
+                    ""
+                }
+            );
+        }
+        if !added.evicted.is_empty() {
+            let days: Vec<String> = added.evicted.iter().map(|&d| format_day(d)).collect();
+            eprintln!(
+                "reprint: the window dropped {}: {}",
+                plural(days.len() as u64, "day"),
+                days.join(", ")
+            );
+        }
+    }
+    write_report(&added.report, o.format, o.output.as_deref())?;
+    Ok(exit(corpus.failed, &added.report))
+}
+
+fn exit(failed: bool, report: &ScanReport) -> ExitCode {
+    ExitCode::from(if failed {
+        2
+    } else if report.pairs.is_empty() {
+        1
+    } else {
+        0
+    })
+}
+
+fn query(o: IndexRunOpts) -> Result<ExitCode> {
+    let index = Index::open(&o.dir)
+        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
+    let detector = Detector::new(index.resolve(&engine_config(&o.engine, o.threshold))?)?;
+    if let Some(p) = &o.output {
+        super::check_outputs(&[("--output", p)], &load::input_files(&o.paths, &o.input))?;
+    }
+    let corpus = load::load(&o.paths, None, &o.input, &detector)?;
+    let report = index.query(&detector, corpus.documents)?;
+    write_report(&report, o.format, o.output.as_deref())?;
+    Ok(exit(corpus.failed, &report))
+}
+
+fn stats(o: IndexStatsOpts) -> Result<ExitCode> {
+    let index = Index::open(&o.dir)
+        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
+    let s = index.stats();
+    let mut out = std::io::stdout().lock();
+    if o.json {
+        let partitions: Vec<serde_json::Value> = s
+            .partitions
+            .iter()
+            .map(|&(day, docs, bytes)| {
+                serde_json::json!({"day": format_day(day), "articles": docs, "bytes": bytes})
+            })
+            .collect();
+        let params: serde_json::Map<String, serde_json::Value> = s
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        let value = serde_json::json!({
+            "articles": s.documents,
+            "bytes": s.bytes,
+            "bytes_per_article": s.bytes.checked_div(s.documents).unwrap_or(0),
+            "segments": s.segments,
+            "window_days": s.window_days,
+            "partitions": partitions,
+            "params": params,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let first = s.partitions.first().map(|p| format_day(p.0));
+    let last = s.partitions.last().map(|p| format_day(p.0));
+    writeln!(
+        out,
+        "index      {}",
+        printable(&o.dir.display().to_string())
+    )?;
+    writeln!(out, "articles   {}", s.documents)?;
+    match (first, last) {
+        (Some(a), Some(b)) => writeln!(out, "days       {} ({a} to {b})", s.partitions.len())?,
+        _ => writeln!(out, "days       0")?,
+    }
+    writeln!(
+        out,
+        "on disk    {} in {} ({} per article)",
+        human_bytes(s.bytes),
+        plural(s.segments as u64, "segment"),
+        human_bytes(s.bytes.checked_div(s.documents).unwrap_or(0)),
+    )?;
+    writeln!(
+        out,
+        "window     {}",
+        s.window_days
+            .map_or("none".to_string(), |d| format!("{d} days"))
+    )?;
+    let params: Vec<String> = s
+        .params
+        .iter()
+        .filter(|(k, _)| k.starts_with("--"))
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect();
+    writeln!(out, "params     {}", params.join(" "))?;
+    if !s.partitions.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "{:<12} {:>10} {:>12}", "DAY", "ARTICLES", "BYTES")?;
+        for (day, docs, bytes) in &s.partitions {
+            writeln!(
+                out,
+                "{:<12} {docs:>10} {:>12}",
+                format_day(*day),
+                human_bytes(*bytes)
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn human_bytes(b: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut x = b as f64;
+    let mut u = 0;
+    while x >= 1024.0 && u + 1 < UNITS.len() {
+        x /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{x:.1} {}", UNITS[u])
+    }
+}
+
+fn evict(o: IndexEvictOpts) -> Result<ExitCode> {
+    let Some(before) = Date::parse(&o.before) else {
+        bail!(
+            "--before '{}': give a date such as 2026-12-01",
+            printable(&o.before)
+        );
+    };
+    // Eviction changes no detection parameter: the index's own are used.
+    let index = Index::open(&o.dir)
+        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
+    let detector = Detector::new(index.resolve(&reprint::scan::Config::default())?)?;
+    drop(index);
+    let mut index = Index::open_writer(&o.dir, &detector, None)
+        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
+    let dropped = index.evict_before(before.day())?;
+    let days: Vec<String> = dropped.iter().map(|&d| format_day(d)).collect();
+    eprintln!(
+        "reprint: dropped {}{}; {} left",
+        plural(days.len() as u64, "day"),
+        if days.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", days.join(", "))
+        },
+        plural(index.len(), "article"),
+    );
+    Ok(ExitCode::SUCCESS)
+}

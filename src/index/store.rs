@@ -1,0 +1,506 @@
+//! The on-disk layout of an index, kept behind this module so the storage
+//! can change without touching the engine.
+//!
+//! An index is a directory:
+//!
+//! - `index.json`: the format version and the detection parameters, fixed
+//!   when the index is created;
+//! - `MANIFEST`: the live segments, their partitions and the next document
+//!   number, replaced atomically (written to a temporary file, synced,
+//!   renamed, directory synced) once every segment it names is on disk;
+//! - `segments/`: immutable segment files, one per batch and partition
+//!   (calendar day). A segment holds its documents (each compressed on its
+//!   own, for random access) and three sorted tables of `(key, document
+//!   number)`: LSH band keys, unit shingle-set keys and body word keys.
+//!   Lookups binary-search the memory-mapped tables;
+//! - `LOCK`: the writer's lock (`flock`), with its pid.
+//!
+//! Why files of our own and not an embedded key-value store (fjall, redb):
+//! the data is written once per batch and never updated, eviction drops
+//! whole days (a file each), and readers in other processes must work
+//! while a writer runs. Immutable segments and an atomically replaced
+//! manifest give all three directly: a reader sees the manifest it read
+//! and the segments it names; a writer killed at any moment leaves the
+//! previous manifest, whose segments are untouched; an evicted day is an
+//! unlinked file. The embedded stores open a database in one process at a
+//! time, and their logs and compactions would rewrite data that never
+//! changes.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::{Error, Result};
+
+/// The on-disk format version this build reads and writes. Any other
+/// version is refused, never misread.
+pub const FORMAT_VERSION: u32 = 1;
+
+const FORMAT_NAME: &str = "reprint-index";
+const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";
+const HEADER_LEN: usize = 128;
+const DOC_ENTRY: usize = 24;
+const TABLE_ENTRY: usize = 16;
+
+pub(crate) const META_FILE: &str = "index.json";
+pub(crate) const MANIFEST_FILE: &str = "MANIFEST";
+pub(crate) const SEGMENT_DIR: &str = "segments";
+const LOCK_FILE: &str = "LOCK";
+
+fn index_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
+    index_error(path, format!("cannot {what}: {e}"))
+}
+
+/// What `index.json` holds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct Meta {
+    pub format: String,
+    pub version: u32,
+    /// The detection parameters, by command-line name (for messages).
+    pub params: Vec<(String, String)>,
+    /// The detection configuration (threads, matrix and metric aside).
+    pub config: crate::scan::Config,
+    /// Partitions older than the newest by more than this many days are
+    /// evicted after each add.
+    pub window_days: Option<u32>,
+}
+
+/// One live segment as the manifest lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub(crate) struct SegmentInfo {
+    /// File name under `segments/`.
+    pub file: String,
+    /// The partition: days since 1970-01-01.
+    pub day: i64,
+    /// Documents in it.
+    pub docs: u64,
+    /// Its size on disk.
+    pub bytes: u64,
+}
+
+/// What `MANIFEST` holds.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub(crate) struct Manifest {
+    pub format: String,
+    pub version: u32,
+    /// Incremented by every write.
+    pub generation: u64,
+    /// The number the next added document gets.
+    pub next_seq: u64,
+    pub segments: Vec<SegmentInfo>,
+}
+
+/// Checks a format name and version read from `path`.
+fn check_version(path: &Path, format: &str, version: u32) -> Result<()> {
+    if format != FORMAT_NAME {
+        return Err(index_error(
+            path,
+            format!("not a reprint index (format '{format}')"),
+        ));
+    }
+    if version != FORMAT_VERSION {
+        return Err(index_error(
+            path,
+            format!(
+                "written in index format version {version}; this reprint reads version {FORMAT_VERSION}. \
+                 Use the reprint that wrote it, or build a new index from the feeds"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) fn new_meta(
+    params: Vec<(String, String)>,
+    config: crate::scan::Config,
+    window_days: Option<u32>,
+) -> Meta {
+    Meta {
+        format: FORMAT_NAME.into(),
+        version: FORMAT_VERSION,
+        params,
+        config,
+        window_days,
+    }
+}
+
+pub(crate) fn empty_manifest() -> Manifest {
+    Manifest {
+        format: FORMAT_NAME.into(),
+        version: FORMAT_VERSION,
+        ..Manifest::default()
+    }
+}
+
+/// Reads and checks `index.json`; `None` when the directory holds none.
+pub(crate) fn read_meta(dir: &Path) -> Result<Option<Meta>> {
+    let path = dir.join(META_FILE);
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_error(&path, "read it", e)),
+    };
+    let meta: Meta = serde_json::from_slice(&bytes)
+        .map_err(|e| index_error(&path, format!("not a reprint index file ({e})")))?;
+    check_version(&path, &meta.format, meta.version)?;
+    Ok(Some(meta))
+}
+
+/// Reads and checks `MANIFEST`.
+pub(crate) fn read_manifest(dir: &Path) -> Result<Manifest> {
+    let path = dir.join(MANIFEST_FILE);
+    let bytes = fs::read(&path).map_err(|e| io_error(&path, "read it", e))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .map_err(|e| index_error(&path, format!("damaged manifest ({e})")))?;
+    check_version(&path, &manifest.format, manifest.version)?;
+    Ok(manifest)
+}
+
+/// Writes `bytes` to `dir/name` atomically: a temporary file, synced,
+/// renamed over the name, and the directory synced.
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let path = dir.join(name);
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, &path)?;
+        sync_dir(dir)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_error(&path, "write it", e)
+    })
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+pub(crate) fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(manifest)?;
+    write_atomic(dir, MANIFEST_FILE, &bytes)
+}
+
+pub(crate) fn write_meta(dir: &Path, meta: &Meta) -> Result<()> {
+    let bytes = serde_json::to_vec_pretty(meta)?;
+    write_atomic(dir, META_FILE, &bytes)
+}
+
+/// The writer's lock: held while this value lives.
+#[derive(Debug)]
+pub(crate) struct Lock {
+    _file: File,
+}
+
+impl Lock {
+    /// Takes the lock of the index in `dir`, or says which process holds
+    /// it.
+    pub(crate) fn take(dir: &Path) -> Result<Lock> {
+        let path = dir.join(LOCK_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| io_error(&path, "open the lock file", e))?;
+        match rustix::fs::flock(&file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => {}
+            Err(rustix::io::Errno::WOULDBLOCK) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Err(Error::IndexLocked {
+                    path: dir.to_path_buf(),
+                    pid: text.trim().parse().unwrap_or(0),
+                });
+            }
+            Err(e) => return Err(io_error(&path, "lock it", e.into())),
+        }
+        let written = file
+            .set_len(0)
+            .and_then(|()| file.write_all(std::process::id().to_string().as_bytes()))
+            .and_then(|()| file.flush());
+        written.map_err(|e| io_error(&path, "write the lock file", e))?;
+        Ok(Lock { _file: file })
+    }
+}
+
+/// Removes files under `segments/` that the manifest does not name: the
+/// remains of a writer that was stopped before it committed.
+pub(crate) fn remove_unlisted(dir: &Path, manifest: &Manifest) -> Result<usize> {
+    let seg_dir = dir.join(SEGMENT_DIR);
+    let entries = match fs::read_dir(&seg_dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(io_error(&seg_dir, "list it", e)),
+    };
+    let listed: ahash::AHashSet<&str> = manifest.segments.iter().map(|s| s.file.as_str()).collect();
+    let mut removed = 0;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(&seg_dir, "list it", e))?;
+        let name = entry.file_name();
+        if !listed.contains(name.to_string_lossy().as_ref()) {
+            fs::remove_file(entry.path()).map_err(|e| io_error(&entry.path(), "remove it", e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// A segment to be written: documents `(number, compressed record)` in
+/// number order and the three key tables, each `(key, number)` sorted.
+#[derive(Debug, Default)]
+pub(crate) struct SegmentData {
+    pub day: i64,
+    pub docs: Vec<(u64, Vec<u8>)>,
+    pub bands: Vec<(u64, u64)>,
+    pub units: Vec<(u64, u64)>,
+    pub words: Vec<(u64, u64)>,
+    pub ids: Vec<(u64, u64)>,
+}
+
+/// The three key tables of a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    /// `(band << 32 | band key)` of every fingerprinted unit.
+    Bands,
+    /// The shingle-set key of every fingerprinted unit, once per document.
+    Units,
+    /// The body's word key.
+    Words,
+    /// The XXH3-64 of the document's id.
+    Ids,
+}
+
+/// Writes `data` as `segments/NAME` (synced) and returns its size.
+pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Result<u64> {
+    let seg_dir = dir.join(SEGMENT_DIR);
+    fs::create_dir_all(&seg_dir).map_err(|e| io_error(&seg_dir, "create it", e))?;
+    let path = seg_dir.join(name);
+    let mut bytes: Vec<u8> = vec![0; HEADER_LEN];
+    let off_docs = bytes.len() as u64;
+    let blob_total: usize = data.docs.iter().map(|(_, b)| b.len()).sum();
+    let doc_table_len = data.docs.len() * DOC_ENTRY;
+    let tables_len =
+        (data.bands.len() + data.units.len() + data.words.len() + data.ids.len()) * TABLE_ENTRY;
+    bytes.reserve(doc_table_len + tables_len + blob_total);
+    let off_blobs = off_docs + (doc_table_len + tables_len) as u64;
+    let mut blob_at = off_blobs;
+    for (seq, blob) in &data.docs {
+        bytes.extend_from_slice(&seq.to_le_bytes());
+        bytes.extend_from_slice(&blob_at.to_le_bytes());
+        bytes.extend_from_slice(&(blob.len() as u64).to_le_bytes());
+        blob_at += blob.len() as u64;
+    }
+    let table = |entries: &[(u64, u64)], bytes: &mut Vec<u8>| -> u64 {
+        let at = bytes.len() as u64;
+        for (k, s) in entries {
+            bytes.extend_from_slice(&k.to_le_bytes());
+            bytes.extend_from_slice(&s.to_le_bytes());
+        }
+        at
+    };
+    let off_bands = table(&data.bands, &mut bytes);
+    let off_units = table(&data.units, &mut bytes);
+    let off_words = table(&data.words, &mut bytes);
+    let off_ids = table(&data.ids, &mut bytes);
+    for (_, blob) in &data.docs {
+        bytes.extend_from_slice(blob);
+    }
+    let file_len = bytes.len() as u64;
+    let fields: [u64; 13] = [
+        data.day as u64,
+        data.docs.len() as u64,
+        off_docs,
+        data.bands.len() as u64,
+        off_bands,
+        data.units.len() as u64,
+        off_units,
+        data.words.len() as u64,
+        off_words,
+        data.ids.len() as u64,
+        off_ids,
+        off_blobs,
+        file_len,
+    ];
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(SEGMENT_MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header.extend_from_slice(&0u32.to_le_bytes());
+    for f in fields {
+        header.extend_from_slice(&f.to_le_bytes());
+    }
+    let check = xxh3_64(&header);
+    header.extend_from_slice(&check.to_le_bytes());
+    debug_assert_eq!(header.len(), HEADER_LEN);
+    bytes[..HEADER_LEN].copy_from_slice(&header);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        f.write_all(&bytes)?;
+        f.sync_all()
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&path);
+        io_error(&path, "write it", e)
+    })?;
+    Ok(file_len)
+}
+
+/// A segment opened for reading (memory-mapped).
+#[derive(Debug)]
+pub(crate) struct Segment {
+    path: PathBuf,
+    map: Mmap,
+    pub day: i64,
+    docs: (usize, usize),
+    bands: (usize, usize),
+    units: (usize, usize),
+    words: (usize, usize),
+    ids: (usize, usize),
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
+}
+
+impl Segment {
+    /// Opens and checks `segments/NAME`.
+    pub(crate) fn open(dir: &Path, name: &str) -> Result<Segment> {
+        let path = dir.join(SEGMENT_DIR).join(name);
+        let file = File::open(&path).map_err(|e| io_error(&path, "open it", e))?;
+        // SAFETY: segments are never modified once written (a new one is
+        // written and the manifest replaced instead); an evicted segment is
+        // unlinked, which keeps a mapping valid.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| io_error(&path, "map it", e))?;
+        let damaged = |what: &str| index_error(&path, format!("damaged segment: {what}"));
+        if map.len() < HEADER_LEN || &map[..8] != SEGMENT_MAGIC {
+            return Err(damaged("not a segment file"));
+        }
+        let version = u32::from_le_bytes([map[8], map[9], map[10], map[11]]);
+        if version != FORMAT_VERSION {
+            return Err(index_error(
+                &path,
+                format!("segment in format version {version}; this reprint reads {FORMAT_VERSION}"),
+            ));
+        }
+        if u64_at(&map, HEADER_LEN - 8) != xxh3_64(&map[..HEADER_LEN - 8]) {
+            return Err(damaged("header checksum"));
+        }
+        let f = |i: usize| u64_at(&map, 16 + 8 * i);
+        if f(12) != map.len() as u64 {
+            return Err(damaged("truncated"));
+        }
+        let len = map.len();
+        let span = |n: u64, off: u64, entry: usize| -> Result<(usize, usize)> {
+            let n = usize::try_from(n).map_err(|_| damaged("table size"))?;
+            let off = usize::try_from(off).map_err(|_| damaged("table offset"))?;
+            match n.checked_mul(entry).and_then(|b| b.checked_add(off)) {
+                Some(end) if end <= len => Ok((off, n)),
+                _ => Err(damaged("table out of bounds")),
+            }
+        };
+        let docs = span(f(1), f(2), DOC_ENTRY)?;
+        let bands = span(f(3), f(4), TABLE_ENTRY)?;
+        let units = span(f(5), f(6), TABLE_ENTRY)?;
+        let words = span(f(7), f(8), TABLE_ENTRY)?;
+        let ids = span(f(9), f(10), TABLE_ENTRY)?;
+        Ok(Segment {
+            day: f(0) as i64,
+            path,
+            map,
+            docs,
+            bands,
+            units,
+            words,
+            ids,
+        })
+    }
+
+    /// Documents in the segment.
+    pub(crate) fn len(&self) -> usize {
+        self.docs.1
+    }
+
+    fn doc_entry(&self, i: usize) -> (u64, u64, u64) {
+        let at = self.docs.0 + i * DOC_ENTRY;
+        (
+            u64_at(&self.map, at),
+            u64_at(&self.map, at + 8),
+            u64_at(&self.map, at + 16),
+        )
+    }
+
+    /// The compressed record of document `seq`, when it is here.
+    pub(crate) fn record(&self, seq: u64) -> Result<Option<&[u8]>> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (s, off, n) = self.doc_entry(mid);
+            match s.cmp(&seq) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => {
+                    let (off, n) = (off as usize, n as usize);
+                    return match off.checked_add(n) {
+                        Some(end) if end <= self.map.len() => Ok(Some(&self.map[off..end])),
+                        _ => Err(index_error(
+                            &self.path,
+                            "damaged segment: record out of bounds",
+                        )),
+                    };
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn table(&self, t: Table) -> (usize, usize) {
+        match t {
+            Table::Bands => self.bands,
+            Table::Units => self.units,
+            Table::Words => self.words,
+            Table::Ids => self.ids,
+        }
+    }
+
+    fn entry(&self, t: (usize, usize), i: usize) -> (u64, u64) {
+        let at = t.0 + i * TABLE_ENTRY;
+        (u64_at(&self.map, at), u64_at(&self.map, at + 8))
+    }
+
+    /// The document numbers filed under `key` in table `t`, in order.
+    pub(crate) fn lookup(&self, t: Table, key: u64) -> impl Iterator<Item = u64> + '_ {
+        let tab = self.table(t);
+        let (mut lo, mut hi) = (0, tab.1);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.entry(tab, mid).0 < key {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo..tab.1)
+            .map(move |i| self.entry(tab, i))
+            .take_while(move |&(k, _)| k == key)
+            .map(|(_, s)| s)
+    }
+}

@@ -1,0 +1,324 @@
+//! The persistent index: batches equal one scan, query, stats, evict,
+//! fixed parameters, format versions, the writer lock, killed writers.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use proptest::prelude::*;
+
+use crate::feeds::{record, wire};
+use crate::util::{Corpus, paragraph, reprint_paths};
+
+/// A generated feed: `stories` wire stories on days 1–10 and, for each, a
+/// few copies later (whole, excerpted, with a local paragraph, with a
+/// paragraph reworded), one record per line in date order.
+fn feed(stories: usize, copies: &[u8], seed: usize) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String, String)> = Vec::new();
+    for s in 0..stories {
+        let w = wire(seed * 100 + s);
+        let day = 1 + (s * 10) / stories.max(1);
+        let date = |d: usize, h: usize| format!("2026-03-{:02}T{:02}:00:00Z", d, h);
+        out.push((date(day, 6), format!("w{s}"), w.join("\n\n")));
+        for (c, kind) in copies.iter().enumerate() {
+            let text = match kind % 4 {
+                0 => w.join("\n\n"),
+                1 => w[..2].join("\n\n"),
+                2 => format!(
+                    "{}\n\n{}",
+                    paragraph(seed * 1000 + s * 10 + c),
+                    w.join("\n\n")
+                ),
+                _ => {
+                    let mut v = w.clone();
+                    v[1] = paragraph(seed * 5000 + s * 10 + c);
+                    v.join("\n\n")
+                }
+            };
+            let d = (day + c / 2).min(10);
+            out.push((date(d, 7 + c), format!("c{s}-{c}"), text));
+        }
+    }
+    out.sort();
+    out.into_iter()
+        .map(|(date, id, text)| (date.clone(), record(&id, Some(&date), &text)))
+        .collect()
+}
+
+/// The pairs of a JSON report, keyed by (copy, source), as JSON text.
+fn pairs(json: &serde_json::Value) -> Vec<(String, String, String)> {
+    json["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| {
+            (
+                p["copy"].as_str().unwrap().to_string(),
+                p["source"].as_str().unwrap().to_string(),
+                p.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A feed of one dated record, `ID.jsonl`.
+fn one(c: &Corpus, id: &str, date: &str, seed: usize) -> std::path::PathBuf {
+    c.write(
+        &format!("{id}.jsonl"),
+        record(id, Some(date), &paragraph(seed)) + "\n",
+    )
+}
+
+fn add(index: &Path, feed: &Path) -> crate::util::Run {
+    reprint_paths(&["index", "add", "-q", "-f", "json"], &[index, feed])
+}
+
+fn stats(index: &Path) -> serde_json::Value {
+    let run = reprint_paths(&["index", "stats", "--json"], &[index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Adding a feed in ten batches reports exactly the pairs one scan of
+    /// the whole feed reports.
+    #[test]
+    fn ten_batches_report_the_pairs_of_one_scan(
+        stories in 3usize..9,
+        copies in proptest::collection::vec(0u8..4, 1..4),
+        seed in 0usize..1000,
+    ) {
+        let c = Corpus::new();
+        let lines = feed(stories, &copies, seed);
+        let whole = c.write("whole.jsonl", lines.iter().map(|(_, l)| format!("{l}\n")).collect::<String>());
+        let scan = reprint_paths(&["scan", "-q", "-f", "json"], &[&whole]);
+        prop_assert!(scan.code <= 1, "{}", scan.stderr);
+        let mut expected = pairs(&scan.json());
+        expected.sort();
+        prop_assert!(expected.len() >= stories * copies.len() / 2, "{} pairs", expected.len());
+
+        let index = c.path().join("index");
+        let mut found = Vec::new();
+        let n = lines.len();
+        for b in 0..10 {
+            let part: String = lines[b * n / 10..(b + 1) * n / 10]
+                .iter()
+                .map(|(_, l)| format!("{l}\n"))
+                .collect();
+            if part.is_empty() {
+                continue;
+            }
+            let path = c.write(&format!("b{b}.jsonl"), part);
+            let run = add(&index, &path);
+            prop_assert!(run.code <= 1, "{}", run.stderr);
+            found.extend(pairs(&run.json()));
+        }
+        found.sort();
+        prop_assert_eq!(found, expected);
+        prop_assert_eq!(stats(&index)["articles"].as_u64(), Some(n as u64));
+    }
+}
+
+#[test]
+fn a_query_reports_reuse_without_adding() {
+    let c = Corpus::new();
+    let w = wire(7);
+    let day1 = c.write(
+        "day1.jsonl",
+        format!(
+            "{}\n{}\n",
+            record("wire", Some("2026-03-01"), &w.join("\n\n")),
+            record("other", Some("2026-03-01"), &paragraph(900)),
+        ),
+    );
+    let index = c.path().join("idx");
+    let run = add(&index, &day1);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let release = c.write("release.txt", w[1..3].join("\n\n"));
+    let run = reprint_paths(&["index", "query", "-f", "json"], &[&index, &release]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let p = &json["pairs"][0];
+    assert_eq!(
+        (p["copy"].as_str(), p["source"].as_str()),
+        (Some("release"), Some("wire"))
+    );
+    assert_eq!(p["passages"][0]["source"], serde_json::json!([2, 3]));
+    assert_eq!(stats(&index)["articles"], 2);
+
+    // Adding it later reports the same pair; adding it again adds nothing.
+    let day2 = c.write(
+        "day2.jsonl",
+        record("outlet", Some("2026-03-02"), &w[1..3].join("\n\n")) + "\n",
+    );
+    let run = add(&index, &day2);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["pairs"][0]["source"], "wire");
+    let again = reprint_paths(&["index", "add", "-f", "json"], &[&index, &day2]);
+    assert!(again.stderr.contains("already indexed"), "{}", again.stderr);
+    assert_eq!(stats(&index)["articles"], 3);
+}
+
+#[test]
+fn eviction_drops_whole_days_and_stats_count_them() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    for day in 1..=3 {
+        let lines: String = (0..4)
+            .map(|i| {
+                record(
+                    &format!("d{day}-{i}"),
+                    Some(&format!("2026-03-0{day}")),
+                    &paragraph(day * 10 + i),
+                ) + "\n"
+            })
+            .collect();
+        let f = c.write(&format!("day{day}.jsonl"), lines);
+        assert!(add(&index, &f).code <= 1);
+    }
+    let s = stats(&index);
+    assert_eq!(s["articles"], 12);
+    assert_eq!(s["partitions"].as_array().unwrap().len(), 3);
+    assert!(s["bytes"].as_u64().unwrap() > 0);
+    let run = reprint_paths(&["index", "evict", "--before", "2026-03-03"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("dropped 2 days"), "{}", run.stderr);
+    let s = stats(&index);
+    assert_eq!(s["articles"], 4);
+    assert_eq!(s["partitions"][0]["day"], "2026-03-03");
+    let segments = std::fs::read_dir(index.join("segments")).unwrap().count();
+    assert_eq!(segments, 1, "evicted segment files are removed");
+}
+
+#[test]
+fn a_window_set_at_creation_evicts_old_days() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    for day in [1, 2, 5] {
+        let f = c.write(
+            &format!("day{day}.jsonl"),
+            record(
+                &format!("d{day}"),
+                Some(&format!("2026-03-0{day}")),
+                &paragraph(day),
+            ) + "\n",
+        );
+        let run = reprint_paths(
+            &["index", "add", "--window", "2d", "-f", "json"],
+            &[&index, &f],
+        );
+        assert!(run.code <= 1, "{}", run.stderr);
+        if day == 2 {
+            // Fixed at creation: the same window is accepted again.
+            assert!(!run.stderr.contains("window dropped"), "{}", run.stderr);
+        }
+    }
+    let s = stats(&index);
+    assert_eq!(s["window_days"], 2);
+    assert_eq!(s["articles"], 1, "{s}");
+    let f = one(&c, "late", "2026-03-06", 50);
+    let run = reprint_paths(&["index", "add", "--window", "9d"], &[&index, &f]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--window is fixed"), "{}", run.stderr);
+}
+
+#[test]
+fn other_parameters_and_other_format_versions_are_refused() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    let f = one(&c, "a", "2026-03-01", 1);
+    assert!(add(&index, &f).code <= 1);
+    let g = one(&c, "b", "2026-03-01", 2);
+    let run = reprint_paths(&["index", "add", "--threshold", "0.7"], &[&index, &g]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("created with --threshold 0.5"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("0.7"), "{}", run.stderr);
+
+    let meta = index.join("index.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, text.replace("\"version\": 1", "\"version\": 99")).unwrap();
+    let run = reprint_paths(&["index", "stats"], &[&index]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("format version 99"), "{}", run.stderr);
+
+    let run = reprint_paths(&["index", "add"], &[c.path(), &g]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("not a reprint index"), "{}", run.stderr);
+}
+
+#[test]
+fn a_second_writer_is_told_who_holds_the_lock() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    let f = one(&c, "a", "2026-03-01", 1);
+    assert!(add(&index, &f).code <= 1);
+    let detector = reprint::scan::Detector::new(reprint::scan::Config::default()).unwrap();
+    let held = reprint::index::Index::open_writer(&index, &detector, None).unwrap();
+    let g = one(&c, "b", "2026-03-01", 2);
+    let run = reprint_paths(&["index", "add"], &[&index, &g]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains(&format!("locked by pid {}", std::process::id())),
+        "{}",
+        run.stderr
+    );
+    // Readers are not locked out.
+    assert_eq!(stats(&index)["articles"], 1);
+    drop(held);
+    assert!(add(&index, &g).code <= 1);
+    assert_eq!(stats(&index)["articles"], 2);
+}
+
+#[test]
+fn an_add_killed_at_any_moment_leaves_the_batch_out_or_in_whole() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    let first = one(&c, "x", "2026-03-01", 3);
+    assert!(add(&index, &first).code <= 1);
+    let mut before = 1u64;
+    let mut outcomes = (0, 0);
+    for round in 0..8u64 {
+        let lines: String = feed(300, &[0, 3], 40 + round as usize)
+            .into_iter()
+            .map(|(_, l)| l.replace("\"id\":\"", &format!("\"id\":\"r{round}-")) + "\n")
+            .collect();
+        let batch = c.write(&format!("batch{round}.jsonl"), lines);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+            .args(["index", "add", "-q", "-o", "/dev/null"])
+            .arg(&index)
+            .arg(&batch)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Kill points spread over loading, checking and writing.
+        std::thread::sleep(std::time::Duration::from_millis(15 + round * 35));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = stats(&index)["articles"].as_u64().unwrap();
+        assert!(
+            now == before || now == before + 900,
+            "round {round}: {before} → {now}"
+        );
+        if now == before {
+            outcomes.0 += 1;
+        } else {
+            outcomes.1 += 1;
+        }
+        before = now;
+    }
+    // Whatever happened, the index takes another batch.
+    let last = one(&c, "y", "2026-03-02", 4);
+    assert!(add(&index, &last).code <= 1);
+    assert_eq!(stats(&index)["articles"].as_u64(), Some(before + 1));
+    eprintln!(
+        "killed before commit: {}, after: {}",
+        outcomes.0, outcomes.1
+    );
+}
