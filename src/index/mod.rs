@@ -506,8 +506,9 @@ impl Index {
             return Ok((Vec::new(), AHashMap::new()));
         }
         let cap = detector.config().bucket_cap.max(2);
-        // (indexed document, its unit, batch document, its unit)
-        let mut proposals: Vec<(u64, u32, u32, u32)> = batch
+        // Every (band key, batch document, unit), looked up in one merge
+        // pass per segment.
+        let mut wanted: Vec<(u64, u32, u32)> = batch
             .par_iter()
             .enumerate()
             .flat_map_iter(|(d, doc)| {
@@ -517,16 +518,32 @@ impl Index {
                     .flat_map(move |(u, keys)| {
                         keys.into_iter()
                             .enumerate()
-                            .map(move |(b, k)| (band_key(b, k), u))
+                            .map(move |(b, k)| (band_key(b, k), d as u32, u))
                     })
-                    .flat_map(move |(key, u)| {
-                        self.earliest(Table::Bands, key, cap)
-                            .into_iter()
-                            .map(move |v| (v >> UNIT_BITS, (v & UNIT_MASK) as u32, d as u32, u))
-                    })
-                    .collect::<Vec<_>>()
             })
             .collect();
+        wanted.par_sort_unstable();
+        wanted.dedup();
+        let mut keys: Vec<u64> = wanted.iter().map(|w| w.0).collect();
+        keys.dedup();
+        let found = self.earliest_sorted(Table::Bands, &keys, cap);
+        // (indexed document, its unit, batch document, its unit)
+        let mut proposals: Vec<(u64, u32, u32, u32)> = wanted
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .flat_map_iter(|chunk| {
+                let q = keys.binary_search(&chunk[0].0).unwrap_or(0);
+                let (lo, hi) = (
+                    found.partition_point(|f| (f.0 as usize) < q),
+                    found.partition_point(|f| (f.0 as usize) <= q),
+                );
+                let hits = &found[lo..hi];
+                chunk.iter().flat_map(move |&(_, d, u)| {
+                    hits.iter()
+                        .map(move |&(_, v)| (v >> UNIT_BITS, (v & UNIT_MASK) as u32, d, u))
+                })
+            })
+            .collect();
+        drop(wanted);
         proposals.par_sort_unstable();
         proposals.dedup();
         let mut same_words: Vec<u64> = batch
@@ -593,6 +610,26 @@ impl Index {
             .into_iter()
             .collect();
         Ok((kept, unseen))
+    }
+
+    /// For sorted, distinct `keys`: the first `n` values (in index order)
+    /// filed under each, as `(position in keys, value)` sorted.
+    fn earliest_sorted(&self, table: Table, keys: &[u64], n: usize) -> Vec<(u32, u64)> {
+        let mut found: Vec<(u32, u64)> = self
+            .segments
+            .par_iter()
+            .flat_map_iter(|s| {
+                let mut out = Vec::new();
+                s.lookup_sorted(table, keys, n, &mut out);
+                out
+            })
+            .collect();
+        found.par_sort_unstable();
+        let mut kept = Vec::with_capacity(found.len());
+        for chunk in found.chunk_by(|a, b| a.0 == b.0) {
+            kept.extend_from_slice(&chunk[..chunk.len().min(n)]);
+        }
+        kept
     }
 
     /// The first `n` values (in index order) filed under `key`.

@@ -486,10 +486,51 @@ impl Segment {
         (u64_at(&self.map, at), u64_at(&self.map, at + 8))
     }
 
-    /// The document numbers filed under `key` in table `t`, in order.
-    pub(crate) fn lookup(&self, t: Table, key: u64) -> impl Iterator<Item = u64> + '_ {
+    /// For sorted, distinct `keys`: the first `per_key` values filed under
+    /// each in table `t`, as `(position in keys, value)`, appended to
+    /// `out`. One merge pass over the table (galloping over the gaps), so a
+    /// batch of keys costs about one read of the table, not a search each.
+    pub(crate) fn lookup_sorted(
+        &self,
+        t: Table,
+        keys: &[u64],
+        per_key: usize,
+        out: &mut Vec<(u32, u64)>,
+    ) {
         let tab = self.table(t);
-        let (mut lo, mut hi) = (0, tab.1);
+        let n = tab.1;
+        let mut i = 0usize;
+        for (q, &key) in keys.iter().enumerate() {
+            if i >= n {
+                break;
+            }
+            // Gallop to the first entry not below `key`.
+            if self.entry(tab, i).0 < key {
+                let mut step = 1usize;
+                let mut hi = i + step;
+                while hi < n && self.entry(tab, hi).0 < key {
+                    i = hi;
+                    step *= 2;
+                    hi = i + step;
+                }
+                i = self.lower_bound(tab, i + 1, hi.min(n), key);
+            }
+            let mut taken = 0;
+            while i < n && taken < per_key {
+                let (k, v) = self.entry(tab, i);
+                if k != key {
+                    break;
+                }
+                out.push((q as u32, v));
+                taken += 1;
+                i += 1;
+            }
+        }
+    }
+
+    /// The first position in `lo..hi` of table `tab` whose key is not
+    /// below `key`.
+    fn lower_bound(&self, tab: (usize, usize), mut lo: usize, mut hi: usize, key: u64) -> usize {
         while lo < hi {
             let mid = (lo + hi) / 2;
             if self.entry(tab, mid).0 < key {
@@ -498,6 +539,13 @@ impl Segment {
                 hi = mid;
             }
         }
+        lo
+    }
+
+    /// The document numbers filed under `key` in table `t`, in order.
+    pub(crate) fn lookup(&self, t: Table, key: u64) -> impl Iterator<Item = u64> + '_ {
+        let tab = self.table(t);
+        let lo = self.lower_bound(tab, 0, tab.1, key);
         (lo..tab.1)
             .map(move |i| self.entry(tab, i))
             .take_while(move |&(k, _)| k == key)
