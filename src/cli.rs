@@ -520,6 +520,11 @@ pub struct DedupOpts {
     #[arg(long, value_enum, default_value_t = KeepArg::Earliest)]
     pub keep: KeepArg,
 
+    /// Also drop articles with a near-copy in this index (see `reprint
+    /// index`), and add the kept ones to it; created when it does not exist.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+
     /// An article is a duplicate of another when at least this share of its
     /// shingles (boilerplate excluded) is found in the other.
     #[arg(short = 't', long, default_value_t = 0.8, value_name = "T")]

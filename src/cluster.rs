@@ -76,6 +76,18 @@ impl Cluster {
 /// # Ok::<(), reprint::Error>(())
 /// ```
 pub fn cluster(report: &ScanReport, threshold: f64, keep: Keep) -> Vec<Cluster> {
+    cluster_after(report, threshold, keep, 0)
+}
+
+/// [`cluster`] for a report whose first `indexed` documents are already
+/// kept elsewhere (an index, see [`crate::index::Index::dedup`]): they head
+/// their clusters before any other document and are never dropped.
+pub fn cluster_after(
+    report: &ScanReport,
+    threshold: f64,
+    keep: Keep,
+    indexed: usize,
+) -> Vec<Cluster> {
     let n = report.documents.len();
     // duplicates_of[k]: documents d with containment(d in k) >= threshold.
     let mut duplicates_of: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
@@ -105,7 +117,9 @@ pub fn cluster(report: &ScanReport, threshold: f64, keep: Keep) -> Vec<Cluster> 
             Keep::Longest => docs[b].words.cmp(&docs[a].words),
             Keep::First => a.cmp(&b),
         };
-        primary
+        (a >= indexed)
+            .cmp(&(b >= indexed))
+            .then(primary)
             .then(copy_count[a].cmp(&copy_count[b]))
             .then(a.cmp(&b))
     });
@@ -119,7 +133,7 @@ pub fn cluster(report: &ScanReport, threshold: f64, keep: Keep) -> Vec<Cluster> 
         assigned[k] = true;
         let mut dropped: Vec<(usize, f64)> = duplicates_of[k]
             .iter()
-            .filter(|&&(d, _)| !assigned[d])
+            .filter(|&&(d, _)| !assigned[d] && d >= indexed)
             .copied()
             .collect();
         dropped.sort_by_key(|&(d, _)| d);

@@ -322,3 +322,42 @@ fn an_add_killed_at_any_moment_leaves_the_batch_out_or_in_whole() {
         outcomes.0, outcomes.1
     );
 }
+
+#[test]
+fn dedup_with_an_index_in_ten_batches_keeps_what_one_dedup_keeps() {
+    let c = Corpus::new();
+    let lines = feed(12, &[0, 3, 1, 2], 17);
+    let whole = c.write(
+        "whole.jsonl",
+        lines
+            .iter()
+            .map(|(_, l)| format!("{l}\n"))
+            .collect::<String>(),
+    );
+    let run = reprint_paths(&["dedup", "-q"], &[&whole]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = run.stdout;
+    let index = c.path().join("idx");
+    let mut kept = String::new();
+    let n = lines.len();
+    for b in 0..10 {
+        let part: String = lines[b * n / 10..(b + 1) * n / 10]
+            .iter()
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let path = c.write(&format!("b{b}.jsonl"), part);
+        let run = reprint_paths(&["dedup", "-q", "--index"], &[&index, &path]);
+        assert!(run.code <= 1, "{}", run.stderr);
+        kept.push_str(&run.stdout);
+    }
+    assert!(expected.lines().count() < n, "the feed has duplicates");
+    assert_eq!(kept, expected);
+    assert_eq!(
+        stats(&index)["articles"].as_u64(),
+        Some(expected.lines().count() as u64)
+    );
+    // Run again, nothing is new: every record is dropped as already indexed.
+    let run = reprint_paths(&["dedup", "--index"], &[&index, &whole]);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("already indexed"), "{}", run.stderr);
+}

@@ -13,6 +13,7 @@ use super::{Output, engine_config, load};
 use crate::cli::{DedupOpts, KeepArg};
 use reprint::cluster::{Keep, cluster};
 use reprint::corpus::{Input, RecordRef, resolve_inputs};
+use reprint::index::Index;
 use reprint::report;
 use reprint::scan::Detector;
 
@@ -64,7 +65,18 @@ impl Drop for Spool {
 /// not, 2 when an input or line failed.
 pub fn run(o: DedupOpts) -> Result<ExitCode> {
     let started = Instant::now();
-    let detector = Detector::new(engine_config(&o.engine, o.paragraph_threshold))?;
+    let asked = engine_config(&o.engine, o.paragraph_threshold);
+    let mut index = match &o.index {
+        Some(dir) => Some(
+            Index::open_writer(dir, &Detector::new(asked.clone())?, None)
+                .with_context(|| format!("cannot open the index '{}'", dir.display()))?,
+        ),
+        None => None,
+    };
+    let detector = Detector::new(match &index {
+        Some(i) => i.resolve(&asked)?,
+        None => asked,
+    })?;
     if !(o.threshold > 0.0 && o.threshold <= 1.0) {
         anyhow::bail!(
             "invalid parameter --threshold: {} is not in (0, 1]",
@@ -137,14 +149,33 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector)?;
     failed |= corpus.failed;
     let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
-    let report = detector.scan_shingled(corpus.documents)?;
-    spinner.finish_and_clear();
     let keep = match o.keep {
         KeepArg::Earliest => Keep::Earliest,
         KeepArg::Longest => Keep::Longest,
         KeepArg::First => Keep::First,
     };
-    let clusters = cluster(&report, o.threshold, keep);
+    // With an index, its documents that the feed pairs with lead the
+    // report; they are never dropped nor written.
+    let (report, clusters, indexed, already_indexed) = match index.as_mut() {
+        Some(index) => {
+            let (added, clusters, indexed) = index
+                .dedup(
+                    &detector,
+                    corpus.documents,
+                    reprint::date::today(),
+                    o.threshold,
+                    keep,
+                )
+                .with_context(|| format!("cannot add to the index '{}'", index.dir().display()))?;
+            (added.report, clusters, indexed, added.already_indexed)
+        }
+        None => {
+            let report = detector.scan_shingled(corpus.documents)?;
+            let clusters = cluster(&report, o.threshold, keep);
+            (report, clusters, 0, Vec::new())
+        }
+    };
+    spinner.finish_and_clear();
 
     let dropped: HashSet<usize> = clusters
         .iter()
@@ -152,7 +183,10 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         .collect();
     let mut kept_records: HashSet<RecordRef> = HashSet::new();
     let mut dropped_records: HashSet<RecordRef> = HashSet::new();
-    for (i, d) in report.documents.iter().enumerate() {
+    // Articles whose id is already indexed are copies of what the index
+    // holds.
+    dropped_records.extend(already_indexed.iter().filter_map(|(_, r)| *r));
+    for (i, d) in report.documents.iter().enumerate().skip(indexed) {
         if let Some(r) = d.record {
             if dropped.contains(&i) {
                 dropped_records.insert(r);
@@ -170,7 +204,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         .transpose()?;
     if text_mode {
         // Text files: their paths, kept and dropped, one per line.
-        for (i, d) in report.documents.iter().enumerate() {
+        for (i, d) in report.documents.iter().enumerate().skip(indexed) {
             if dropped.contains(&i) {
                 if let Some(w) = dropped_out.as_mut() {
                     writeln!(w.writer(), "{}", d.origin)?;
@@ -213,14 +247,21 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     drop(spools);
 
     if !o.input.quiet {
+        let read = report.documents.len() - indexed + already_indexed.len();
+        let dropped_n = dropped.len() + already_indexed.len();
         eprintln!(
-            "reprint: read {} article{}, kept {}, dropped {} in {} cluster{}{} ({:.2} s)",
-            report.documents.len(),
-            if report.documents.len() == 1 { "" } else { "s" },
-            report.documents.len() - dropped.len(),
-            dropped.len(),
+            "reprint: read {} article{}, kept {}, dropped {} in {} cluster{}{}{} ({:.2} s)",
+            read,
+            if read == 1 { "" } else { "s" },
+            read - dropped_n,
+            dropped_n,
             clusters.len(),
             if clusters.len() == 1 { "" } else { "s" },
+            if already_indexed.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} already indexed", already_indexed.len())
+            },
             if corpus.errors > 0 {
                 format!(
                     ", {} error{}",
@@ -235,7 +276,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     }
     Ok(ExitCode::from(if failed {
         2
-    } else if dropped.is_empty() {
+    } else if dropped.is_empty() && already_indexed.is_empty() {
         1
     } else {
         0

@@ -90,7 +90,7 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
                 .already_indexed
                 .iter()
                 .take(5)
-                .map(|id| printable(id))
+                .map(|(id, _)| printable(id))
                 .collect();
             eprintln!(
                 "reprint: {} left out: the id is already indexed or repeated in the batch ({}{})",

@@ -38,6 +38,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::cluster::{Cluster, Keep, cluster_after};
 use crate::corpus::Document;
 use crate::date::Date;
 use crate::error::{Error, Result};
@@ -89,8 +90,9 @@ pub struct Added {
     pub report: ScanReport,
     /// Documents added.
     pub added: usize,
-    /// Ids of documents left out because an indexed document has that id.
-    pub already_indexed: Vec<String>,
+    /// Documents left out because an indexed document (or an earlier one
+    /// of the batch) has their id: the id and the feed record.
+    pub already_indexed: Vec<(String, Option<crate::corpus::RecordRef>)>,
     /// Indexed documents read back to check the batch against.
     pub neighbours: usize,
     /// Partitions evicted by the window afterwards.
@@ -347,6 +349,46 @@ impl Index {
         docs: Vec<ShingledDocument>,
         today: i64,
     ) -> Result<Added> {
+        Ok(self.add_kept(detector, docs, today, |_, _| None)?.0)
+    }
+
+    /// Deduplicates `docs` against the index and among themselves, as
+    /// `dedup` does ([`cluster_after`], the indexed documents heading their
+    /// clusters), and adds the kept ones. Returns what was added (the
+    /// report covers every document of the batch), the clusters, and how
+    /// many indexed documents lead the report's documents.
+    pub fn dedup(
+        &mut self,
+        detector: &Detector,
+        docs: Vec<ShingledDocument>,
+        today: i64,
+        threshold: f64,
+        keep: Keep,
+    ) -> Result<(Added, Vec<Cluster>, usize)> {
+        let mut clusters = Vec::new();
+        let (added, indexed) = self.add_kept(detector, docs, today, |report, indexed| {
+            clusters = cluster_after(report, threshold, keep, indexed);
+            let mut kept = vec![true; report.documents.len() - indexed];
+            for c in &clusters {
+                for &(d, _) in &c.dropped {
+                    kept[d - indexed] = false;
+                }
+            }
+            Some(kept)
+        })?;
+        Ok((added, clusters, indexed))
+    }
+
+    /// Adds the documents of `docs` that `choose` keeps (all when it says
+    /// `None`), given the batch's report and how many indexed documents
+    /// lead it (the batch follows them in order).
+    fn add_kept(
+        &mut self,
+        detector: &Detector,
+        docs: Vec<ShingledDocument>,
+        today: i64,
+        choose: impl FnOnce(&ScanReport, usize) -> Option<Vec<bool>>,
+    ) -> Result<(Added, usize)> {
         if self.lock.is_none() {
             return Err(index_error(&self.dir, "opened for reading only"));
         }
@@ -369,7 +411,7 @@ impl Index {
             if k {
                 batch.push(d);
             } else {
-                already_indexed.push(d.id);
+                already_indexed.push((d.id, d.record));
             }
         }
         // What the segments need is taken before the scan frees the
@@ -382,8 +424,16 @@ impl Index {
                 .map(|(i, d)| doc_entries(detector, d, first_seq + i as u64, today))
                 .collect::<Result<Vec<_>>>()
         })??;
-        let added = batch.len();
-        let (report, neighbours) = self.check_batch(detector, batch)?;
+        let (report, neighbours, indexed) = self.check_batch(detector, batch)?;
+        let entries: Vec<DocEntries> = match choose(&report, indexed) {
+            Some(kept) => entries
+                .into_iter()
+                .zip(kept)
+                .filter_map(|(e, k)| k.then_some(e))
+                .collect(),
+            None => entries,
+        };
+        let added = entries.len();
 
         let mut by_day: std::collections::BTreeMap<i64, SegmentData> = Default::default();
         for e in entries {
@@ -399,7 +449,7 @@ impl Index {
         }
         let mut manifest = self.manifest.clone();
         manifest.generation += 1;
-        manifest.next_seq = first_seq + added as u64;
+        manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
         for (day, mut seg) in by_day {
             seg.bands.sort_unstable();
             seg.units.sort_unstable();
@@ -428,13 +478,16 @@ impl Index {
             None => Vec::new(),
         };
         self.commit(manifest)?;
-        Ok(Added {
-            report,
-            added,
-            already_indexed,
-            neighbours,
-            evicted,
-        })
+        Ok((
+            Added {
+                report,
+                added,
+                already_indexed,
+                neighbours,
+                evicted,
+            },
+            indexed,
+        ))
     }
 
     /// Drops every partition before `day` (days since 1970-01-01): whole
@@ -469,12 +522,13 @@ impl Index {
 
     /// Scans `batch` after the indexed documents it may pair with. Returns
     /// the report, narrowed to the batch and the documents it pairs with,
-    /// and how many indexed documents were read back.
+    /// how many indexed documents were read back, and how many of them
+    /// lead the report.
     fn check_batch(
         &self,
         detector: &Detector,
         batch: Vec<ShingledDocument>,
-    ) -> Result<(ScanReport, usize)> {
+    ) -> Result<(ScanReport, usize, usize)> {
         let (old, unseen) = detector.install(|| self.neighbours(detector, &batch))??;
         let new_from = old.len();
         let mut data = old;
@@ -486,7 +540,8 @@ impl Index {
                 unseen_carriers: unseen,
             },
         )?;
-        Ok((narrow(report, new_from), new_from))
+        let (report, indexed) = narrow(report, new_from);
+        Ok((report, new_from, indexed))
     }
 
     /// The indexed documents `batch` may pair with, read back and shingled,
@@ -775,7 +830,8 @@ fn doc_entries(
 
 /// Keeps the documents from `new_from` on and those they pair with,
 /// renumbering the pairs; boilerplate examples outside them are dropped.
-fn narrow(mut report: ScanReport, new_from: usize) -> ScanReport {
+/// Returns the report and how many earlier documents lead it.
+fn narrow(mut report: ScanReport, new_from: usize) -> (ScanReport, usize) {
     let n = report.documents.len();
     let mut keep = vec![false; n];
     for k in keep.iter_mut().skip(new_from) {
@@ -807,5 +863,6 @@ fn narrow(mut report: ScanReport, new_from: usize) -> ScanReport {
         b.example.0 = new_index[b.example.0];
     }
     report.matrix = None;
-    report
+    let indexed = keep[..new_from].iter().filter(|&&k| k).count();
+    (report, indexed)
 }
