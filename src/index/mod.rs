@@ -4,11 +4,13 @@
 //!
 //! **How a batch is checked.** The batch is shingled; the LSH band keys of
 //! its units (and its documents' word keys) are looked up in the index,
-//! which returns the earliest [`NEIGHBOURS_PER_KEY`] indexed documents
-//! under each key: the ones a scan of the whole feed would pair a new
-//! document with (a crowded LSH bucket pairs its later items with its
-//! first ones). Those documents are read back from the index, shingled
-//! again, and scanned with the batch after them
+//! which returns the earliest [`Config::bucket_cap`] indexed units under
+//! each key: the ones a scan of the whole feed would pair a new unit with
+//! (a crowded LSH bucket pairs its later items with its first ones). The
+//! documents of those units are read back from the index and shingled
+//! again; those with a unit that passes the scan's exact verification (or
+//! with the same words as a new document) are scanned with the batch after
+//! them
 //! ([`Detector::scan_neighbourhood`]): only pairs with a new document are
 //! aligned, and a paragraph's carriers that were not read back still count
 //! towards making it common. The pairs are the pair objects of `scan`,
@@ -20,11 +22,11 @@
 //! the scan decides from the whole corpus is already decided by the
 //! earlier batches: a paragraph becomes boilerplate when the batch that
 //! makes it common arrives, so pairs reported before (an outlet footer
-//! shared by two stories of the first day) stay reported; and a story run
-//! by more than [`NEIGHBOURS_PER_KEY`] indexed articles is checked against
-//! its first ones.
+//! shared by two stories of the first day) stay reported; and a paragraph
+//! filed under a band key by more than [`Config::bucket_cap`] indexed
+//! articles is checked against the first of them, as a scan checks it.
 //!
-//! **Storage.** See [`store`]: immutable segment files per batch and day,
+//! **Storage.** See the `store` module: immutable segment files per batch and day,
 //! an atomically replaced manifest, a writer lock. A writer killed at any
 //! moment leaves the index as it was before the batch.
 
@@ -48,12 +50,6 @@ use crate::similarity::Overlap;
 use store::{Lock, Manifest, Meta, Segment, SegmentData, SegmentInfo, Table};
 
 pub use store::FORMAT_VERSION;
-
-/// Indexed documents read back per LSH band key (the earliest ones): the
-/// first items of a crowded bucket, with which a scan pairs the rest, and
-/// enough carriers of a common paragraph to decide whether it is
-/// boilerplate.
-pub const NEIGHBOURS_PER_KEY: usize = crate::candidates::FAMILY_KEPT;
 
 /// An index directory, opened for reading or (with its lock) for writing.
 #[derive(Debug)]

@@ -10,8 +10,9 @@
 //!   renamed, directory synced) once every segment it names is on disk;
 //! - `segments/`: immutable segment files, one per batch and partition
 //!   (calendar day). A segment holds its documents (each compressed on its
-//!   own, for random access) and three sorted tables of `(key, document
-//!   number)`: LSH band keys, unit shingle-set keys and body word keys.
+//!   own, for random access) and four sorted tables of `(key, value)`:
+//!   LSH band keys (value: document number << 16 | unit), unit shingle-set
+//!   keys, body word keys and id hashes (value: document number).
 //!   Lookups binary-search the memory-mapped tables;
 //! - `LOCK`: the writer's lock (`flock`), with its pid.
 //!
