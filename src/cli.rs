@@ -574,6 +574,12 @@ pub struct IndexAddOpts {
     #[arg(long, value_name = "DAYS")]
     pub window: Option<String>,
 
+    /// Add the input in batches of this many articles as it is read, each
+    /// checked against the index as the earlier ones left it: memory
+    /// follows the batch, not the input.
+    #[arg(long, default_value_t = 50_000, value_name = "N")]
+    pub batch_size: usize,
+
     /// The index, the articles and the report.
     #[command(flatten)]
     pub run: IndexRunOpts,

@@ -115,8 +115,16 @@ proptest! {
             found.extend(pairs(&run.json()));
         }
         found.sort();
-        prop_assert_eq!(found, expected);
+        prop_assert_eq!(&found, &expected);
         prop_assert_eq!(stats(&index)["articles"].as_u64(), Some(n as u64));
+
+        // One add of the whole feed in batches of five, as it is read.
+        let batched = c.path().join("batched");
+        let run = reprint_paths(&["index", "add", "-q", "-f", "json", "--batch-size", "5"], &[&batched, &whole]);
+        prop_assert!(run.code <= 1, "{}", run.stderr);
+        let mut found = pairs(&run.json());
+        found.sort();
+        prop_assert_eq!(&found, &expected);
     }
 }
 

@@ -69,12 +69,34 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
     if let Some(p) = &o.output {
         super::check_outputs(&[("--output", p)], &load::input_files(&o.paths, &o.input))?;
     }
-    let corpus = load::load(&o.paths, None, &o.input, &detector)?;
-    let spinner = load::stage(o.input.quiet, "checking against the index");
-    let added = index
-        .add(&detector, corpus.documents, reprint::date::today())
-        .with_context(|| format!("cannot add to the index '{}'", o.dir.display()))?;
-    spinner.finish_and_clear();
+    // The feed is added in batches of --batch-size articles as it is read,
+    // each checked against the index as the batches before it left it.
+    let mut total: Option<reprint::index::Added> = None;
+    let today = reprint::date::today();
+    let corpus = load::load_each(
+        &o.paths,
+        None,
+        &o.input,
+        &detector,
+        a.batch_size.max(1),
+        |docs| {
+            let mut added = index
+                .add(&detector, docs, today)
+                .with_context(|| format!("cannot add to the index '{}'", o.dir.display()))?;
+            match total.as_mut() {
+                Some(t) => t.append(added),
+                None => {
+                    added.drop_unquoted_texts();
+                    total = Some(added);
+                }
+            }
+            Ok(())
+        },
+    )?;
+    let Some(added) = total else {
+        // Loading said why (no input, or every input failed).
+        return Ok(ExitCode::from(2));
+    };
     if !o.input.quiet {
         let stats = index.stats();
         eprintln!(

@@ -132,6 +132,27 @@ pub fn load(
     o: &InputOpts,
     detector: &Detector,
 ) -> anyhow::Result<Corpus> {
+    let mut documents = Vec::new();
+    let mut corpus = load_each(paths, inputs, o, detector, usize::MAX, |chunk| {
+        documents.extend(chunk);
+        Ok(())
+    })?;
+    corpus.documents = documents;
+    Ok(corpus)
+}
+
+/// [`load`], handing the documents to `each` in chunks of `chunk`
+/// documents as they are read (the last one smaller) instead of keeping
+/// them: memory follows the chunk. The returned corpus has no documents.
+/// An error from `each` stops the reading and is returned.
+pub fn load_each(
+    paths: &[PathBuf],
+    inputs: Option<Vec<Input>>,
+    o: &InputOpts,
+    detector: &Detector,
+    chunk: usize,
+    mut each: impl FnMut(Vec<ShingledDocument>) -> anyhow::Result<()> + Send,
+) -> anyhow::Result<Corpus> {
     let options = load_options(o);
     let (inputs, resolve_errors) = match inputs {
         Some(i) => (i, Vec::new()),
@@ -151,6 +172,8 @@ pub fn load(
         std::collections::HashMap::new();
     let mut hidden = 0usize;
     let mut documents: Vec<ShingledDocument> = Vec::new();
+    let mut total = 0usize;
+    let mut failure: Option<anyhow::Error> = None;
     let range = reprint::date::DateRange {
         since: o.since.clone(),
         until: o.until.clone(),
@@ -158,6 +181,9 @@ pub fn load(
     let (mut outside, mut undated) = (0usize, 0usize);
     detector.install(|| {
         read_inputs(&inputs, &options, |items| {
+            if failure.is_some() {
+                return;
+            }
             let mut docs = Vec::new();
             for item in items {
                 match item {
@@ -216,9 +242,23 @@ pub fn load(
             for (s, d) in shingled.iter_mut().zip(docs) {
                 s.text = Some(d.text);
             }
+            total += shingled.len();
             documents.extend(shingled);
+            while documents.len() >= chunk && failure.is_none() {
+                let rest = documents.split_off(chunk);
+                let full = std::mem::replace(&mut documents, rest);
+                if let Err(e) = each(full) {
+                    failure = Some(e);
+                }
+            }
         });
     })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if !documents.is_empty() {
+        bar.suspend(|| each(std::mem::take(&mut documents)))?;
+    }
     bar.finish_and_clear();
     if hidden > 0 {
         eprintln!(
@@ -231,10 +271,10 @@ pub fn load(
             if outside == 1 { "" } else { "s" }
         );
     }
-    if documents.is_empty() && errors == 0 && outside > 0 {
+    if total == 0 && errors == 0 && outside > 0 {
         eprintln!("reprint: error: no document lies in the --since/--until range");
         errors += 1;
-    } else if documents.is_empty() && errors == 0 {
+    } else if total == 0 && errors == 0 {
         // Nothing to scan is an error, not an empty report.
         eprintln!(
             "reprint: error: no documents found in the inputs (directories are searched for .{} files and feeds; use --ext to change)",
@@ -244,7 +284,7 @@ pub fn load(
     }
     Ok(Corpus {
         inputs,
-        documents,
+        documents: Vec::new(),
         failed: errors > 0,
         errors,
     })

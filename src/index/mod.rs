@@ -95,6 +95,79 @@ pub struct Added {
     pub evicted: Vec<i64>,
 }
 
+impl Added {
+    /// Appends what adding the next batch did: its documents (an indexed
+    /// document that both batches pair with is listed once, by id), pairs,
+    /// boilerplate and counts. Texts of documents in no pair are dropped,
+    /// so adding a feed batch by batch keeps only what the report quotes.
+    pub fn append(&mut self, next: Added) {
+        let report = &mut self.report;
+        let mut position: AHashMap<String, usize> = report
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        let mut map = Vec::with_capacity(next.report.documents.len());
+        for d in next.report.documents {
+            let at = match position.get(&d.id) {
+                Some(&i) => i,
+                None => {
+                    position.insert(d.id.clone(), report.documents.len());
+                    report.documents.push(d);
+                    report.documents.len() - 1
+                }
+            };
+            map.push(at);
+        }
+        for mut p in next.report.pairs {
+            p.copy = map[p.copy];
+            p.source = map[p.source];
+            report.pairs.push(p);
+        }
+        for mut b in next.report.boilerplate {
+            b.example.0 = map[b.example.0];
+            if !report.boilerplate.iter().any(|x| x.excerpt == b.excerpt) {
+                report.boilerplate.push(b);
+            }
+        }
+        let (s, n) = (&mut report.stats, next.report.stats);
+        s.paragraphs += n.paragraphs;
+        s.short_paragraphs += n.short_paragraphs;
+        s.distinct_paragraphs += n.distinct_paragraphs;
+        s.lsh.candidates += n.lsh.candidates;
+        s.lsh.crowded_buckets += n.lsh.crowded_buckets;
+        s.verified += n.verified;
+        s.candidate_pairs += n.candidate_pairs;
+        s.boilerplate_paragraphs += n.boilerplate_paragraphs;
+        report.pairs.sort_by(|x, y| {
+            y.copy_in_source()
+                .total_cmp(&x.copy_in_source())
+                .then(x.copy.cmp(&y.copy))
+                .then(x.source.cmp(&y.source))
+        });
+        self.added += next.added;
+        self.already_indexed.extend(next.already_indexed);
+        self.neighbours += next.neighbours;
+        self.evicted.extend(next.evicted);
+        self.drop_unquoted_texts();
+    }
+
+    /// Drops the texts of documents in no pair.
+    pub fn drop_unquoted_texts(&mut self) {
+        let mut quoted = vec![false; self.report.documents.len()];
+        for p in &self.report.pairs {
+            quoted[p.copy] = true;
+            quoted[p.source] = true;
+        }
+        for (d, q) in self.report.documents.iter_mut().zip(quoted) {
+            if !q {
+                d.text = None;
+            }
+        }
+    }
+}
+
 /// A document as the index stores it.
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
