@@ -369,3 +369,53 @@ fn dedup_with_an_index_in_ten_batches_keeps_what_one_dedup_keeps() {
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("already indexed"), "{}", run.stderr);
 }
+
+/// A small tmpfs, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_named_and_the_index_still_opens() {
+    let c = Corpus::new();
+    let mount = c.path().join("small");
+    std::fs::create_dir(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=400k", "tmpfs"])
+        .arg(&mount)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    let _disk = SmallDisk(mount.clone());
+    let index = mount.join("idx");
+    let first = one(&c, "first", "2026-03-01", 1);
+    assert!(add(&index, &first).code <= 1);
+    let big: String = feed(150, &[0], 3)
+        .into_iter()
+        .map(|(_, l)| l + "\n")
+        .collect();
+    let big = c.write("big.jsonl", big);
+    let run = add(&index, &big);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("No space left"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(".seg"),
+        "names the file: {}",
+        run.stderr
+    );
+    assert_eq!(stats(&index)["articles"], 1);
+    let second = one(&c, "second", "2026-03-01", 2);
+    assert!(
+        add(&index, &second).code <= 1,
+        "the index takes a batch that fits"
+    );
+    assert_eq!(stats(&index)["articles"], 2);
+}
