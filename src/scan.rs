@@ -22,8 +22,8 @@ use rayon::prelude::*;
 
 use crate::align::AlignConfig;
 use crate::candidates::{
-    Group, HUGE_FAMILY, expand_matches, family_documents, find_boilerplate, group_paragraphs,
-    huge_touch, identical_documents, set_key,
+    Group, HUGE_FAMILY, REWRITE_SAMPLE, expand_matches, family_documents, find_boilerplate,
+    group_paragraphs, huge_touch, identical_documents, rewrite_candidates, set_key,
 };
 use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
@@ -665,6 +665,43 @@ impl Detector {
             })
             .collect();
         drop(matches);
+        // Rewrites: documents sharing many rare character grams outside
+        // boilerplate, though no paragraph matched.
+        let sampled: Vec<Vec<u64>> = data
+            .par_iter()
+            .enumerate()
+            .map(|(d, doc)| {
+                let Some(text) = doc.text.as_deref() else {
+                    return Vec::new();
+                };
+                let spans: Vec<Range<usize>> = doc
+                    .paragraphs
+                    .iter()
+                    .enumerate()
+                    .filter(|&(p, _)| !is_boilerplate(d as u32, p as u32))
+                    .map(|(_, p)| p.span.clone())
+                    .collect();
+                let mut g: Vec<u64> = Vec::new();
+                crate::score::for_each_char_gram(text, &spans, |h| {
+                    if h % REWRITE_SAMPLE == 0 {
+                        g.push(h);
+                    }
+                });
+                g.sort_unstable();
+                g.dedup();
+                g
+            })
+            .collect();
+        let rewrites = rewrite_candidates(&sampled);
+        drop(sampled);
+        let mut candidates = candidates;
+        candidates.extend(
+            rewrites
+                .into_iter()
+                .filter(|&(a, b)| neighbourhood.is_none_or(|n| (a.max(b) as usize) >= n.new_from)),
+        );
+        candidates.par_sort_unstable();
+        candidates.dedup();
         stats.candidate_pairs = candidates.len();
         // The shingle sets have done their work: the aligner reads the text.
         // Freed before alignment, whose prepared batches are the next peak.

@@ -483,24 +483,37 @@ pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConf
 /// spelling variant changes only the grams around it: the evidence a
 /// rewrite keeps when its sentences no longer align.
 pub fn char_grams(text: &str, ranges: &[Range<usize>]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for_each_char_gram(text, ranges, |h| out.push(h));
+    out
+}
+
+/// Calls `f` with each gram of [`char_grams`] in text order, holding one
+/// paragraph's tokens at a time (a long document is not copied).
+pub fn for_each_char_gram(text: &str, ranges: &[Range<usize>], mut f: impl FnMut(u64)) {
     let mut tokens = Vec::new();
-    for r in ranges {
-        tokenize(text, r.clone(), &mut tokens);
-    }
     let mut word = String::new();
-    let mut joined: Vec<char> = Vec::new();
-    for t in &tokens {
-        normalize_word(&text[t.span()], &mut word);
-        joined.extend(word.chars().filter(|c| c.is_alphanumeric()));
+    let mut window = [0u32; GRAM_CHARS];
+    let mut filled = 0usize;
+    for r in ranges {
+        tokens.clear();
+        tokenize(text, r.clone(), &mut tokens);
+        for t in &tokens {
+            normalize_word(&text[t.span()], &mut word);
+            for c in word.chars().filter(|c| c.is_alphanumeric()) {
+                window.copy_within(1.., 0);
+                window[GRAM_CHARS - 1] = u32::from(c);
+                filled += 1;
+                if filled >= GRAM_CHARS {
+                    // Scalar values are under 2^21: four fit in a u128.
+                    let packed = window
+                        .iter()
+                        .fold(0u128, |acc, &c| (acc << 21) | u128::from(c));
+                    f(xxh3_64(&packed.to_le_bytes()));
+                }
+            }
+        }
     }
-    joined
-        .windows(GRAM_CHARS)
-        .map(|w| {
-            // Scalar values are under 2^21: four fit in a u128.
-            let packed = w.iter().fold(0u128, |acc, &c| (acc << 21) | u128::from(c));
-            xxh3_64(&packed.to_le_bytes())
-        })
-        .collect()
 }
 
 /// The share of the distinct grams of `copy` (a gram sequence) found in

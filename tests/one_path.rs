@@ -335,3 +335,24 @@ fn a_story_run_by_two_outlets_one_excerpting_it_gives_every_pair() {
         .collect();
     assert_eq!(pairs, expected);
 }
+
+/// A story rewritten sentence by sentence (same facts, rephrased): no
+/// paragraph shares half its word pairs with the original, yet scan pairs
+/// them through their shared rare character grams; an unrelated story of
+/// the same day stays out.
+#[test]
+fn a_rewritten_story_is_found_by_scan() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rewrite");
+    let run = crate::util::reprint_paths(&["scan", "-f", "json"], &[&dir]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let pairs = json["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["copy"], "rewrite");
+    assert_eq!(pairs[0]["source"], "wire");
+    assert!(pairs[0]["copy_in_source"].as_f64().unwrap() > 0.9);
+    assert!(
+        pairs[0]["verbatim"].as_f64().unwrap() < 0.5,
+        "a rewrite, not a copy"
+    );
+}

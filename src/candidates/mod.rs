@@ -5,7 +5,9 @@
 //! set overlap verifies them, and verified groups expand into unit matches
 //! between documents. A document pair is a candidate when it has a match on
 //! a unit that is not boilerplate, or when common units alone cover half of
-//! the smaller document; documents with the same words always pair.
+//! the smaller document; documents with the same words always pair; and
+//! documents that share a quarter of their rare character grams are
+//! rewrite candidates ([`rewrite`]).
 //! Boilerplate is decided here (see [`crate::scan`] for the rule) so that it
 //! neither explodes the candidates nor makes two stories a pair.
 
@@ -16,6 +18,9 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::shingle::ShingledDocument;
+
+mod rewrite;
+pub(crate) use rewrite::{REWRITE_SAMPLE, rewrite_candidates};
 
 /// Units with the same shingle set: `(document, unit)` members.
 pub(crate) struct Group {
