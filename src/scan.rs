@@ -22,8 +22,8 @@ use rayon::prelude::*;
 
 use crate::align::AlignConfig;
 use crate::candidates::{
-    Group, HUGE_FAMILY, REWRITE_SAMPLE, expand_matches, family_documents, find_boilerplate,
-    group_paragraphs, huge_touch, identical_documents, rewrite_candidates, set_key,
+    Group, HUGE_FAMILY, expand_matches, family_documents, find_boilerplate, group_paragraphs,
+    huge_touch, identical_documents, rewrite_candidates, sampled_grams, set_key,
 };
 use crate::corpus::{Document, RecordRef};
 use crate::date::Date;
@@ -670,27 +670,7 @@ impl Detector {
         let sampled: Vec<Vec<u64>> = data
             .par_iter()
             .enumerate()
-            .map(|(d, doc)| {
-                let Some(text) = doc.text.as_deref() else {
-                    return Vec::new();
-                };
-                let spans: Vec<Range<usize>> = doc
-                    .paragraphs
-                    .iter()
-                    .enumerate()
-                    .filter(|&(p, _)| !is_boilerplate(d as u32, p as u32))
-                    .map(|(_, p)| p.span.clone())
-                    .collect();
-                let mut g: Vec<u64> = Vec::new();
-                crate::score::for_each_char_gram(text, &spans, |h| {
-                    if h % REWRITE_SAMPLE == 0 {
-                        g.push(h);
-                    }
-                });
-                g.sort_unstable();
-                g.dedup();
-                g
-            })
+            .map(|(d, doc)| sampled_grams(doc, |p| is_boilerplate(d as u32, p as u32)))
             .collect();
         let rewrites = rewrite_candidates(&sampled);
         drop(sampled);

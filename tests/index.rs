@@ -419,3 +419,27 @@ fn a_full_disk_is_named_and_the_index_still_opens() {
     );
     assert_eq!(stats(&index)["articles"], 2);
 }
+
+#[test]
+fn a_rewrite_of_an_indexed_article_is_found() {
+    let c = Corpus::new();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rewrite");
+    let index = c.path().join("idx");
+    let run = reprint_paths(
+        &["index", "add", "-q", "-f", "json"],
+        &[
+            &index,
+            &fixtures.join("wire.txt"),
+            &fixtures.join("other.txt"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let run = reprint_paths(
+        &["index", "query", "-f", "json"],
+        &[&index, &fixtures.join("rewrite.txt")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    assert_eq!(json["pairs"][0]["copy"], "rewrite");
+    assert_eq!(json["pairs"][0]["source"], "wire");
+}

@@ -20,7 +20,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::shingle::ShingledDocument;
 
 mod rewrite;
-pub(crate) use rewrite::{REWRITE_SAMPLE, rewrite_candidates};
+pub(crate) use rewrite::{
+    REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates, sampled_grams,
+};
 
 /// Units with the same shingle set: `(document, unit)` members.
 pub(crate) struct Group {

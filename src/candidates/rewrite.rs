@@ -5,6 +5,33 @@
 
 use rayon::prelude::*;
 
+use crate::shingle::ShingledDocument;
+
+/// The sampled gram hashes of `doc`'s text (sorted, distinct), its
+/// paragraphs `skip` names left out (boilerplate): what
+/// [`rewrite_candidates`] compares. Empty without the text.
+pub(crate) fn sampled_grams(doc: &ShingledDocument, skip: impl Fn(usize) -> bool) -> Vec<u64> {
+    let Some(text) = doc.text.as_deref() else {
+        return Vec::new();
+    };
+    let spans: Vec<std::ops::Range<usize>> = doc
+        .paragraphs
+        .iter()
+        .enumerate()
+        .filter(|&(p, _)| !skip(p))
+        .map(|(_, p)| p.span.clone())
+        .collect();
+    let mut g: Vec<u64> = Vec::new();
+    crate::score::for_each_char_gram(text, &spans, |h| {
+        if h % REWRITE_SAMPLE == 0 {
+            g.push(h);
+        }
+    });
+    g.sort_unstable();
+    g.dedup();
+    g
+}
+
 /// One character gram in this many (by hash) is sampled for
 /// [`rewrite_candidates`].
 pub(crate) const REWRITE_SAMPLE: u64 = 8;

@@ -40,6 +40,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use crate::candidates::{REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, sampled_grams};
 use crate::cluster::{Cluster, Keep, cluster_after};
 use crate::corpus::Document;
 use crate::date::Date;
@@ -515,6 +516,7 @@ impl Index {
             seg.units.extend(e.units.into_iter().map(|k| (k, e.seq)));
             seg.words.extend(e.words.map(|k| (k, e.seq)));
             seg.ids.push((e.id, e.seq));
+            seg.grams.extend(e.grams);
         }
         let mut manifest = self.manifest.clone();
         manifest.generation += 1;
@@ -524,6 +526,7 @@ impl Index {
             seg.units.sort_unstable();
             seg.words.sort_unstable();
             seg.ids.sort_unstable();
+            seg.grams.sort_unstable();
             let file = format!(
                 "{}-g{}.seg",
                 crate::date::format_day(day),
@@ -670,6 +673,10 @@ impl Index {
         drop(wanted);
         proposals.par_sort_unstable();
         proposals.dedup();
+        // Rewrites: indexed documents sharing enough rare sampled grams
+        // with a document of the batch (the scan's rule, with the grams
+        // carried by more than REWRITE_MAX_DF indexed documents left out).
+        let rewrites = self.rewrite_neighbours(batch);
         let mut same_words: Vec<u64> = batch
             .iter()
             .filter_map(|d| d.words_key)
@@ -679,6 +686,7 @@ impl Index {
         same_words.dedup();
         let mut seqs: Vec<u64> = proposals.iter().map(|p| p.0).collect();
         seqs.extend(&same_words);
+        seqs.extend(&rewrites);
         seqs.sort_unstable();
         seqs.dedup();
         let threshold = detector.config().threshold;
@@ -689,6 +697,7 @@ impl Index {
                 let lo = proposals.partition_point(|p| p.0 < seq);
                 let hi = proposals.partition_point(|p| p.0 <= seq);
                 let verified = same_words.binary_search(&seq).is_ok()
+                    || rewrites.binary_search(&seq).is_ok()
                     || proposals[lo..hi].iter().any(|&(_, ou, d, u)| {
                         match (
                             doc.paragraphs.get(ou as usize),
@@ -734,6 +743,52 @@ impl Index {
             .into_iter()
             .collect();
         Ok((kept, unseen))
+    }
+
+    /// The indexed documents that share at least half of [`REWRITE_SHARE`]
+    /// of the smaller one's sampled grams with a document of `batch` (and at
+    /// least [`REWRITE_MIN_SHARED`]), counting only grams filed by at most
+    /// [`REWRITE_MAX_DF`] indexed documents: a superset of what the scan's
+    /// rule pairs (it counts only rare grams, and without boilerplate), which
+    /// the scan then decides. Sorted.
+    fn rewrite_neighbours(&self, batch: &[ShingledDocument]) -> Vec<u64> {
+        let per_doc: Vec<Vec<u64>> = batch.par_iter().map(gram_keys).collect();
+        let mut keys: Vec<u64> = per_doc.iter().flatten().copied().collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let found = self.earliest_sorted(Table::Grams, &keys, REWRITE_MAX_DF + 1);
+        let mut out: Vec<u64> = per_doc
+            .par_iter()
+            .flat_map_iter(|grams| {
+                let mut hits: Vec<(u64, u64)> = Vec::new();
+                for g in grams {
+                    let q = keys.binary_search(g).unwrap_or(0) as u32;
+                    let lo = found.partition_point(|f| f.0 < q);
+                    let hi = found.partition_point(|f| f.0 <= q);
+                    if hi - lo > REWRITE_MAX_DF {
+                        continue;
+                    }
+                    hits.extend(
+                        found[lo..hi]
+                            .iter()
+                            .map(|&(_, v)| (v >> UNIT_BITS, v & UNIT_MASK)),
+                    );
+                }
+                hits.sort_unstable();
+                let own = grams.len();
+                hits.chunk_by(|a, b| a.0 == b.0)
+                    .filter(|run| {
+                        let smaller = own.min(run[0].1 as usize).max(1);
+                        run.len() >= REWRITE_MIN_SHARED
+                            && run.len() as f64 >= 0.5 * REWRITE_SHARE * smaller as f64
+                    })
+                    .map(|run| run[0].0)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.par_sort_unstable();
+        out.dedup();
+        out
     }
 
     /// For sorted, distinct `keys`: the first `n` values (in index order)
@@ -823,6 +878,19 @@ fn drop_before(manifest: &mut Manifest, day: i64) -> Vec<i64> {
     dropped
 }
 
+/// The high halves of a document's sampled character grams (all its
+/// paragraphs: boilerplate is not known when it is filed; grams carried by
+/// very many documents are left out when they are looked up), sorted and
+/// distinct.
+fn gram_keys(d: &ShingledDocument) -> Vec<u64> {
+    let mut g: Vec<u64> = sampled_grams(d, |_| false)
+        .into_iter()
+        .map(|h| h >> 32)
+        .collect();
+    g.dedup();
+    g
+}
+
 fn id_key(id: &str) -> u64 {
     xxh3_64(id.as_bytes())
 }
@@ -860,6 +928,7 @@ struct DocEntries {
     units: Vec<u64>,
     words: Option<u64>,
     id: u64,
+    grams: Vec<(u64, u64)>,
 }
 
 fn doc_entries(
@@ -886,7 +955,13 @@ fn doc_entries(
     let mut units: Vec<u64> = d.paragraphs.iter().filter_map(|p| p.set_key()).collect();
     units.sort_unstable();
     units.dedup();
+    let grams = gram_keys(d);
+    let n = (grams.len() as u64).min(UNIT_MASK);
     Ok(DocEntries {
+        grams: grams
+            .into_iter()
+            .map(|g| (g, (seq << UNIT_BITS) | n))
+            .collect(),
         seq,
         day: d.date.as_ref().map_or(today, Date::day),
         record,

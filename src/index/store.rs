@@ -10,9 +10,11 @@
 //!   renamed, directory synced) once every segment it names is on disk;
 //! - `segments/`: immutable segment files, one per batch and partition
 //!   (calendar day). A segment holds its documents (each compressed on its
-//!   own, for random access) and four sorted tables of `(key, value)`:
+//!   own, for random access) and five sorted tables of `(key, value)`:
 //!   LSH band keys (value: document number << 16 | unit), unit shingle-set
-//!   keys, body word keys and id hashes (value: document number).
+//!   keys, body word keys and id hashes (value: document number), and
+//!   sampled character grams (value: document number << 16 | its number of
+//!   sampled grams), which propose rewrites.
 //!   Lookups binary-search the memory-mapped tables;
 //! - `LOCK`: the writer's lock (`flock`), with its pid.
 //!
@@ -43,7 +45,7 @@ pub const FORMAT_VERSION: u32 = 1;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";
-const HEADER_LEN: usize = 128;
+const HEADER_LEN: usize = 144;
 const DOC_ENTRY: usize = 24;
 const TABLE_ENTRY: usize = 16;
 
@@ -271,6 +273,7 @@ pub(crate) struct SegmentData {
     pub units: Vec<(u64, u64)>,
     pub words: Vec<(u64, u64)>,
     pub ids: Vec<(u64, u64)>,
+    pub grams: Vec<(u64, u64)>,
 }
 
 /// The three key tables of a segment.
@@ -284,6 +287,9 @@ pub(crate) enum Table {
     Words,
     /// The XXH3-64 of the document's id.
     Ids,
+    /// The high half of each sampled character gram (value: document
+    /// number << 16 | the document's sampled grams, at most 65,535).
+    Grams,
 }
 
 /// Writes `data` as `segments/NAME` (synced) and returns its size.
@@ -295,8 +301,12 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
     let off_docs = bytes.len() as u64;
     let blob_total: usize = data.docs.iter().map(|(_, b)| b.len()).sum();
     let doc_table_len = data.docs.len() * DOC_ENTRY;
-    let tables_len =
-        (data.bands.len() + data.units.len() + data.words.len() + data.ids.len()) * TABLE_ENTRY;
+    let tables_len = (data.bands.len()
+        + data.units.len()
+        + data.words.len()
+        + data.ids.len()
+        + data.grams.len())
+        * TABLE_ENTRY;
     bytes.reserve(doc_table_len + tables_len + blob_total);
     let off_blobs = off_docs + (doc_table_len + tables_len) as u64;
     let mut blob_at = off_blobs;
@@ -318,11 +328,12 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
     let off_units = table(&data.units, &mut bytes);
     let off_words = table(&data.words, &mut bytes);
     let off_ids = table(&data.ids, &mut bytes);
+    let off_grams = table(&data.grams, &mut bytes);
     for (_, blob) in &data.docs {
         bytes.extend_from_slice(blob);
     }
     let file_len = bytes.len() as u64;
-    let fields: [u64; 13] = [
+    let fields: [u64; 15] = [
         data.day as u64,
         data.docs.len() as u64,
         off_docs,
@@ -334,6 +345,8 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
         off_words,
         data.ids.len() as u64,
         off_ids,
+        data.grams.len() as u64,
+        off_grams,
         off_blobs,
         file_len,
     ];
@@ -374,6 +387,7 @@ pub(crate) struct Segment {
     units: (usize, usize),
     words: (usize, usize),
     ids: (usize, usize),
+    grams: (usize, usize),
 }
 
 fn u64_at(b: &[u8], at: usize) -> u64 {
@@ -406,7 +420,7 @@ impl Segment {
             return Err(damaged("header checksum"));
         }
         let f = |i: usize| u64_at(&map, 16 + 8 * i);
-        if f(12) != map.len() as u64 {
+        if f(14) != map.len() as u64 {
             return Err(damaged("truncated"));
         }
         let len = map.len();
@@ -423,6 +437,7 @@ impl Segment {
         let units = span(f(5), f(6), TABLE_ENTRY)?;
         let words = span(f(7), f(8), TABLE_ENTRY)?;
         let ids = span(f(9), f(10), TABLE_ENTRY)?;
+        let grams = span(f(11), f(12), TABLE_ENTRY)?;
         Ok(Segment {
             day: f(0) as i64,
             path,
@@ -432,6 +447,7 @@ impl Segment {
             units,
             words,
             ids,
+            grams,
         })
     }
 
@@ -479,6 +495,7 @@ impl Segment {
             Table::Units => self.units,
             Table::Words => self.words,
             Table::Ids => self.ids,
+            Table::Grams => self.grams,
         }
     }
 
