@@ -756,7 +756,7 @@ impl Index {
         let mut keys: Vec<u64> = per_doc.iter().flatten().copied().collect();
         keys.par_sort_unstable();
         keys.dedup();
-        let found = self.earliest_sorted(Table::Grams, &keys, REWRITE_MAX_DF + 1);
+        let found = self.all_upto(Table::Grams, &keys, REWRITE_MAX_DF);
         let mut out: Vec<u64> = per_doc
             .par_iter()
             .flat_map_iter(|grams| {
@@ -789,6 +789,45 @@ impl Index {
         out.par_sort_unstable();
         out.dedup();
         out
+    }
+
+    /// For sorted, distinct `keys`: every value filed under each key that
+    /// has at most `limit` of them, as `(position in keys, value)` sorted.
+    /// Segments are read a few at a time, and a key past `limit` is not
+    /// looked up in the rest (a common gram is not fetched from every
+    /// segment).
+    fn all_upto(&self, table: Table, keys: &[u64], limit: usize) -> Vec<(u32, u64)> {
+        const SEGMENTS_AT_ONCE: usize = 8;
+        let mut open: Vec<u32> = (0..keys.len() as u32).collect();
+        let mut count = vec![0usize; keys.len()];
+        let mut kept: Vec<(u32, u64)> = Vec::new();
+        for group in self.segments.chunks(SEGMENTS_AT_ONCE) {
+            if open.is_empty() {
+                break;
+            }
+            let sub: Vec<u64> = open.iter().map(|&q| keys[q as usize]).collect();
+            let found: Vec<(u32, u64)> = group
+                .par_iter()
+                .flat_map_iter(|s| {
+                    let mut out = Vec::new();
+                    s.lookup_sorted(table, &sub, limit + 1, &mut out);
+                    out
+                })
+                .map(|(q, v)| (open[q as usize], v))
+                .collect();
+            for &(q, _) in &found {
+                count[q as usize] += 1;
+            }
+            kept.extend(
+                found
+                    .into_iter()
+                    .filter(|&(q, _)| count[q as usize] <= limit),
+            );
+            open.retain(|&q| count[q as usize] <= limit);
+        }
+        kept.retain(|&(q, _)| count[q as usize] <= limit);
+        kept.par_sort_unstable();
+        kept
     }
 
     /// For sorted, distinct `keys`: the first `n` values (in index order)
