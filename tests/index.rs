@@ -68,6 +68,13 @@ fn one(c: &Corpus, id: &str, date: &str, seed: usize) -> std::path::PathBuf {
     )
 }
 
+/// `idx` in `c`, holding article `a` of 2026-03-01.
+fn index_of_one(c: &Corpus) -> std::path::PathBuf {
+    let index = c.path().join("idx");
+    assert!(add(&index, &one(c, "a", "2026-03-01", 1)).code <= 1);
+    index
+}
+
 fn add(index: &Path, feed: &Path) -> crate::util::Run {
     reprint_paths(&["index", "add", "-q", "-f", "json"], &[index, feed])
 }
@@ -234,9 +241,7 @@ fn a_window_set_at_creation_evicts_old_days() {
 #[test]
 fn other_parameters_and_other_format_versions_are_refused() {
     let c = Corpus::new();
-    let index = c.path().join("idx");
-    let f = one(&c, "a", "2026-03-01", 1);
-    assert!(add(&index, &f).code <= 1);
+    let index = index_of_one(&c);
     let g = one(&c, "b", "2026-03-01", 2);
     let run = reprint_paths(&["index", "add", "--threshold", "0.7"], &[&index, &g]);
     assert_eq!(run.code, 2);
@@ -262,9 +267,7 @@ fn other_parameters_and_other_format_versions_are_refused() {
 #[test]
 fn a_second_writer_is_told_who_holds_the_lock() {
     let c = Corpus::new();
-    let index = c.path().join("idx");
-    let f = one(&c, "a", "2026-03-01", 1);
-    assert!(add(&index, &f).code <= 1);
+    let index = index_of_one(&c);
     let detector = reprint::scan::Detector::new(reprint::scan::Config::default()).unwrap();
     let held = reprint::index::Index::open_writer(&index, &detector, None).unwrap();
     let g = one(&c, "b", "2026-03-01", 2);

@@ -406,7 +406,8 @@ impl Index {
     /// each with the indexed documents (and with each other).
     pub fn query(&self, detector: &Detector, docs: Vec<ShingledDocument>) -> Result<ScanReport> {
         self.check_params(detector)?;
-        Ok(self.check_batch(detector, docs)?.0)
+        let keys = detector.install(|| batch_keys(detector, &docs))?;
+        Ok(self.check_batch(detector, docs, &keys)?.0)
     }
 
     /// Adds `docs` (texts kept) and reports their reuse of the index and of
@@ -487,14 +488,18 @@ impl Index {
         // What the segments need is taken before the scan frees the
         // shingles and moves the texts.
         let first_seq = self.manifest.next_seq;
+        let keys = detector.install(|| batch_keys(detector, &batch))?;
         let entries: Vec<DocEntries> = detector.install(|| {
             batch
                 .par_iter()
                 .enumerate()
-                .map(|(i, d)| doc_entries(detector, d, first_seq + i as u64, today))
+                .map(|(i, d)| {
+                    let seq = first_seq + i as u64;
+                    doc_entries(d, seq, today, &keys.bands[i], &keys.grams[i])
+                })
                 .collect::<Result<Vec<_>>>()
         })??;
-        let (report, neighbours, indexed) = self.check_batch(detector, batch)?;
+        let (report, neighbours, indexed) = self.check_batch(detector, batch, &keys)?;
         let entries: Vec<DocEntries> = match choose(&report, indexed) {
             Some(kept) => entries
                 .into_iter()
@@ -600,8 +605,9 @@ impl Index {
         &self,
         detector: &Detector,
         batch: Vec<ShingledDocument>,
+        keys: &BatchKeys,
     ) -> Result<(ScanReport, usize, usize)> {
-        let (old, unseen) = detector.install(|| self.neighbours(detector, &batch))??;
+        let (old, unseen) = detector.install(|| self.neighbours(detector, &batch, keys))??;
         let new_from = old.len();
         let mut data = old;
         data.extend(batch);
@@ -628,6 +634,7 @@ impl Index {
         &self,
         detector: &Detector,
         batch: &[ShingledDocument],
+        batch_keys: &BatchKeys,
     ) -> Result<(Vec<ShingledDocument>, AHashMap<u64, u32>)> {
         if self.segments.is_empty() {
             return Ok((Vec::new(), AHashMap::new()));
@@ -635,18 +642,16 @@ impl Index {
         let cap = detector.config().bucket_cap.max(2);
         // Every (band key, batch document, unit), looked up in one merge
         // pass per segment.
-        let mut wanted: Vec<(u64, u32, u32)> = batch
+        let mut wanted: Vec<(u64, u32, u32)> = batch_keys
+            .bands
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(d, doc)| {
-                detector
-                    .unit_band_keys(doc)
-                    .into_iter()
-                    .flat_map(move |(u, keys)| {
-                        keys.into_iter()
-                            .enumerate()
-                            .map(move |(b, k)| (band_key(b, k), d as u32, u))
-                    })
+            .flat_map_iter(|(d, units)| {
+                units.iter().flat_map(move |(u, keys)| {
+                    keys.iter()
+                        .enumerate()
+                        .map(move |(b, &k)| (band_key(b, k), d as u32, *u))
+                })
             })
             .collect();
         wanted.par_sort_unstable();
@@ -676,7 +681,7 @@ impl Index {
         // Rewrites: indexed documents sharing enough rare sampled grams
         // with a document of the batch (the scan's rule, with the grams
         // carried by more than REWRITE_MAX_DF indexed documents left out).
-        let rewrites = self.rewrite_neighbours(batch);
+        let rewrites = self.rewrite_neighbours(&batch_keys.grams);
         let mut same_words: Vec<u64> = batch
             .iter()
             .filter_map(|d| d.words_key)
@@ -751,8 +756,7 @@ impl Index {
     /// [`REWRITE_MAX_DF`] indexed documents: a superset of what the scan's
     /// rule pairs (it counts only rare grams, and without boilerplate), which
     /// the scan then decides. Sorted.
-    fn rewrite_neighbours(&self, batch: &[ShingledDocument]) -> Vec<u64> {
-        let per_doc: Vec<Vec<u64>> = batch.par_iter().map(gram_keys).collect();
+    fn rewrite_neighbours(&self, per_doc: &[Vec<u64>]) -> Vec<u64> {
         let mut keys: Vec<u64> = per_doc.iter().flatten().copied().collect();
         keys.par_sort_unstable();
         keys.dedup();
@@ -943,17 +947,32 @@ fn band_key(band: usize, key: u32) -> u64 {
     ((band as u64) << 32) | u64::from(key)
 }
 
+/// What a batch's documents are looked up and filed by, computed once per
+/// document: each fingerprinted unit's band keys, and the high halves of
+/// the sampled character grams.
+struct BatchKeys {
+    bands: Vec<Vec<(u32, Vec<u32>)>>,
+    grams: Vec<Vec<u64>>,
+}
+
+fn batch_keys(detector: &Detector, batch: &[ShingledDocument]) -> BatchKeys {
+    let (bands, grams) = batch
+        .par_iter()
+        .map(|d| (detector.unit_band_keys(d), gram_keys(d)))
+        .unzip();
+    BatchKeys { bands, grams }
+}
+
 /// `(band key, seq << 16 | unit)` for each band of each fingerprinted unit
 /// (units past 65,535 of one document are not filed).
-fn band_entries(detector: &Detector, d: &ShingledDocument, seq: u64) -> Vec<(u64, u64)> {
-    detector
-        .unit_band_keys(d)
-        .into_iter()
+fn band_entries(units: &[(u32, Vec<u32>)], seq: u64) -> Vec<(u64, u64)> {
+    units
+        .iter()
         .filter(|(u, _)| u64::from(*u) <= UNIT_MASK)
         .flat_map(|(u, keys)| {
-            keys.into_iter()
+            keys.iter()
                 .enumerate()
-                .map(move |(b, k)| (band_key(b, k), (seq << UNIT_BITS) | u64::from(u)))
+                .map(move |(b, &k)| (band_key(b, k), (seq << UNIT_BITS) | u64::from(*u)))
         })
         .collect()
 }
@@ -971,10 +990,11 @@ struct DocEntries {
 }
 
 fn doc_entries(
-    detector: &Detector,
     d: &ShingledDocument,
     seq: u64,
     today: i64,
+    units: &[(u32, Vec<u32>)],
+    grams: &[u64],
 ) -> Result<DocEntries> {
     let record = Record {
         id: d.id.clone(),
@@ -990,17 +1010,13 @@ fn doc_entries(
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
     std::io::Write::write_all(&mut enc, &json)?;
     let record = enc.finish()?;
-    let bands = band_entries(detector, d, seq);
+    let bands = band_entries(units, seq);
     let mut units: Vec<u64> = d.paragraphs.iter().filter_map(|p| p.set_key()).collect();
     units.sort_unstable();
     units.dedup();
-    let grams = gram_keys(d);
     let n = (grams.len() as u64).min(UNIT_MASK);
     Ok(DocEntries {
-        grams: grams
-            .into_iter()
-            .map(|g| (g, (seq << UNIT_BITS) | n))
-            .collect(),
+        grams: grams.iter().map(|&g| (g, (seq << UNIT_BITS) | n)).collect(),
         seq,
         day: d.date.as_ref().map_or(today, Date::day),
         record,

@@ -324,32 +324,25 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
         }
         at
     };
-    let off_bands = table(&data.bands, &mut bytes);
-    let off_units = table(&data.units, &mut bytes);
-    let off_words = table(&data.words, &mut bytes);
-    let off_ids = table(&data.ids, &mut bytes);
-    let off_grams = table(&data.grams, &mut bytes);
+    // The header: day, documents and their table's offset, then each key
+    // table's length and offset in `Table` order, blobs, file length.
+    let mut fields: Vec<u64> = vec![data.day as u64, data.docs.len() as u64, off_docs];
+    for t in [
+        &data.bands,
+        &data.units,
+        &data.words,
+        &data.ids,
+        &data.grams,
+    ] {
+        fields.push(t.len() as u64);
+        fields.push(table(t, &mut bytes));
+    }
     for (_, blob) in &data.docs {
         bytes.extend_from_slice(blob);
     }
+    fields.push(off_blobs);
+    fields.push(bytes.len() as u64);
     let file_len = bytes.len() as u64;
-    let fields: [u64; 15] = [
-        data.day as u64,
-        data.docs.len() as u64,
-        off_docs,
-        data.bands.len() as u64,
-        off_bands,
-        data.units.len() as u64,
-        off_units,
-        data.words.len() as u64,
-        off_words,
-        data.ids.len() as u64,
-        off_ids,
-        data.grams.len() as u64,
-        off_grams,
-        off_blobs,
-        file_len,
-    ];
     let mut header = Vec::with_capacity(HEADER_LEN);
     header.extend_from_slice(SEGMENT_MAGIC);
     header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -433,11 +426,14 @@ impl Segment {
             }
         };
         let docs = span(f(1), f(2), DOC_ENTRY)?;
-        let bands = span(f(3), f(4), TABLE_ENTRY)?;
-        let units = span(f(5), f(6), TABLE_ENTRY)?;
-        let words = span(f(7), f(8), TABLE_ENTRY)?;
-        let ids = span(f(9), f(10), TABLE_ENTRY)?;
-        let grams = span(f(11), f(12), TABLE_ENTRY)?;
+        let table_at = |i: usize| span(f(3 + 2 * i), f(4 + 2 * i), TABLE_ENTRY);
+        let (bands, units, words, ids, grams) = (
+            table_at(0)?,
+            table_at(1)?,
+            table_at(2)?,
+            table_at(3)?,
+            table_at(4)?,
+        );
         Ok(Segment {
             day: f(0) as i64,
             path,
