@@ -120,11 +120,12 @@ impl<'t> PairDoc<'t> {
         words_key: Option<u64>,
     ) -> PairDoc<'t> {
         let body = body_start..text.len();
+        let excluded = union(&excluded);
         let mut doc = PairDoc {
-            prepared: Prepared::new(text, body_start),
+            prepared: Prepared::new(text, body_start).set_aside(&excluded),
             body: body.clone(),
             paragraphs,
-            excluded: union(&excluded),
+            excluded,
             date,
             words_key,
             weight: 0,
@@ -498,7 +499,7 @@ pub fn for_each_char_gram(text: &str, ranges: &[Range<usize>], mut f: impl FnMut
     for r in ranges {
         tokens.clear();
         tokenize(text, r.clone(), &mut tokens);
-        for t in &tokens {
+        for t in tokens.iter().filter(|t| !t.link) {
             normalize_word(&text[t.span()], &mut word);
             for c in word.chars().filter(|c| c.is_alphanumeric()) {
                 window.copy_within(1.., 0);

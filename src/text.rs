@@ -166,6 +166,8 @@ pub struct Token {
     pub hash: u64,
     /// Whether the token is a character of a script written without spaces.
     pub continuous_script: bool,
+    /// Whether the token is a link (see [`next_link`]).
+    pub link: bool,
 }
 
 impl Token {
@@ -238,6 +240,115 @@ fn fold_typography(c: char) -> Option<char> {
 /// ```
 pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
     let mut buf = String::new();
+    let mut i = range.start;
+    while let Some(link) = next_link(text, i, range.end) {
+        words(text, i..link.start, &mut buf, out);
+        normalize_word(&text[link.clone()], &mut buf);
+        out.push(Token {
+            start: link.start as u32,
+            end: link.end as u32,
+            hash: xxh3_64(buf.as_bytes()),
+            continuous_script: false,
+            link: true,
+        });
+        i = link.end;
+    }
+    words(text, i..range.end, &mut buf, out);
+}
+
+/// The first link (a URL: `scheme://…` or `www.…`) that starts in
+/// `text[from..end]`, as a byte range up to the next white space, quote or
+/// angle bracket, without the punctuation that ends a sentence after it.
+/// A link is one token: a reference, not text, so two articles citing the
+/// same address share one word, not the dozen its parts would make.
+///
+/// ```
+/// let text = "See https://example.org/a/b?c=1. Or www.example.com, too.";
+/// let mut tokens = Vec::new();
+/// reprint::text::tokenize(text, 0..text.len(), &mut tokens);
+/// let words: Vec<&str> = tokens.iter().map(|t| &text[t.span()]).collect();
+/// assert_eq!(words, ["See", "https://example.org/a/b?c=1", "Or", "www.example.com", "too"]);
+/// ```
+pub fn next_link(text: &str, from: usize, end: usize) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let hay = &text[from..end];
+    let scheme = {
+        let mut at = 0;
+        loop {
+            let Some(p) = hay[at..].find("://") else {
+                break None;
+            };
+            let colon = from + at + p;
+            let start = bytes[from..colon]
+                .iter()
+                .rposition(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+                .map_or(from, |q| from + q + 1);
+            let scheme_ok = colon > start && bytes[start].is_ascii_alphabetic();
+            let body_ok = colon + 3 < end && bytes[colon + 3].is_ascii_alphanumeric();
+            if scheme_ok && body_ok {
+                break Some(start);
+            }
+            at += p + 3;
+        }
+    };
+    let www = {
+        let mut at = 0;
+        loop {
+            let Some(p) = hay[at..].find("www.") else {
+                break None;
+            };
+            let s = from + at + p;
+            let before_ok = s == 0
+                || !(bytes[s - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[s - 1], b'/' | b'.' | b'@'));
+            let after_ok = bytes.get(s + 4).is_some_and(|b| b.is_ascii_alphanumeric());
+            if before_ok && after_ok && s + 4 < end {
+                break Some(s);
+            }
+            at += p + 4;
+        }
+    };
+    let start = match (scheme, www) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b)?,
+    };
+    let mut stop = bytes[start..end]
+        .iter()
+        .position(|&b| b.is_ascii_whitespace() || matches!(b, b'"' | b'<' | b'>'))
+        .map_or(end, |p| start + p);
+    // A closing bracket ends the link only when the link opens fewer.
+    let unbalanced = |stop: usize, open: u8, close: u8| {
+        let link = &bytes[start..stop];
+        let count = |b: u8| link.iter().filter(|&&x| x == b).count();
+        count(close) > count(open)
+    };
+    while stop > start {
+        let last = bytes[stop - 1];
+        let trailing = matches!(last, b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'')
+            || (last == b')' && unbalanced(stop, b'(', b')'))
+            || (last == b']' && unbalanced(stop, b'[', b']'));
+        if !trailing {
+            break;
+        }
+        stop -= 1;
+    }
+    Some(start..stop)
+}
+
+/// Characters of `text` outside links (see [`next_link`]): how much text
+/// a passage holds, so that a shared address alone is never a passage.
+pub fn prose_chars(text: &str) -> usize {
+    let mut chars = 0;
+    let mut i = 0;
+    while let Some(link) = next_link(text, i, text.len()) {
+        chars += text[i..link.start].chars().count();
+        i = link.end;
+    }
+    chars + text[i..].chars().count()
+}
+
+/// Words (not links) of `text[range]`.
+fn words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
     let end = range.end;
     let mut i = range.start;
@@ -261,7 +372,7 @@ pub fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<Token>) {
             .position(u8::is_ascii_whitespace)
             .map_or(end, |p| first + p);
         ascii_words(&bytes[i..run_start], i, out);
-        unicode_words(text, run_start..run_end, &mut buf, out);
+        unicode_words(text, run_start..run_end, buf, out);
         i = run_end;
     }
 }
@@ -376,6 +487,7 @@ fn ascii_words(chunk: &[u8], base: usize, out: &mut Vec<Token>) {
             end: (base + i) as u32,
             hash,
             continuous_script: false,
+            link: false,
         });
     }
 }
@@ -418,6 +530,7 @@ fn push_token(word: &str, start: usize, continuous: bool, buf: &mut String, out:
         end: (start + word.len()) as u32,
         hash: xxh3_64(buf.as_bytes()),
         continuous_script: continuous,
+        link: false,
     });
 }
 
@@ -509,6 +622,32 @@ mod tests {
     fn thai_splits_into_characters() {
         let w = words("ข่าววันนี้");
         assert!(w.len() >= 5, "{w:?}");
+    }
+
+    #[test]
+    fn links_are_one_token() {
+        let links = |text: &str| -> Vec<String> {
+            let mut t = Vec::new();
+            tokenize(text, 0..text.len(), &mut t);
+            t.iter()
+                .filter(|t| t.link)
+                .map(|t| text[t.span()].to_string())
+                .collect()
+        };
+        assert_eq!(
+            links("(see https://en.wikipedia.org/wiki/Foo_(bar)), then"),
+            ["https://en.wikipedia.org/wiki/Foo_(bar)"]
+        );
+        assert_eq!(links("at www.example.com/a."), ["www.example.com/a"]);
+        assert_eq!(links("\"http://x.org/?q=1\" said"), ["http://x.org/?q=1"]);
+        // Not links: no scheme, nothing after it, `www.` inside a word.
+        assert!(links("ratio 3://4 and a:// b and awww.x and www. x").is_empty());
+        assert_eq!(
+            hashes("Read HTTPS://Example.org/Path now"),
+            hashes("read https://example.org/path now")
+        );
+        assert_eq!(words("Read HTTPS://Example.org/Path now").len(), 3);
+        assert_eq!(prose_chars("ab https://x.org/long/path cd"), 6);
     }
 
     #[test]

@@ -254,7 +254,14 @@ fn other_parameters_and_other_format_versions_are_refused() {
 
     let meta = index.join("index.json");
     let text = std::fs::read_to_string(&meta).unwrap();
-    std::fs::write(&meta, text.replace("\"version\": 1", "\"version\": 99")).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace(
+            &format!("\"version\": {}", reprint::index::FORMAT_VERSION),
+            "\"version\": 99",
+        ),
+    )
+    .unwrap();
     let run = reprint_paths(&["index", "stats"], &[&index]);
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("format version 99"), "{}", run.stderr);

@@ -356,3 +356,60 @@ fn a_rewritten_story_is_found_by_scan() {
         "a rewrite, not a copy"
     );
 }
+
+#[test]
+fn a_shared_link_alone_is_no_pair() {
+    let c = Corpus::new();
+    let link = "https://www.example-news.org/2026/03/04/regional-council-publishes-the-full-report-on-the-northern-tram-extension-and-its-costs/index.html?ref=front-page";
+    let lines: Vec<String> = (0..2)
+        .map(|i| {
+            let body = format!(
+                "{}\n\n{link}\n\n{}",
+                crate::util::paragraph(10 + i),
+                crate::util::paragraph(20 + i)
+            );
+            record(&format!("s{i}"), Some("2026-03-04"), &body)
+        })
+        .chain(others())
+        .collect();
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.json()["pairs"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn look_alike_footers_of_two_outlets_do_not_join_a_passage() {
+    // Each outlet's footer is boilerplate of its own articles; the two
+    // footers differ in the outlet's name. One article of each outlet
+    // shares a sentence too short to be a passage alone (under 130
+    // characters), which the footers around it must not lengthen.
+    let c = Corpus::new();
+    let shared = "The regional transport authority confirmed the new tram timetable for the spring season on Monday, with trains every six minutes.";
+    let footer = |outlet: &str| {
+        format!(
+            "Copyright 2026 {outlet}. All rights reserved. Subscribe to the {outlet} newsletter for the day's top stories."
+        )
+    };
+    let local: String = crate::util::paragraph(7)
+        .split(' ')
+        .take(12)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut lines = Vec::new();
+    for (o, outlet) in ["Northern Gazette", "Southern Herald"].iter().enumerate() {
+        for i in 0..4 {
+            let lead = crate::util::paragraph(100 * o + i);
+            let body = match (o, i) {
+                (0, 0) => format!("{lead}\n\n{shared}\n\n{local}.\n\n{}", footer(outlet)),
+                (_, 0) => format!("{lead}\n\n{shared}\n\n{}", footer(outlet)),
+                _ => format!("{lead}\n\n{}", footer(outlet)),
+            };
+            lines.push(record(&format!("o{o}a{i}"), Some("2026-03-04"), &body));
+        }
+    }
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.json()["pairs"].as_array().unwrap().is_empty());
+}

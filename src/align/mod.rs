@@ -54,7 +54,7 @@ use ahash::AHashMap;
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{Token, split_paragraphs, tokenize};
+use crate::text::{Token, prose_chars, split_paragraphs, tokenize};
 
 mod constants;
 use constants::*;
@@ -301,7 +301,7 @@ fn prefix_tokens(text: &str, range: Range<usize>, prefix: usize, out: &mut Vec<T
     out.clear();
     tokenize(text, range, out);
     if prefix > 0 {
-        for t in out.iter_mut() {
+        for t in out.iter_mut().filter(|t| !t.link) {
             let word = &text[t.start as usize..t.end as usize];
             if let Some((cut, _)) = word.char_indices().nth(prefix) {
                 t.hash = xxh3_64(word[..cut].to_lowercase().as_bytes());
@@ -435,6 +435,30 @@ impl<'t> Prepared<'t> {
             sentences: sentences(text, start),
             units: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The same document without the sentences lying mostly inside
+    /// `excluded` (sorted, disjoint byte ranges: the boilerplate a scan set
+    /// aside). Such sentences neither seed nor join a passage, so two
+    /// outlets' look-alike footers do not align around them.
+    pub fn set_aside(mut self, excluded: &[Range<usize>]) -> Self {
+        if excluded.is_empty() {
+            return self;
+        }
+        let inside = |r: &Range<usize>| -> usize {
+            let first = excluded.partition_point(|e| e.end <= r.start);
+            excluded[first..]
+                .iter()
+                .take_while(|e| e.start < r.end)
+                .map(|e| r.end.min(e.end) - r.start.max(e.start))
+                .sum()
+        };
+        for block in &mut self.sentences {
+            block.retain(|r| 2 * inside(r) < r.len());
+        }
+        self.sentences.retain(|b| !b.is_empty());
+        self.units = std::sync::OnceLock::new();
+        self
     }
 
     /// The units with long list-like sentences cut, computed once for the
@@ -614,7 +638,7 @@ fn align_units(
                 } else {
                     config.min_chars
                 };
-                a[p.a.clone()].chars().count() >= min && b[p.b.clone()].chars().count() >= min
+                prose_chars(&a[p.a.clone()]) >= min && prose_chars(&b[p.b.clone()]) >= min
             })
             .collect()
     };

@@ -41,7 +41,7 @@ use crate::error::{Error, Result};
 
 /// The on-disk format version this build reads and writes. Any other
 /// version is refused, never misread.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";
