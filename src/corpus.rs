@@ -397,6 +397,69 @@ fn has_extension(path: &Path, extensions: &[String]) -> bool {
         .is_some_and(|ext| extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
 }
 
+/// Turns a repeated document id into an error naming where it was first
+/// seen.
+#[derive(Default)]
+struct IdCheck {
+    seen: HashSet<String>,
+    first_origin: ahash::AHashMap<String, String>,
+}
+
+impl IdCheck {
+    fn check(&mut self, item: Item) -> Item {
+        let Item::Document(doc) = item else {
+            return item;
+        };
+        if self.seen.insert(doc.id.clone()) {
+            // Keep origins only while a later duplicate needs naming.
+            if self.first_origin.len() < 1_000_000 {
+                self.first_origin.insert(doc.id.clone(), doc.origin.clone());
+            }
+            Item::Document(doc)
+        } else {
+            Item::Error(Error::DuplicateId {
+                first: self
+                    .first_origin
+                    .get(&doc.id)
+                    .cloned()
+                    .unwrap_or_else(|| "an earlier input".into()),
+                id: doc.id,
+                path: doc.origin,
+            })
+        }
+    }
+}
+
+/// Documents from records already parsed, one JSON value each, as the
+/// lines of a feed named `name` would give them: the same fields, default
+/// ids (`name:N`), dates, warnings, errors (naming `name:N`, N from 1) and
+/// duplicate-id check. For callers holding records in memory (the Python
+/// package) rather than in a file.
+///
+/// ```
+/// use reprint::corpus::{FeedFields, Item, read_records};
+/// let records = vec![
+///     serde_json::json!({"id": "a", "text": "Some text.", "date": "2026-03-04"}),
+///     serde_json::json!({"id": "a", "text": "Again."}),
+///     serde_json::json!({"title": "no text"}),
+/// ];
+/// let items = read_records("docs", records, &FeedFields::default());
+/// assert!(matches!(&items[0], Item::Document(d) if d.id == "a" && d.date.is_some()));
+/// assert!(items[1..].iter().all(|i| matches!(i, Item::Error(_))));
+/// ```
+pub fn read_records(name: &str, records: Vec<Value>, fields: &FeedFields) -> Vec<Item> {
+    let mut ids = IdCheck::default();
+    records
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, value)| parse_value(0, name, name, fields, i as u64 + 1, value))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .map(|item| ids.check(item))
+        .collect()
+}
+
 /// Documents per batch handed to the callback of [`read_inputs`].
 pub const BATCH: usize = 2048;
 /// Bytes of feed lines gathered before a batch is parsed.
@@ -407,33 +470,9 @@ const BATCH_BYTES: usize = 32 << 20;
 /// checked for duplicates across all inputs; a repeated id is an error and
 /// the document is dropped.
 pub fn read_inputs(inputs: &[Input], options: &LoadOptions, mut f: impl FnMut(Vec<Item>)) {
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut first_origin: ahash::AHashMap<String, String> = ahash::AHashMap::new();
+    let mut ids = IdCheck::default();
     let mut emit = |items: Vec<Item>| {
-        let checked = items
-            .into_iter()
-            .map(|item| match item {
-                Item::Document(doc) => {
-                    if seen.insert(doc.id.clone()) {
-                        // Keep origins only while a later duplicate needs naming.
-                        if first_origin.len() < 1_000_000 {
-                            first_origin.insert(doc.id.clone(), doc.origin.clone());
-                        }
-                        Item::Document(doc)
-                    } else {
-                        Item::Error(Error::DuplicateId {
-                            first: first_origin
-                                .get(&doc.id)
-                                .cloned()
-                                .unwrap_or_else(|| "an earlier input".into()),
-                            id: doc.id,
-                            path: doc.origin,
-                        })
-                    }
-                }
-                other => other,
-            })
-            .collect();
+        let checked = items.into_iter().map(|item| ids.check(item)).collect();
         f(checked);
     };
 
@@ -791,11 +830,6 @@ fn parse_line(
     bytes: Vec<u8>,
 ) -> Vec<Item> {
     let mut out = Vec::new();
-    let line_err = |message: String| Error::FeedLine {
-        path: origin.to_string(),
-        line,
-        message,
-    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return out;
     }
@@ -815,11 +849,34 @@ fn parse_line(
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
         Err(e) => {
-            out.push(Item::Error(line_err(format!(
-                "not a JSON object ({e}); each line of a feed must be one JSON object"
-            ))));
+            out.push(Item::Error(Error::FeedLine {
+                path: origin.to_string(),
+                line,
+                message: format!(
+                    "not a JSON object ({e}); each line of a feed must be one JSON object"
+                ),
+            }));
             return out;
         }
+    };
+    out.extend(parse_value(input, origin, stem, fields, line, value));
+    out
+}
+
+/// The document (or error) of one feed record, parsed.
+fn parse_value(
+    input: u32,
+    origin: &str,
+    stem: &str,
+    fields: &FeedFields,
+    line: u64,
+    value: Value,
+) -> Vec<Item> {
+    let mut out = Vec::new();
+    let line_err = |message: String| Error::FeedLine {
+        path: origin.to_string(),
+        line,
+        message,
     };
     let Value::Object(mut map) = value else {
         out.push(Item::Error(line_err(format!(

@@ -7,29 +7,33 @@
 //! original text travel with every unit, so any report can quote and
 //! highlight the exact source text.
 //!
-//! 1. **Load** ([`corpus`]): [`corpus::Document`]s from files, directories
-//!    and standard input; a leading `date YYYY-MM-DD` marker becomes the
-//!    document's [`date::Date`].
-//! 2. **Segment and normalise** ([`text`]): paragraphs split on blank lines,
-//!    Unicode words case-folded with typographic variants folded, each a
-//!    [`text::Token`] with its byte span. Scripts without spaces (Chinese,
-//!    Japanese, Thai, Khmer …) are tokenised per character.
+//! 1. **Load** ([`corpus`]): [`corpus::Document`]s from files, directories,
+//!    JSON Lines feeds and standard input (or records in memory:
+//!    [`corpus::read_records`]); a leading `date YYYY-MM-DD` marker or a
+//!    feed's date field becomes the document's [`date::Date`].
+//! 2. **Segment and normalise** ([`text`]): blocks, paragraphs and
+//!    sentences from one rule, Unicode words case-folded with typographic
+//!    variants folded, links as one token, each a [`text::Token`] with its
+//!    byte span. Scripts without spaces (Chinese, Japanese, Thai, Khmer …)
+//!    are tokenised per character.
 //! 3. **Shingle** ([`shingle`]): `k`-word shingles hashed with XXH3-64, a
 //!    hash whose output is fixed by its specification.
 //! 4. **Fingerprint** ([`minhash`]): a [`minhash::Signature`] per distinct
 //!    paragraph, built in parallel; it records its parameters and refuses to
 //!    compare with an incompatible one.
-//! 5. **Candidates** ([`lsh`]): banding with [`lsh::LshParams`] derived from
-//!    the threshold; crowded buckets are capped.
-//! 6. **Verify** ([`similarity`]): exact containment and Jaccard on shingle
-//!    sets decide which candidates are reuse.
-//! 7. **Assemble** ([`reuse`]): matches become [`reuse::Passage`]s, pairs
-//!    get scores and a [`reuse::Direction`]; boilerplate is set aside
-//!    ([`scan`] documents the rule).
-//! 8. **Report** ([`report`]): table, JSON and CSV.
+//! 5. **Candidates** ([`lsh`], [`candidates`]): banding with
+//!    [`lsh::LshParams`] derived from the threshold, crowded buckets capped
+//!    and boilerplate set aside; rewrites proposed by the rare character
+//!    grams two documents share.
+//! 6. **Align and score** ([`align`], [`score`]): every candidate pair is
+//!    aligned sentence by sentence; the passages give coverages, a verbatim
+//!    share, a score and the direction ([`reuse`]).
+//! 7. **Report** ([`report`]): table, JSON, CSV and HTML; [`cluster`] turns
+//!    a scan into deduplication clusters, [`audit`] into outlets, flows and
+//!    stories, and [`index`] keeps fingerprints between runs.
 //!
-//! [`scan::Detector`] runs stages 2–7 over a corpus; [`cluster`] turns a
-//! scan into deduplication clusters.
+//! [`scan::Detector`] runs stages 2–6 over a corpus; every command, and
+//! the evaluation, goes through it.
 //!
 //! # Example
 //!

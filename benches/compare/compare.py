@@ -10,6 +10,12 @@ reduced to document pairs.
                                        paragraph per line)
   compare.py datasketch FEED PAIRS     run the job with datasketch
   compare.py rensa FEED PAIRS          run the job with rensa
+  compare.py rensa-count FEED PAIRS    the same loop counting candidates
+                                       instead of collecting them (writes
+                                       the count only)
+  compare.py reprint-python FEED PAIRS the job in reprint's Python package
+                                       (records read with json, then
+                                       reprint.scan; aligned pairs)
   compare.py recall TRUTH PAIRS        share of truth (copy, source) pairs found
   compare.py reprint-pairs JSON PAIRS  document pairs of a `reprint scan` JSON report
 
@@ -67,6 +73,20 @@ def write_pairs(path, docs, candidates):
     print(f"{len(candidates)} candidate paragraph pairs, {len(pairs)} document pairs", file=sys.stderr)
 
 
+def run_lsh_counting(feed, out, make_minhash, lsh):
+    """The documented insert-and-query loop, counting candidate pairs
+    rather than collecting them in a Python list."""
+    sigs = []
+    for _, shingles in paragraphs(feed):
+        m = make_minhash(shingles)
+        lsh.insert(len(sigs), m)
+        sigs.append(m)
+    count = sum(len(lsh.query(m)) for m in sigs)
+    with open(out, "w") as f:
+        f.write(f"# {count} candidate results\n")
+    print(f"{count} candidate results (counted, not collected)", file=sys.stderr)
+
+
 def run_lsh(feed, out, make_minhash, lsh):
     """Insert every paragraph's MinHash, then query each one: the loop both
     libraries document."""
@@ -96,7 +116,8 @@ def run_datasketch(feed, out):
     run_lsh(feed, out, make, MinHashLSH(threshold=0.5, num_perm=128))
 
 
-def run_rensa(feed, out):
+def rensa_job():
+    """rensa's MinHash constructor and LSH index for the job."""
     from rensa import RMinHash, RMinHashLSH
 
     def make(shingles):
@@ -104,7 +125,26 @@ def run_rensa(feed, out):
         m.update(shingles)
         return m
 
-    run_lsh(feed, out, make, RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16))
+    return make, RMinHashLSH(threshold=0.5, num_perm=128, num_bands=16)
+
+
+def run_rensa(feed, out):
+    run_lsh(feed, out, *rensa_job())
+
+
+def run_rensa_count(feed, out):
+    run_lsh_counting(feed, out, *rensa_job())
+
+
+def run_reprint_python(feed, out):
+    import reprint
+
+    records = [json.loads(line) for line in open(feed, encoding="utf-8")]
+    report = reprint.scan(records, matrix_limit=0)
+    with open(out, "w") as f:
+        for p in report.pairs:
+            a, b = p.source, p.copy
+            f.write(f"{min(a, b)}\t{max(a, b)}\n")
 
 
 def reprint_pairs(report, out):
@@ -134,4 +174,5 @@ if __name__ == "__main__":
         sys.exit(__doc__)
     cmd, a, b = sys.argv[1:4]
     {"enwiki": enwiki, "datasketch": run_datasketch, "rensa": run_rensa,
+     "rensa-count": run_rensa_count, "reprint-python": run_reprint_python,
      "recall": recall, "reprint-pairs": reprint_pairs}[cmd](a, b)

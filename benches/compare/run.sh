@@ -4,6 +4,9 @@
 # prints wall time, peak RSS and recall for each: the median of RUNS runs
 # (each run's figures go to target/compare/runs.tsv).
 # Usage: benches/compare/run.sh [ARTICLES_IN_GENERATED_FEED] [DATA_DIR] [RUNS]
+# TOOLS (default "datasketch rensa rensa-count reprint reprint-python") and
+# FEEDS (default "enwiki synth") choose what runs; reprint-python is the
+# Python package, installed from ./python into the same environment.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n=${1:-100000}
@@ -12,12 +15,17 @@ runs=${3:-1}
 work=target/compare
 mkdir -p "$work"
 : >"$work/runs.tsv"
+tools=${TOOLS:-datasketch rensa rensa-count reprint reprint-python}
+want_feeds=${FEEDS:-enwiki synth}
 if [ ! -x "$work/venv/bin/python" ]; then
     python3 -m venv "$work/venv"
-    "$work/venv/bin/pip" install --quiet datasketch rensa
+    "$work/venv/bin/pip" install --quiet datasketch rensa "maturin>=1.5,<2"
 fi
 py="$work/venv/bin/python"
 cargo build --release --quiet
+if [[ " $tools " == *" reprint-python "* ]]; then
+    PATH="$PWD/$work/venv/bin:$PATH" "$work/venv/bin/pip" install --quiet --no-build-isolation ./python
+fi
 bin=target/release/reprint
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -37,7 +45,9 @@ measure() { # name, output pairs, command...
 }
 
 feeds=()
-if [ -d "$data/enwiki-extract-wikitasks/raw" ]; then
+if [[ " $want_feeds " != *" enwiki "* ]]; then
+    :
+elif [ -d "$data/enwiki-extract-wikitasks/raw" ]; then
     [ -f "$work/enwiki.jsonl" ] || $py benches/compare/compare.py enwiki "$data/enwiki-extract-wikitasks/raw" "$work/enwiki.jsonl"
     feeds+=(enwiki)
 else
@@ -45,15 +55,17 @@ else
 fi
 base=()
 [ -d "$data/enwiki-extract-wikitasks/raw" ] && base=(--base "$data/enwiki-extract-wikitasks/raw")
-if [ ! -f "$work/synth$n.jsonl" ]; then
-    $bin synth -n "$n" "${base[@]}" -o "$work/synth$n.jsonl" --truth "$work/synth$n.truth.jsonl"
+if [[ " $want_feeds " == *" synth "* ]]; then
+    if [ ! -f "$work/synth$n.jsonl" ]; then
+        $bin synth -n "$n" "${base[@]}" -o "$work/synth$n.jsonl" --truth "$work/synth$n.truth.jsonl"
+    fi
+    feeds+=("synth$n")
 fi
-feeds+=("synth$n")
 
 for feed in "${feeds[@]}"; do
     f="$work/$feed.jsonl"
     echo "== $feed ($(wc -l < "$f") articles, $(du -m "$f" | cut -f1) MB; median of $runs run(s))"
-    for tool in datasketch rensa reprint; do
+    for tool in $tools; do
         out="$work/$feed.$tool.pairs"
         if [ "$tool" = reprint ]; then
             measure reprint "$out" $bin scan "$f" -f json -o "$work/$feed.reprint.json" --matrix-limit 0 -q

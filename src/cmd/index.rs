@@ -167,27 +167,7 @@ fn stats(o: IndexStatsOpts) -> Result<ExitCode> {
     let s = index.stats();
     let mut out = std::io::stdout().lock();
     if o.json {
-        let partitions: Vec<serde_json::Value> = s
-            .partitions
-            .iter()
-            .map(|&(day, docs, bytes)| {
-                serde_json::json!({"day": format_day(day), "articles": docs, "bytes": bytes})
-            })
-            .collect();
-        let params: serde_json::Map<String, serde_json::Value> = s
-            .params
-            .iter()
-            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-            .collect();
-        let value = serde_json::json!({
-            "articles": s.documents,
-            "bytes": s.bytes,
-            "bytes_per_article": s.bytes.checked_div(s.documents).unwrap_or(0),
-            "segments": s.segments,
-            "window_days": s.window_days,
-            "partitions": partitions,
-            "params": params,
-        });
+        let value = s.to_json();
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
         return Ok(ExitCode::SUCCESS);
     }

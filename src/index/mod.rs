@@ -79,6 +79,33 @@ pub struct IndexStats {
     pub window_days: Option<u32>,
 }
 
+impl IndexStats {
+    /// The statistics as `reprint index stats --json` prints them.
+    pub fn to_json(&self) -> serde_json::Value {
+        let partitions: Vec<serde_json::Value> = self
+            .partitions
+            .iter()
+            .map(|&(day, docs, bytes)| {
+                serde_json::json!({"day": crate::date::format_day(day), "articles": docs, "bytes": bytes})
+            })
+            .collect();
+        let params: serde_json::Map<String, serde_json::Value> = self
+            .params
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        serde_json::json!({
+            "articles": self.documents,
+            "bytes": self.bytes,
+            "bytes_per_article": self.bytes.checked_div(self.documents).unwrap_or(0),
+            "segments": self.segments,
+            "window_days": self.window_days,
+            "partitions": partitions,
+            "params": params,
+        })
+    }
+}
+
 /// What adding a batch did.
 #[derive(Debug, Clone)]
 pub struct Added {

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds the Python package from source in a fresh virtual environment
+# (target/pyenv) and runs its tests against the release binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python3 -m venv --clear target/pyenv
+export PATH="$PWD/target/pyenv/bin:$PATH"
+pip install -q --disable-pip-version-check "maturin>=1.5,<2" pytest pandas pyarrow
+pip install -q --disable-pip-version-check --no-build-isolation ./python
+cargo build --release --locked --bin reprint
+python -m pytest -q -W error python/tests
