@@ -1,0 +1,280 @@
+//! Looking a batch up in the index: the indexed documents that share a
+//! band key or enough rare character grams with it, read back.
+
+use super::*;
+
+impl Index {
+    /// The indexed documents `batch` may pair with, read back and shingled,
+    /// in index order, and for each unit key of the batch the indexed
+    /// carriers not among them. An indexed document is a neighbour when
+    /// one of its units shares an LSH band key with a unit of the batch
+    /// (among the first [`Config::bucket_cap`] indexed units under that
+    /// key, as a scan pairs a crowded bucket) and passes the scan's exact
+    /// verification, or when it has the same words as a document of the
+    /// batch.
+    pub(super) fn neighbours(
+        &self,
+        detector: &Detector,
+        batch: &[ShingledDocument],
+        batch_keys: &BatchKeys,
+    ) -> Result<(Vec<ShingledDocument>, AHashMap<u64, u32>)> {
+        if self.segments.is_empty() {
+            return Ok((Vec::new(), AHashMap::new()));
+        }
+        let cap = detector.config().bucket_cap.max(2);
+        // Every (band key, batch document, unit), looked up in one merge
+        // pass per segment.
+        let mut wanted: Vec<(u64, u32, u32)> = batch_keys
+            .bands
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, units)| {
+                units.iter().flat_map(move |(u, keys)| {
+                    keys.iter()
+                        .enumerate()
+                        .map(move |(b, &k)| (band_key(b, k), d as u32, *u))
+                })
+            })
+            .collect();
+        wanted.par_sort_unstable();
+        wanted.dedup();
+        let mut keys: Vec<u64> = wanted.iter().map(|w| w.0).collect();
+        keys.dedup();
+        let found = self.earliest_sorted(Table::Bands, &keys, cap);
+        // (indexed document, its unit, batch document, its unit)
+        let mut proposals: Vec<(u64, u32, u32, u32)> = wanted
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .flat_map_iter(|chunk| {
+                let q = keys.binary_search(&chunk[0].0).unwrap_or(0);
+                let (lo, hi) = (
+                    found.partition_point(|f| (f.0 as usize) < q),
+                    found.partition_point(|f| (f.0 as usize) <= q),
+                );
+                let hits = &found[lo..hi];
+                chunk.iter().flat_map(move |&(_, d, u)| {
+                    hits.iter()
+                        .map(move |&(_, v)| (v >> UNIT_BITS, (v & UNIT_MASK) as u32, d, u))
+                })
+            })
+            .collect();
+        drop(wanted);
+        proposals.par_sort_unstable();
+        proposals.dedup();
+        // Rewrites: indexed documents sharing enough rare sampled grams
+        // with a document of the batch (the scan's rule, with the grams
+        // carried by more than REWRITE_MAX_DF indexed documents left out).
+        let rewrites = self.rewrite_neighbours(&batch_keys.grams);
+        let mut same_words: Vec<u64> = batch
+            .iter()
+            .filter_map(|d| d.words_key)
+            .flat_map(|w| self.earliest(Table::Words, w, 1))
+            .collect();
+        same_words.sort_unstable();
+        same_words.dedup();
+        let mut seqs: Vec<u64> = proposals.iter().map(|p| p.0).collect();
+        seqs.extend(&same_words);
+        seqs.extend(&rewrites);
+        seqs.sort_unstable();
+        seqs.dedup();
+        let threshold = detector.config().threshold;
+        let read: Vec<Option<ShingledDocument>> = seqs
+            .par_iter()
+            .map(|&seq| {
+                let doc = detector.shingle_kept(self.read_document(seq)?);
+                let lo = proposals.partition_point(|p| p.0 < seq);
+                let hi = proposals.partition_point(|p| p.0 <= seq);
+                let verified = same_words.binary_search(&seq).is_ok()
+                    || rewrites.binary_search(&seq).is_ok()
+                    || proposals[lo..hi].iter().any(|&(_, ou, d, u)| {
+                        match (
+                            doc.paragraphs.get(ou as usize),
+                            batch[d as usize].paragraphs.get(u as usize),
+                        ) {
+                            (Some(a), Some(b)) => {
+                                Overlap::of(&a.shingles, &b.shingles).smaller_in_larger()
+                                    >= threshold
+                            }
+                            _ => false,
+                        }
+                    });
+                Ok(verified.then_some(doc))
+            })
+            .collect::<Result<_>>()?;
+        drop(proposals);
+        let mut kept = Vec::new();
+        let mut kept_seqs = Vec::new();
+        for (seq, doc) in seqs.into_iter().zip(read) {
+            if let Some(doc) = doc {
+                kept.push(doc);
+                kept_seqs.push(seq);
+            }
+        }
+        let mut unit_keys: Vec<u64> = batch
+            .iter()
+            .flat_map(|d| d.paragraphs.iter().filter_map(|p| p.set_key()))
+            .collect();
+        unit_keys.sort_unstable();
+        unit_keys.dedup();
+        let unseen = unit_keys
+            .par_iter()
+            .filter_map(|&k| {
+                let n = self
+                    .segments
+                    .iter()
+                    .flat_map(|s| s.lookup(Table::Units, k))
+                    .filter(|s| kept_seqs.binary_search(s).is_err())
+                    .count();
+                (n > 0).then_some((k, n.min(u32::MAX as usize) as u32))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        Ok((kept, unseen))
+    }
+
+    /// The indexed documents that share at least half of [`REWRITE_SHARE`]
+    /// of the smaller one's sampled grams with a document of `batch` (and at
+    /// least [`REWRITE_MIN_SHARED`]), counting only grams filed by at most
+    /// [`REWRITE_MAX_DF`] indexed documents: a superset of what the scan's
+    /// rule pairs (it counts only rare grams, and without boilerplate), which
+    /// the scan then decides. Sorted.
+    pub(super) fn rewrite_neighbours(&self, per_doc: &[Vec<u64>]) -> Vec<u64> {
+        let mut keys: Vec<u64> = per_doc.iter().flatten().copied().collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let found = self.all_upto(Table::Grams, &keys, REWRITE_MAX_DF);
+        let mut out: Vec<u64> = per_doc
+            .par_iter()
+            .flat_map_iter(|grams| {
+                let mut hits: Vec<(u64, u64)> = Vec::new();
+                for g in grams {
+                    let q = keys.binary_search(g).unwrap_or(0) as u32;
+                    let lo = found.partition_point(|f| f.0 < q);
+                    let hi = found.partition_point(|f| f.0 <= q);
+                    if hi - lo > REWRITE_MAX_DF {
+                        continue;
+                    }
+                    hits.extend(
+                        found[lo..hi]
+                            .iter()
+                            .map(|&(_, v)| (v >> UNIT_BITS, v & UNIT_MASK)),
+                    );
+                }
+                hits.sort_unstable();
+                let own = grams.len();
+                hits.chunk_by(|a, b| a.0 == b.0)
+                    .filter(|run| {
+                        let smaller = own.min(run[0].1 as usize).max(1);
+                        run.len() >= REWRITE_MIN_SHARED
+                            && run.len() as f64 >= 0.5 * REWRITE_SHARE * smaller as f64
+                    })
+                    .map(|run| run[0].0)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.par_sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// For sorted, distinct `keys`: every value filed under each key that
+    /// has at most `limit` of them, as `(position in keys, value)` sorted.
+    /// Segments are read a few at a time, and a key past `limit` is not
+    /// looked up in the rest (a common gram is not fetched from every
+    /// segment).
+    pub(super) fn all_upto(&self, table: Table, keys: &[u64], limit: usize) -> Vec<(u32, u64)> {
+        const SEGMENTS_AT_ONCE: usize = 8;
+        let mut open: Vec<u32> = (0..keys.len() as u32).collect();
+        let mut count = vec![0usize; keys.len()];
+        let mut kept: Vec<(u32, u64)> = Vec::new();
+        for group in self.segments.chunks(SEGMENTS_AT_ONCE) {
+            if open.is_empty() {
+                break;
+            }
+            let sub: Vec<u64> = open.iter().map(|&q| keys[q as usize]).collect();
+            let found: Vec<(u32, u64)> = group
+                .par_iter()
+                .flat_map_iter(|s| {
+                    let mut out = Vec::new();
+                    s.lookup_sorted(table, &sub, limit + 1, &mut out);
+                    out
+                })
+                .map(|(q, v)| (open[q as usize], v))
+                .collect();
+            for &(q, _) in &found {
+                count[q as usize] += 1;
+            }
+            kept.extend(
+                found
+                    .into_iter()
+                    .filter(|&(q, _)| count[q as usize] <= limit),
+            );
+            open.retain(|&q| count[q as usize] <= limit);
+        }
+        kept.retain(|&(q, _)| count[q as usize] <= limit);
+        kept.par_sort_unstable();
+        kept
+    }
+
+    /// For sorted, distinct `keys`: the first `n` values (in index order)
+    /// filed under each, as `(position in keys, value)` sorted.
+    pub(super) fn earliest_sorted(&self, table: Table, keys: &[u64], n: usize) -> Vec<(u32, u64)> {
+        let mut found: Vec<(u32, u64)> = self
+            .segments
+            .par_iter()
+            .flat_map_iter(|s| {
+                let mut out = Vec::new();
+                s.lookup_sorted(table, keys, n, &mut out);
+                out
+            })
+            .collect();
+        found.par_sort_unstable();
+        let mut kept = Vec::with_capacity(found.len());
+        for chunk in found.chunk_by(|a, b| a.0 == b.0) {
+            kept.extend_from_slice(&chunk[..chunk.len().min(n)]);
+        }
+        kept
+    }
+
+    /// The first `n` values (in index order) filed under `key`.
+    pub(super) fn earliest(&self, table: Table, key: u64, n: usize) -> Vec<u64> {
+        let mut out: Vec<u64> = Vec::new();
+        for s in &self.segments {
+            out.extend(s.lookup(table, key).take(n));
+        }
+        out.sort_unstable();
+        out.truncate(n);
+        out
+    }
+
+    /// Reads indexed document `seq` back.
+    pub(super) fn read_document(&self, seq: u64) -> Result<Document> {
+        for s in &self.segments {
+            if let Some(bytes) = s.record(seq)? {
+                let mut json = Vec::new();
+                std::io::Read::read_to_end(
+                    &mut flate2::read::DeflateDecoder::new(bytes),
+                    &mut json,
+                )
+                .map_err(|e| index_error(&self.dir, format!("damaged document {seq}: {e}")))?;
+                let r: Record = serde_json::from_slice(&json)
+                    .map_err(|e| index_error(&self.dir, format!("damaged document {seq}: {e}")))?;
+                return Ok(Document {
+                    id: r.id,
+                    origin: r.origin,
+                    date: r.date.as_deref().and_then(Date::parse),
+                    source: r.source,
+                    title: r.title,
+                    url: r.url,
+                    body_start: r.body_start.min(r.text.len()),
+                    text: r.text,
+                    record: None,
+                });
+            }
+        }
+        Err(index_error(
+            &self.dir,
+            format!("document {seq} is listed but in no segment"),
+        ))
+    }
+}
