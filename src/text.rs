@@ -275,7 +275,7 @@ pub fn next_link(text: &str, from: usize, end: usize) -> Option<Range<usize>> {
     let scheme = {
         let mut at = 0;
         loop {
-            let Some(p) = hay[at..].find("://") else {
+            let Some(p) = memchr::memmem::find(&hay.as_bytes()[at..], b"://") else {
                 break None;
             };
             let colon = from + at + p;
@@ -294,7 +294,7 @@ pub fn next_link(text: &str, from: usize, end: usize) -> Option<Range<usize>> {
     let www = {
         let mut at = 0;
         loop {
-            let Some(p) = hay[at..].find("www.") else {
+            let Some(p) = memchr::memmem::find(&hay.as_bytes()[at..], b"www.") else {
                 break None;
             };
             let s = from + at + p;
