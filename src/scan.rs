@@ -667,7 +667,7 @@ impl Detector {
         drop(matches);
         // Rewrites: documents sharing many rare character grams outside
         // boilerplate, though no paragraph matched.
-        let sampled: Vec<Vec<u64>> = data
+        let sampled: Vec<Vec<u32>> = data
             .par_iter()
             .enumerate()
             .map(|(d, doc)| sampled_grams(doc, |p| is_boilerplate(d as u32, p as u32)))

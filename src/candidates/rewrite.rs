@@ -7,10 +7,12 @@ use rayon::prelude::*;
 
 use crate::shingle::ShingledDocument;
 
-/// The sampled gram hashes of `doc`'s text (sorted, distinct), its
-/// paragraphs `skip` names left out (boilerplate): what
-/// [`rewrite_candidates`] compares. Empty without the text.
-pub(crate) fn sampled_grams(doc: &ShingledDocument, skip: impl Fn(usize) -> bool) -> Vec<u64> {
+/// The high halves of the sampled gram hashes of `doc`'s text (sorted,
+/// distinct), its paragraphs `skip` names left out (boilerplate): what
+/// [`rewrite_candidates`] compares. Four bytes a gram: at a million
+/// articles the grams of the whole corpus are held at once. Empty without
+/// the text.
+pub(crate) fn sampled_grams(doc: &ShingledDocument, skip: impl Fn(usize) -> bool) -> Vec<u32> {
     let Some(text) = doc.text.as_deref() else {
         return Vec::new();
     };
@@ -21,10 +23,10 @@ pub(crate) fn sampled_grams(doc: &ShingledDocument, skip: impl Fn(usize) -> bool
         .filter(|&(p, _)| !skip(p))
         .map(|(_, p)| p.span.clone())
         .collect();
-    let mut g: Vec<u64> = Vec::new();
+    let mut g: Vec<u32> = Vec::new();
     crate::score::for_each_char_gram(text, &spans, |h| {
         if h % REWRITE_SAMPLE == 0 {
-            g.push(h);
+            g.push((h >> 32) as u32);
         }
     });
     g.sort_unstable();
@@ -71,18 +73,16 @@ pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 /// Document pairs that share many rare character grams although no
 /// paragraph matched: rewrites, whose sentences are rephrased and whose
 /// words vary in spelling and spacing. `grams[d]` holds document d's
-/// sampled gram hashes (sorted, distinct; their high 32 bits are used).
-/// Pairs `(a, b)` with `a < b`,
-/// sorted.
-pub(crate) fn rewrite_candidates(grams: &[Vec<u64>]) -> Vec<(u32, u32)> {
-    // (high half of the gram hash, document): eight bytes a posting.
+/// sampled grams ([`sampled_grams`]: sorted, distinct). Pairs `(a, b)`
+/// with `a < b`, sorted.
+pub(crate) fn rewrite_candidates(grams: &[Vec<u32>]) -> Vec<(u32, u32)> {
+    // (gram, document): eight bytes a posting.
     let mut postings: Vec<u64> = grams
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(d, g)| g.iter().map(move |&h| (h & !0xFFFF_FFFF) | d as u64))
+        .flat_map_iter(|(d, g)| g.iter().map(move |&h| (u64::from(h) << 32) | d as u64))
         .collect();
     postings.par_sort_unstable();
-    postings.dedup();
     let gram = |p: &u64| p >> 32;
     let doc = |p: &u64| *p as u32;
     // Each document's rare grams, its own included: the denominator of its
@@ -129,7 +129,7 @@ pub(crate) fn rewrite_candidates(grams: &[Vec<u64>]) -> Vec<(u32, u32)> {
 /// a small vocabulary shares much, and then a share that high says nothing.
 /// Corpora of fewer than [`BASELINE_MIN_DOCS`] documents have too few
 /// pairs to tell unrelated ones from the rest: 0.
-fn baseline(grams: &[Vec<u64>], common: &[u64]) -> f64 {
+fn baseline(grams: &[Vec<u32>], common: &[u64]) -> f64 {
     let n = grams.len();
     if n < BASELINE_MIN_DOCS {
         return 0.0;
@@ -137,7 +137,7 @@ fn baseline(grams: &[Vec<u64>], common: &[u64]) -> f64 {
     let rare_of = |d: usize| -> Vec<u64> {
         grams[d]
             .iter()
-            .map(|h| h >> 32)
+            .map(|&g| u64::from(g))
             .filter(|g| common.binary_search(g).is_err())
             .collect()
     };
@@ -157,9 +157,9 @@ fn baseline(grams: &[Vec<u64>], common: &[u64]) -> f64 {
 mod tests {
     use super::*;
 
-    /// `n` sampled-looking gram hashes starting at `from` (high bits set).
-    fn grams(from: u64, n: u64) -> Vec<u64> {
-        (from..from + n).map(|i| i << 32).collect()
+    /// `n` sampled-looking grams starting at `from`.
+    fn grams(from: u32, n: u32) -> Vec<u32> {
+        (from..from + n).collect()
     }
 
     #[test]
@@ -178,7 +178,7 @@ mod tests {
     fn grams_of_very_many_documents_are_not_evidence() {
         // Every document carries the same 40 grams (a phrase of the
         // language, a footer) and 40 of its own.
-        let docs: Vec<Vec<u64>> = (0..REWRITE_MAX_DF as u64 + 1)
+        let docs: Vec<Vec<u32>> = (0..REWRITE_MAX_DF as u32 + 1)
             .map(|d| {
                 let mut g = grams(0, 40);
                 g.extend(grams(10_000 + d * 100, 40));

@@ -8,12 +8,10 @@ use super::*;
 /// very many documents are left out when they are looked up), sorted and
 /// distinct.
 pub(super) fn gram_keys(d: &ShingledDocument) -> Vec<u64> {
-    let mut g: Vec<u64> = sampled_grams(d, |_| false)
+    sampled_grams(d, |_| false)
         .into_iter()
-        .map(|h| h >> 32)
-        .collect();
-    g.dedup();
-    g
+        .map(u64::from)
+        .collect()
 }
 
 pub(super) fn id_key(id: &str) -> u64 {
