@@ -64,3 +64,22 @@ fn the_synthetic_corpus_finds_its_copies() {
         );
     }
 }
+
+#[test]
+fn audit_output_is_identical_from_run_to_run() {
+    // Outlet shares are sums over many copies: summed in a hash map's
+    // order they differed in the last digits from one run to the next.
+    let c = Corpus::new();
+    let feed = c.path().join("feed.jsonl");
+    let run = crate::util::reprint(&["synth", "-n", "1500", "-o", feed.to_str().unwrap()], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = reprint_paths(&["audit", "-f", "json", "-j", "2"], &[&feed]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    for threads in ["1", "2", "2"] {
+        let again = reprint_paths(&["audit", "-f", "json", "-j", threads], &[&feed]);
+        assert!(
+            first.stdout == again.stdout,
+            "audit JSON differs between two runs ({threads} threads)"
+        );
+    }
+}

@@ -366,7 +366,9 @@ fn outlet_words(report: &ScanReport) -> HashMap<&str, (usize, usize)> {
 
 fn flows(report: &ScanReport, stories: &[Story]) -> Vec<Flow> {
     struct Acc {
-        copies: HashMap<usize, f64>,
+        // Ordered: the shares are summed in document order, the same in
+        // every run.
+        copies: BTreeMap<usize, f64>,
         stories: HashSet<usize>,
         lags: Vec<Option<Lag>>,
         credited: usize,
@@ -378,7 +380,7 @@ fn flows(report: &ScanReport, stories: &[Story]) -> Vec<Flow> {
             let a = acc
                 .entry((m.outlet.clone(), s.outlet.clone()))
                 .or_insert_with(|| Acc {
-                    copies: HashMap::new(),
+                    copies: BTreeMap::new(),
                     stories: HashSet::new(),
                     lags: Vec::new(),
                     credited: 0,
@@ -426,8 +428,9 @@ fn flows(report: &ScanReport, stories: &[Story]) -> Vec<Flow> {
 }
 
 fn outlets(report: &ScanReport, stories: &[Story], flows: &[Flow]) -> Vec<OutletSummary> {
-    // Per copy: its covered words, from any outlet and from others.
-    let mut covered: HashMap<usize, (f64, f64)> = HashMap::new();
+    // Per copy: its covered words, from any outlet and from others
+    // (ordered, so that each outlet's sum is the same in every run).
+    let mut covered: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
     for s in stories {
         for m in &s.members {
             let words = report.documents[m.doc].words as f64;
