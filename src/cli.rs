@@ -55,6 +55,15 @@ pub enum Command {
     Index(IndexCommand),
     /// Generate a synthetic news feed with syndicated copies and its truth.
     Synth(SynthOpts),
+    /// Write the fingerprints of documents to Parquet for a candidate join
+    /// on a distributed engine (spark/candidates.py); then run scan, dedup
+    /// or audit with --candidates on the same inputs.
+    #[command(after_help = SKETCH_AFTER_HELP)]
+    Sketch(SketchOpts),
+    /// Align one share of a sketch's candidate pairs (for machines that
+    /// split the alignment); scan, dedup or audit with --candidates then
+    /// read every share instead of aligning.
+    Align(AlignShareOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
     Params(ParamsOpts),
     /// Print a shell completion script (bash, zsh, fish, elvish,
@@ -62,6 +71,84 @@ pub enum Command {
     Completions(CompletionsOpts),
     /// Print the manual page (roff) to standard output.
     Man,
+}
+
+const SKETCH_AFTER_HELP: &str = "\
+The sketch directory gets docs/ and bands/ (Parquet, one part per chunk) and
+sketch.json. Then, on any Spark cluster or locally:
+  spark-submit spark/candidates.py DIR      (writes DIR/candidates, DIR/lsh_stats)
+  reprint scan  INPUTS --candidates DIR    (or dedup, audit)
+with the same inputs, in the same order, and the same detection options:
+the report is the one `reprint scan INPUTS` gives.";
+
+/// Options of `reprint sketch`.
+#[derive(Debug, Args)]
+pub struct SketchOpts {
+    /// Files, directories (walked recursively) or JSON Lines feeds; `-`
+    /// reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The sketch directory to create (new, or empty).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Documents per Parquet part.
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub chunk: usize,
+
+    /// Threshold, input and detection options: those of the sketch.
+    #[command(flatten)]
+    pub run: SketchParams,
+}
+
+/// Options of `reprint align`.
+#[derive(Debug, Args)]
+pub struct AlignShareOpts {
+    /// The sketched inputs, in the same order.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The sketch directory, with the candidate join's output; the share's
+    /// pairs go to its aligned/ directory.
+    #[arg(long, value_name = "DIR")]
+    pub candidates: PathBuf,
+
+    /// Which share of the candidate pairs to align: `K/N`, the K-th of N
+    /// (from 1).
+    #[arg(long, value_name = "K/N", default_value = "1/1")]
+    pub part: String,
+
+    /// Threshold, input and detection options: those of the sketch.
+    #[command(flatten)]
+    pub run: SketchParams,
+}
+
+/// The options a sketch is made with, and every later stage repeats.
+#[derive(Debug, Args)]
+pub struct SketchParams {
+    /// Paragraph threshold of the runs that use the sketch (it sets the
+    /// banding).
+    #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
+    pub threshold: f64,
+
+    /// Input options.
+    #[command(flatten)]
+    pub input: InputOpts,
+
+    /// Detection parameters.
+    #[command(flatten)]
+    pub engine: EngineOpts,
+}
+
+/// Candidates from a distributed candidate join.
+#[derive(Debug, Args)]
+pub struct CandidatesOpts {
+    /// Take the LSH stage's candidates from a sketch directory of these
+    /// inputs on which the candidate join has run (see `reprint sketch`);
+    /// the rest of the run, and its report, is a scan's.
+    #[arg(long, value_name = "DIR")]
+    pub candidates: Option<PathBuf>,
 }
 
 /// Options of `reprint completions`.
@@ -357,6 +444,10 @@ pub struct ScanOpts {
     /// Detection parameters.
     #[command(flatten)]
     pub engine: EngineOpts,
+
+    /// Candidates from a distributed candidate join.
+    #[command(flatten)]
+    pub distributed: CandidatesOpts,
 }
 
 const AUDIT_AFTER_HELP: &str = "\
@@ -435,6 +526,10 @@ pub struct AuditOpts {
     /// Detection parameters.
     #[command(flatten)]
     pub engine: EngineOpts,
+
+    /// Candidates from a distributed candidate join.
+    #[command(flatten)]
+    pub distributed: CandidatesOpts,
 }
 
 /// Compare output formats.
@@ -522,7 +617,7 @@ pub struct DedupOpts {
 
     /// Also drop articles with a near-copy in this index (see `reprint
     /// index`), and add the kept ones to it; created when it does not exist.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", conflicts_with = "candidates")]
     pub index: Option<PathBuf>,
 
     /// An article is a duplicate of another when at least this share of its
@@ -541,6 +636,10 @@ pub struct DedupOpts {
     /// Detection parameters.
     #[command(flatten)]
     pub engine: EngineOpts,
+
+    /// Candidates from a distributed candidate join.
+    #[command(flatten)]
+    pub distributed: CandidatesOpts,
 }
 
 /// `reprint index` subcommands.

@@ -125,6 +125,15 @@ pub enum Error {
         /// What failed and what to do.
         message: String,
     },
+    /// A sketch directory (or the candidates written into it) could not be
+    /// read or written, or does not match the run.
+    #[error("sketch '{path}': {message}")]
+    Sketch {
+        /// The directory, or the file in it that failed.
+        path: PathBuf,
+        /// What failed and what to do.
+        message: String,
+    },
     /// Another process holds an index's writer lock.
     #[error("index '{path}' is locked by pid {pid} (one writer at a time; queries still work)")]
     IndexLocked {

@@ -75,6 +75,7 @@ pub mod scan;
 pub mod score;
 pub mod shingle;
 pub mod similarity;
+pub mod sketch;
 pub mod synth;
 pub mod text;
 

@@ -2,9 +2,9 @@
 //! spans on both sides, pair scores and the direction. [`crate::score`]
 //! builds them from aligned passages.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 /// A 1-based, inclusive range of paragraph numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ParagraphRange {
     /// First paragraph, 1-based.
     pub first: usize,
@@ -25,7 +25,7 @@ impl ParagraphRange {
 }
 
 /// A stretch of a document's text, in bytes and in characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// Character offset of the first character.
     pub start: usize,
@@ -39,7 +39,7 @@ pub struct Span {
 
 /// One reused passage: a run of paragraphs of the copy and where they come
 /// from in the source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Passage {
     /// Paragraphs of the copy.
     pub copy: ParagraphRange,
@@ -74,7 +74,7 @@ impl Passage {
 }
 
 /// How the direction of a pair was decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// The source was published earlier.
@@ -97,7 +97,7 @@ impl Direction {
 }
 
 /// A document pair with reuse.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReusePair {
     /// Index of the source document in the scanned corpus.
     pub source: usize,

@@ -34,6 +34,7 @@ use crate::reuse::ReusePair;
 use crate::score::{PairDoc, decide};
 use crate::shingle::{ShingleConfig, ShingledDocument};
 use crate::similarity::Overlap;
+use crate::sketch::{AlignShare, LshCandidates};
 
 /// What a scan of part of a corpus knows about the rest of it (see
 /// [`Detector::scan_neighbourhood`]).
@@ -428,14 +429,14 @@ impl Detector {
             for (s, d) in shingled.iter_mut().zip(documents) {
                 s.text = Some(d.text.clone());
             }
-            self.scan_inner(shingled, None)
+            self.scan_inner(shingled, None, None)
         })?
     }
 
     /// Scans documents that were already shingled (e.g. while streaming a
     /// feed, so that the texts could be dropped).
     pub fn scan_shingled(&self, documents: Vec<ShingledDocument>) -> Result<ScanReport> {
-        self.install(|| self.scan_inner(documents, None))?
+        self.install(|| self.scan_inner(documents, None, None))?
     }
 
     /// Scans part of a larger corpus: `documents` are the new documents
@@ -449,7 +450,58 @@ impl Detector {
         documents: Vec<ShingledDocument>,
         neighbourhood: &Neighbourhood,
     ) -> Result<ScanReport> {
-        self.install(|| self.scan_inner(documents, Some(neighbourhood)))?
+        self.install(|| self.scan_inner(documents, Some(neighbourhood), None))?
+    }
+
+    /// [`Detector::scan_shingled`] with the LSH stage's candidates found
+    /// elsewhere: by a candidate join over a sketch of the same documents
+    /// with the same parameters (see [`crate::sketch`]). The report is the
+    /// one a scan gives. `share` says which candidate pairs are aligned:
+    /// all of them, one share (for a machine among several), or none,
+    /// their pairs being read from the shares aligned before.
+    pub fn scan_with_candidates(
+        &self,
+        documents: Vec<ShingledDocument>,
+        candidates: &LshCandidates,
+        share: &AlignShare,
+    ) -> Result<ScanReport> {
+        self.install(|| self.scan_inner(documents, None, Some((candidates, share))))?
+    }
+
+    /// The parameters that decide which pairs a run finds, by command-line
+    /// name: an index and a sketch store them and refuse a run with other
+    /// values.
+    pub fn fixed_params(&self) -> Vec<(String, String)> {
+        let c: &Config = self.config();
+        let lsh = self.lsh_params();
+        let c = &Config {
+            threads: None,
+            ..c.clone()
+        };
+        [
+            ("--shingle", c.shingle.size.to_string()),
+            ("--char-shingle", c.shingle.char_size.to_string()),
+            ("--num-perm", c.num_perm.to_string()),
+            ("--seed", c.seed.to_string()),
+            ("--sketch", c.sketch.family().to_string()),
+            ("--threshold", c.threshold.to_string()),
+            ("--bands", lsh.bands.to_string()),
+            ("--rows", lsh.rows.to_string()),
+            ("--min-words", c.min_words.to_string()),
+            ("--bucket-cap", c.bucket_cap.to_string()),
+            ("--boilerplate-min-docs", c.boilerplate_min_docs.to_string()),
+            ("alignment options", format!("{:?}", c.align)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// The LSH band keys of one unit's shingle set into `out` (one per
+    /// band), with `signature` (`num_perm` values) as scratch space.
+    pub(crate) fn band_keys_into(&self, shingles: &[u64], signature: &mut [u32], out: &mut [u32]) {
+        self.hasher.fill(shingles.iter().copied(), signature);
+        lsh::band_keys(signature, self.lsh, out);
     }
 
     /// The LSH band keys of each fingerprinted unit of `doc`: `(unit,
@@ -505,6 +557,7 @@ impl Detector {
         &self,
         mut data: Vec<ShingledDocument>,
         neighbourhood: Option<&Neighbourhood>,
+        given: Option<(&LshCandidates, &AlignShare)>,
     ) -> Result<ScanReport> {
         if data.len() >= u32::MAX as usize {
             return Err(Error::InvalidParameter {
@@ -529,27 +582,31 @@ impl Detector {
             &data[d as usize].paragraphs[p as usize].shingles
         };
 
-        // Stage 4: signatures, kept only as their LSH band keys (a third of
-        // the memory of whole signatures at the default banding).
-        let num_perm = self.config.num_perm;
-        let bands = self.lsh.bands;
-        let mut keys = vec![0u32; groups.len() * bands];
-        if bands > 0 {
-            keys.par_chunks_mut(bands)
-                .zip(groups.par_iter())
-                .for_each_init(
-                    || vec![0u32; num_perm],
-                    |signature, (out, g)| {
-                        self.hasher.fill(set_of(g).iter().copied(), signature);
-                        lsh::band_keys(signature, self.lsh, out);
-                    },
-                );
-        }
+        // Stages 4–5: signatures, kept only as their LSH band keys (a third
+        // of the memory of whole signatures at the default banding), and
+        // the candidates they share; or the candidates of a join run
+        // elsewhere on a sketch.
+        let (candidates, lsh_stats) = match given {
+            Some((given, _)) => given.group_pairs(&groups, &para_group)?,
+            None => {
+                let num_perm = self.config.num_perm;
+                let bands = self.lsh.bands;
+                let mut keys = vec![0u32; groups.len() * bands];
+                if bands > 0 {
+                    keys.par_chunks_mut(bands)
+                        .zip(groups.par_iter())
+                        .for_each_init(
+                            || vec![0u32; num_perm],
+                            |signature, (out, g)| {
+                                self.hasher.fill(set_of(g).iter().copied(), signature);
+                                lsh::band_keys(signature, self.lsh, out);
+                            },
+                        );
+                }
 
-        // Stage 5: candidates.
-        let (candidates, lsh_stats) =
-            lsh::candidates_from_keys(&keys, bands, self.config.bucket_cap);
-        drop(keys);
+                lsh::candidates_from_keys(&keys, bands, self.config.bucket_cap)
+            }
+        };
         stats.lsh = lsh_stats;
 
         // Stage 6: verify.
@@ -683,6 +740,14 @@ impl Detector {
         candidates.par_sort_unstable();
         candidates.dedup();
         stats.candidate_pairs = candidates.len();
+        // A share of the pairs when alignment is split across machines;
+        // none when the shares were aligned already.
+        let share = given.map_or(&AlignShare::All, |(_, share)| share);
+        let mut pairs: Vec<ReusePair> = match share {
+            AlignShare::Aligned(parts) => parts.pairs_for(&candidates)?,
+            _ => Vec::new(),
+        };
+        let candidates = &candidates[share.range(candidates.len())];
         // The shingle sets have done their work: the aligner reads the text.
         // Freed before alignment, whose prepared batches are the next peak.
         drop(needed_sets);
@@ -700,7 +765,6 @@ impl Detector {
                 .collect()
         };
         let align = &self.config.align;
-        let mut pairs: Vec<ReusePair> = Vec::new();
         for batch in candidates.chunks(ALIGN_BATCH) {
             let mut docs: Vec<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
             docs.sort_unstable();

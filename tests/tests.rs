@@ -16,6 +16,7 @@
 //! - `one_path`: edited copies, re-wrapped duplicates, footers; compare = scan; eval.
 //! - `audit`: outlets, flows, stories, lags and credit on a hand-made feed.
 //! - `index`: batches equal one scan, query, evict, fixed parameters, lock, killed writers.
+//! - `sketch`: sketch, candidate join and --candidates equal a scan; shares; refusals.
 
 mod util;
 
@@ -34,3 +35,4 @@ mod inputs;
 mod one_path;
 mod outputs;
 mod samples;
+mod sketch;

@@ -39,7 +39,11 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
         }
     }
     let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
-    let report = detector.scan_shingled(corpus.documents)?;
+    let report = super::scan_documents(
+        &detector,
+        corpus.documents,
+        o.distributed.candidates.as_deref(),
+    )?;
     spinner.finish_and_clear();
     let audit = Audit::build(&report, &AuditConfig { aliases });
 

@@ -170,7 +170,11 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
             (added.report, clusters, indexed, added.already_indexed)
         }
         None => {
-            let report = detector.scan_shingled(corpus.documents)?;
+            let report = super::scan_documents(
+                &detector,
+                corpus.documents,
+                o.distributed.candidates.as_deref(),
+            )?;
             let clusters = cluster(&report, o.threshold, keep);
             (report, clusters, 0, Vec::new())
         }

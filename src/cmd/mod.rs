@@ -10,6 +10,7 @@ mod load;
 mod output;
 mod params;
 mod scan;
+mod sketch;
 mod synth;
 
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ pub fn run(opts: Opts) -> Result<ExitCode> {
         Command::Audit(o) => audit::run(o),
         Command::Index(c) => index::run(c),
         Command::Synth(o) => synth::run(o),
+        Command::Sketch(o) => sketch::run(o),
+        Command::Align(o) => sketch::align(o),
         Command::Params(o) => params::run(o),
         Command::Completions(o) => {
             let mut cmd = <Opts as clap::CommandFactory>::command();
@@ -89,4 +92,25 @@ pub fn align_config(o: &crate::cli::AlignOpts) -> reprint::align::AlignConfig {
         summary_gap: o.summary_gap,
         word_prefix: o.word_prefix,
     }
+}
+
+/// Scans the documents, with the LSH stage's candidates read from a sketch
+/// directory when one is given.
+pub fn scan_documents(
+    detector: &reprint::scan::Detector,
+    documents: Vec<reprint::shingle::ShingledDocument>,
+    candidates: Option<&std::path::Path>,
+) -> Result<reprint::scan::ScanReport> {
+    Ok(match candidates {
+        None => detector.scan_shingled(documents)?,
+        Some(dir) => {
+            let given = reprint::sketch::LshCandidates::read(dir, detector, &documents)?;
+            // Pairs aligned in shares before are read back, not aligned.
+            let share = match reprint::sketch::AlignedParts::read(dir, detector)? {
+                Some(parts) => reprint::sketch::AlignShare::Aligned(parts),
+                None => reprint::sketch::AlignShare::All,
+            };
+            detector.scan_with_candidates(documents, &given, &share)?
+        }
+    })
 }

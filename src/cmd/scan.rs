@@ -40,7 +40,11 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
 
     let corpus = load::load(&o.paths, None, &o.input, &detector)?;
     let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
-    let report = detector.scan_shingled(corpus.documents)?;
+    let report = super::scan_documents(
+        &detector,
+        corpus.documents,
+        o.distributed.candidates.as_deref(),
+    )?;
     spinner.finish_and_clear();
 
     let format = match o.format {

@@ -212,34 +212,6 @@ struct Record {
     text: String,
 }
 
-/// The parameters that decide what an index holds, by command-line name.
-/// Two runs with different values would not find the same pairs.
-fn fixed_params(detector: &Detector) -> Vec<(String, String)> {
-    let c: &Config = detector.config();
-    let lsh = detector.lsh_params();
-    let c = &Config {
-        threads: None,
-        ..c.clone()
-    };
-    [
-        ("--shingle", c.shingle.size.to_string()),
-        ("--char-shingle", c.shingle.char_size.to_string()),
-        ("--num-perm", c.num_perm.to_string()),
-        ("--seed", c.seed.to_string()),
-        ("--sketch", c.sketch.family().to_string()),
-        ("--threshold", c.threshold.to_string()),
-        ("--bands", lsh.bands.to_string()),
-        ("--rows", lsh.rows.to_string()),
-        ("--min-words", c.min_words.to_string()),
-        ("--bucket-cap", c.bucket_cap.to_string()),
-        ("--boilerplate-min-docs", c.boilerplate_min_docs.to_string()),
-        ("alignment options", format!("{:?}", c.align)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
 fn index_error(path: &Path, message: impl Into<String>) -> Error {
     Error::Index {
         path: path.to_path_buf(),
@@ -282,7 +254,7 @@ impl Index {
                     threads: None,
                     ..detector.config().clone()
                 };
-                let meta = store::new_meta(fixed_params(detector), config, window_days);
+                let meta = store::new_meta(detector.fixed_params(), config, window_days);
                 store::write_manifest(dir, &store::empty_manifest())?;
                 store::write_meta(dir, &meta)?;
                 meta
@@ -378,7 +350,7 @@ impl Index {
 
     /// Refuses a detector whose parameters differ from the index's.
     pub fn check_params(&self, detector: &Detector) -> Result<()> {
-        let wanted = fixed_params(detector);
+        let wanted = detector.fixed_params();
         if self.meta.params == wanted {
             return Ok(());
         }

@@ -1,0 +1,230 @@
+//! Parquet files of a sketch, written and read with the parquet crate's
+//! column API (arrow-rs without Arrow arrays: a few flat columns need no
+//! more).
+//!
+//! 64-bit hashes are stored as signed INT64 (their bits unchanged): Spark
+//! reads Parquet's unsigned 64-bit type as `decimal(20,0)`, and other
+//! engines wrap it silently.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parquet::basic::Compression;
+use parquet::data_type::{ByteArray, ByteArrayType, Int32Type, Int64Type};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::record::Field;
+use parquet::schema::parser::parse_message_type;
+
+use crate::error::{Error, Result};
+
+/// One column's values, in the order of the schema's fields.
+pub(crate) enum Column<'a> {
+    /// `required int64`.
+    Long(Vec<i64>),
+    /// `required int32`.
+    Int(Vec<i32>),
+    /// `required binary (STRING)`.
+    Str(Vec<&'a str>),
+    /// `optional binary (STRING)`.
+    OptStr(Vec<Option<&'a str>>),
+    /// `optional int64`.
+    OptLong(Vec<Option<i64>>),
+}
+
+pub(crate) fn sketch_error(path: &Path, message: impl Into<String>) -> Error {
+    Error::Sketch {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    sketch_error(path, format!("Parquet: {e}"))
+}
+
+/// Writes one row group of `columns` (matching `schema`, a Parquet message
+/// type) to `path`, with `metadata` as key-value metadata. The file appears
+/// whole or not at all: it is written under a temporary name and renamed.
+pub(crate) fn write_table(
+    path: &Path,
+    schema: &str,
+    columns: Vec<Column<'_>>,
+    metadata: &[(String, String)],
+) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let err = |e: parquet::errors::ParquetError| parquet_error(path, e);
+    let schema = Arc::new(parse_message_type(schema).map_err(err)?);
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata(Some(
+            metadata
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+                .collect(),
+        ))
+        .build();
+    let tmp = tempfile::Builder::new()
+        .prefix(".part-")
+        .tempfile_in(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    let file = tmp.as_file().try_clone().map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props)).map_err(err)?;
+    let mut group = writer.next_row_group().map_err(err)?;
+    let mut columns = columns.into_iter();
+    while let Some(mut col) = group.next_column().map_err(err)? {
+        let Some(values) = columns.next() else {
+            return Err(sketch_error(path, "more fields in the schema than columns"));
+        };
+        match values {
+            Column::Long(v) => col.typed::<Int64Type>().write_batch(&v, None, None),
+            Column::Int(v) => col.typed::<Int32Type>().write_batch(&v, None, None),
+            Column::Str(v) => {
+                let v: Vec<ByteArray> = v.into_iter().map(ByteArray::from).collect();
+                col.typed::<ByteArrayType>().write_batch(&v, None, None)
+            }
+            Column::OptStr(v) => {
+                let levels: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
+                let v: Vec<ByteArray> = v.into_iter().flatten().map(ByteArray::from).collect();
+                col.typed::<ByteArrayType>()
+                    .write_batch(&v, Some(&levels), None)
+            }
+            Column::OptLong(v) => {
+                let levels: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
+                let v: Vec<i64> = v.into_iter().flatten().collect();
+                col.typed::<Int64Type>()
+                    .write_batch(&v, Some(&levels), None)
+            }
+        }
+        .map_err(err)?;
+        col.close().map_err(err)?;
+    }
+    group.close().map_err(err)?;
+    writer.close().map_err(err)?;
+    tmp.persist(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+/// The `.parquet` files directly in `dir` (a table written by `reprint`
+/// or by an engine such as Spark, whose `_SUCCESS` and `.crc` files are
+/// skipped), sorted by name.
+pub(crate) fn table_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            path: dir.to_path_buf(),
+        },
+        _ => Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        },
+    })?;
+    let mut files = Vec::new();
+    for e in entries {
+        let e = e.map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".parquet") && !name.starts_with('.') && !name.starts_with('_') {
+            files.push(e.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn open(path: &Path) -> Result<SerializedFileReader<File>> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    SerializedFileReader::new(file).map_err(|e| parquet_error(path, e))
+}
+
+/// The key-value metadata of a Parquet file.
+pub(crate) fn key_values(path: &Path) -> Result<Vec<(String, String)>> {
+    let reader = open(path)?;
+    Ok(reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .map(|kv| {
+            kv.iter()
+                .map(|k| (k.key.clone(), k.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// A value read back: integers of any width, strings, or null.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Long(i64),
+    Str(String),
+    Null,
+}
+
+/// Calls `each` with the values of the named columns, row by row, in the
+/// order of `names`. Integer columns of any width are read as longs; a
+/// missing column is an error that names the file and the columns it has.
+pub(crate) fn read_rows(
+    path: &Path,
+    names: &[&str],
+    mut each: impl FnMut(&[Value]) -> Result<()>,
+) -> Result<()> {
+    let reader = open(path)?;
+    let fields = reader.metadata().file_metadata().schema().get_fields();
+    let positions: Vec<usize> = names
+        .iter()
+        .map(|n| {
+            fields.iter().position(|f| f.name() == *n).ok_or_else(|| {
+                let have: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+                sketch_error(
+                    path,
+                    format!("no column '{n}' (columns: {})", have.join(", ")),
+                )
+            })
+        })
+        .collect::<Result<_>>()?;
+    let mut values = vec![Value::Null; names.len()];
+    for row in reader
+        .get_row_iter(None)
+        .map_err(|e| parquet_error(path, e))?
+    {
+        let row = row.map_err(|e| parquet_error(path, e))?;
+        let cols: Vec<&Field> = row.get_column_iter().map(|(_, f)| f).collect();
+        for (slot, &p) in values.iter_mut().zip(&positions) {
+            *slot = match cols.get(p) {
+                Some(Field::Long(v)) => Value::Long(*v),
+                Some(Field::Int(v)) => Value::Long(i64::from(*v)),
+                Some(Field::Short(v)) => Value::Long(i64::from(*v)),
+                Some(Field::Str(s)) => Value::Str(s.clone()),
+                Some(Field::Null) | None => Value::Null,
+                Some(other) => {
+                    return Err(sketch_error(
+                        path,
+                        format!(
+                            "column '{}' holds {other:?}, not an integer or a string",
+                            names[0]
+                        ),
+                    ));
+                }
+            };
+        }
+        each(&values)?;
+    }
+    Ok(())
+}
