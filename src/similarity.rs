@@ -74,6 +74,77 @@ fn ratio(num: usize, den: usize) -> f64 {
     }
 }
 
+/// Whether `Overlap::of(a, b).smaller_in_larger() >= threshold`, decided
+/// without always finishing the intersection: the walk stops as soon as
+/// enough of the smaller set is found, or too little of it is left to get
+/// there. Verification asks this of every LSH candidate, nearly all of
+/// which fail early.
+///
+/// ```
+/// use reprint::similarity::{contained_at_least, Overlap};
+/// let (a, b) = ([1, 2, 3, 4], [3, 4, 5, 6, 7, 8]);
+/// assert!(contained_at_least(&a, &b, 0.5));
+/// assert!(!contained_at_least(&a, &b, 0.51));
+/// ```
+pub fn contained_at_least(a: &[u64], b: &[u64], threshold: f64) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let n = small.len();
+    let Some(needed) = shared_needed(n, threshold) else {
+        return false;
+    };
+    if needed == 0 {
+        return true;
+    }
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    let gallop = large.len() / n >= 16;
+    while i < n && j < large.len() {
+        if count + (n - i) < needed {
+            return false;
+        }
+        if gallop {
+            match large[j..].binary_search(&small[i]) {
+                Ok(k) => {
+                    count += 1;
+                    j += k + 1;
+                }
+                Err(k) => j += k,
+            }
+            i += 1;
+        } else {
+            match small[i].cmp(&large[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    count += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        if count >= needed {
+            return true;
+        }
+    }
+    false
+}
+
+/// The least `k` with `k / n >= threshold` as `ratio` computes it (`None`
+/// when no `k <= n` reaches it); for `n = 0`, `ratio` is 0.
+fn shared_needed(n: usize, threshold: f64) -> Option<usize> {
+    let reaches = |k: usize| ratio(k, n) >= threshold;
+    if n == 0 {
+        return reaches(0).then_some(0);
+    }
+    let mut k = (threshold * n as f64).ceil().clamp(0.0, (n + 1) as f64) as usize;
+    while k > 0 && reaches(k - 1) {
+        k -= 1;
+    }
+    while k <= n && !reaches(k) {
+        k += 1;
+    }
+    (k <= n).then_some(k)
+}
+
 /// Size of the intersection of two sorted, duplicate-free slices. Gallops
 /// through the larger one when the sizes differ widely.
 pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
@@ -147,6 +218,19 @@ mod tests {
             let va: Vec<u64> = a.iter().copied().collect();
             let vb: Vec<u64> = b.iter().copied().collect();
             prop_assert_eq!(intersection_size(&va, &vb), a.intersection(&b).count());
+        }
+
+        #[test]
+        fn early_exit_decides_as_the_full_overlap(
+            a in proptest::collection::btree_set(0u64..300, 0..120),
+            b in proptest::collection::btree_set(0u64..300, 0..40),
+            t in prop_oneof![Just(0.0), Just(0.5), Just(1.0), 0.0f64..1.2],
+        ) {
+            let va: Vec<u64> = a.iter().copied().collect();
+            let vb: Vec<u64> = b.iter().copied().collect();
+            let full = Overlap::of(&va, &vb).smaller_in_larger() >= t;
+            prop_assert_eq!(contained_at_least(&va, &vb, t), full);
+            prop_assert_eq!(contained_at_least(&vb, &va, t), full);
         }
     }
 }

@@ -11,7 +11,7 @@ use std::io::{BufRead, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::parquet::sketch_error;
+use super::parquet::{part_file_in, sketch_error};
 use super::{io_error, params_json};
 use crate::error::{Error, Result};
 use crate::reuse::ReusePair;
@@ -91,10 +91,7 @@ pub fn write_part(
         "params": params_json(&detector.fixed_params()),
     });
     let path = dir.join(format!("part-{:05}-of-{parts:05}.jsonl", index + 1));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".part-")
-        .tempfile_in(&dir)
-        .map_err(|e| io_error(&dir, e))?;
+    let mut tmp = part_file_in(&dir)?;
     {
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         serde_json::to_writer(&mut w, &header)?;

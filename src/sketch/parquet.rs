@@ -46,6 +46,21 @@ fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
     sketch_error(path, format!("Parquet: {e}"))
 }
 
+/// A temporary file in `dir`, to be renamed to a part's name once written,
+/// with the usual mode of a new file (0666 less the umask) rather than a
+/// temporary file's private 0600: a cluster's other users read the parts.
+pub(super) fn part_file_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .prefix(".part-")
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })
+}
+
 /// Writes one row group of `columns` (matching `schema`, a Parquet message
 /// type) to `path`, with `metadata` as key-value metadata. The file appears
 /// whole or not at all: it is written under a temporary name and renamed.
@@ -67,13 +82,7 @@ pub(crate) fn write_table(
                 .collect(),
         ))
         .build();
-    let tmp = tempfile::Builder::new()
-        .prefix(".part-")
-        .tempfile_in(dir)
-        .map_err(|source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        })?;
+    let tmp = part_file_in(dir)?;
     let file = tmp.as_file().try_clone().map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# The distributed path against the single-machine oracle: a generated feed
+# is sketched, the candidate join runs on Spark (local[N]), and scan, dedup
+# and audit with --candidates must give byte for byte what they give
+# without it; then the alignment is split in shares and assembled, and the
+# same comparisons are made again.
+#
+#   scripts/spark-conformance.sh [ARTICLES]     (default 20000)
+#
+# Needs Java 17+ and python3; PySpark is installed from PyPI into
+# target/sparkenv on first use and reused after. Work files go to
+# target/spark-conformance.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+articles="${1:-20000}"
+shares=2
+env_dir="$PWD/target/sparkenv"
+work="$PWD/target/spark-conformance"
+
+if ! command -v java >/dev/null 2>&1; then
+    echo "spark-conformance: java is not installed (Spark needs Java 17 or later)" >&2
+    exit 1
+fi
+if [ ! -x "$env_dir/bin/spark-submit" ]; then
+    echo "spark-conformance: installing PySpark into $env_dir"
+    python3 -m venv --clear "$env_dir"
+    "$env_dir/bin/pip" install -q --disable-pip-version-check "pyspark>=4.0,<5"
+fi
+export PATH="$env_dir/bin:$PATH"
+export PYSPARK_PYTHON="$env_dir/bin/python"
+
+cargo build --release --locked --bin reprint
+reprint="$PWD/target/release/reprint"
+
+rm -rf "$work"
+mkdir -p "$work"
+feed="$work/feed.jsonl"
+sketch="$work/sketch"
+
+seconds() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(seconds)" 'BEGIN { printf "%.1f s", b - a }'; }
+
+"$reprint" synth -n "$articles" -o "$feed" 2>/dev/null
+
+# The oracle: the single-machine runs.
+t=$(seconds)
+"$reprint" scan -q -f json "$feed" >"$work/scan.json"
+"$reprint" dedup -q "$feed" -o "$work/kept.jsonl" --clusters "$work/clusters.jsonl"
+"$reprint" audit -q -f json "$feed" >"$work/audit.json"
+oracle=$(elapsed "$t")
+
+t=$(seconds)
+"$reprint" sketch -q "$feed" -o "$sketch"
+sketched=$(elapsed "$t")
+
+t=$(seconds)
+spark-submit --master "local[2]" --conf spark.ui.enabled=false \
+    --conf spark.driver.memory=2g spark/candidates.py "$sketch" 2>"$work/spark.log" || {
+    tail -40 "$work/spark.log" >&2
+    exit 1
+}
+joined=$(elapsed "$t")
+
+failed=0
+same() {
+    if cmp -s "$1" "$2"; then
+        echo "  same: $3"
+    else
+        echo "  DIFFERENT: $3 ($1 vs $2)"
+        failed=1
+    fi
+}
+
+compare_all() {
+    "$reprint" scan -q -f json "$feed" --candidates "$sketch" >"$work/scan.$1.json"
+    "$reprint" dedup -q "$feed" --candidates "$sketch" -o "$work/kept.$1.jsonl" \
+        --clusters "$work/clusters.$1.jsonl"
+    "$reprint" audit -q -f json "$feed" --candidates "$sketch" >"$work/audit.$1.json"
+    same "$work/scan.json" "$work/scan.$1.json" "scan pairs and passages ($1)"
+    same "$work/kept.jsonl" "$work/kept.$1.jsonl" "dedup kept records ($1)"
+    same "$work/clusters.jsonl" "$work/clusters.$1.jsonl" "dedup clusters ($1)"
+    same "$work/audit.json" "$work/audit.$1.json" "audit report ($1)"
+}
+
+echo "spark-conformance: $articles generated articles, Spark local[2]"
+t=$(seconds)
+compare_all spark
+assembled=$(elapsed "$t")
+
+t=$(seconds)
+for k in $(seq 1 "$shares"); do
+    "$reprint" align -q "$feed" --candidates "$sketch" --part "$k/$shares"
+done
+aligned=$(elapsed "$t")
+compare_all "shares"
+
+pairs=$(grep -o '"candidate_pairs": *[0-9]*' "$work/scan.json" | grep -o '[0-9]*$' || true)
+echo "  candidate pairs: ${pairs:-?}; sketch: $(du -sh "$sketch/bands" | cut -f1) of bands"
+echo "  single machine (scan + dedup + audit): $oracle"
+echo "  sketch: $sketched; Spark join (spark-submit, JVM start included): $joined"
+echo "  scan + dedup + audit with the join's candidates: $assembled"
+echo "  alignment in $shares shares: $aligned"
+if [ "$failed" -ne 0 ]; then
+    echo "spark-conformance: FAILED" >&2
+    exit 1
+fi
+echo "spark-conformance: the distributed path equals the single-machine path"
