@@ -88,44 +88,10 @@ fn ratio(num: usize, den: usize) -> f64 {
 /// ```
 pub fn contained_at_least(a: &[u64], b: &[u64], threshold: f64) -> bool {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let n = small.len();
-    let Some(needed) = shared_needed(n, threshold) else {
-        return false;
-    };
-    if needed == 0 {
-        return true;
+    match shared_needed(small.len(), threshold) {
+        Some(needed) => count_shared(small, large, needed) >= needed,
+        None => false,
     }
-    let (mut i, mut j, mut count) = (0, 0, 0);
-    let gallop = large.len() / n >= 16;
-    while i < n && j < large.len() {
-        if count + (n - i) < needed {
-            return false;
-        }
-        if gallop {
-            match large[j..].binary_search(&small[i]) {
-                Ok(k) => {
-                    count += 1;
-                    j += k + 1;
-                }
-                Err(k) => j += k,
-            }
-            i += 1;
-        } else {
-            match small[i].cmp(&large[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    count += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        if count >= needed {
-            return true;
-        }
-    }
-    false
 }
 
 /// The least `k` with `k / n >= threshold` as `ratio` computes it (`None`
@@ -149,32 +115,39 @@ fn shared_needed(n: usize, threshold: f64) -> Option<usize> {
 /// through the larger one when the sizes differ widely.
 pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if small.is_empty() {
-        return 0;
-    }
-    if large.len() / small.len() >= 16 {
-        let mut count = 0;
-        let mut rest = large;
-        for x in small {
-            match rest.binary_search(x) {
-                Ok(i) => {
-                    count += 1;
-                    rest = &rest[i + 1..];
-                }
-                Err(i) => rest = &rest[i..],
-            }
-        }
-        return count;
-    }
+    count_shared(small, large, usize::MAX)
+}
+
+/// Counts the elements of `small` found in `large` (both sorted and
+/// duplicate-free), galloping through `large` when it is much the larger;
+/// stops once the count reaches `enough`, or when what is left of `small`
+/// can no longer bring it there.
+fn count_shared(small: &[u64], large: &[u64], enough: usize) -> usize {
+    let n = small.len();
+    let gallop = n > 0 && large.len() / n >= 16;
     let (mut i, mut j, mut count) = (0, 0, 0);
-    while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                count += 1;
-                i += 1;
-                j += 1;
+    while i < n && j < large.len() && count < enough {
+        if enough != usize::MAX && count + (n - i) < enough {
+            break;
+        }
+        if gallop {
+            match large[j..].binary_search(&small[i]) {
+                Ok(k) => {
+                    count += 1;
+                    j += k + 1;
+                }
+                Err(k) => j += k,
+            }
+            i += 1;
+        } else {
+            match small[i].cmp(&large[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    count += 1;
+                    i += 1;
+                    j += 1;
+                }
             }
         }
     }
