@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The distributed path against the single-machine oracle: a generated feed
-# is sketched, the candidate join runs on Spark (local[N]), and scan, dedup
-# and audit with --candidates must give byte for byte what they give
-# without it; then the alignment is split in shares and assembled, and the
-# same comparisons are made again.
+# is sketched, the candidate join runs on Spark (local[2]), and scan with
+# --candidates must give byte for byte what it gives without it; then the
+# alignment is split in shares, and scan, dedup and audit assembled from
+# them must equal their single-machine output.
 #
 #   scripts/spark-conformance.sh [ARTICLES]     (default 20000)
 #
@@ -34,7 +34,7 @@ cargo build --release --locked --bin reprint
 reprint="$PWD/target/release/reprint"
 
 rm -rf "$work"
-mkdir -p "$work"
+mkdir -p "$work/events"
 feed="$work/feed.jsonl"
 sketch="$work/sketch"
 
@@ -56,7 +56,10 @@ sketched=$(elapsed "$t")
 
 t=$(seconds)
 spark-submit --master "local[2]" --conf spark.ui.enabled=false \
-    --conf spark.driver.memory=2g spark/candidates.py "$sketch" 2>"$work/spark.log" || {
+    --conf spark.driver.memory=2g --conf spark.sql.shuffle.partitions=4 \
+    --conf spark.eventLog.enabled=true --conf spark.eventLog.compress=false \
+    --conf spark.eventLog.rolling.enabled=false --conf spark.eventLog.dir="file://$work/events" \
+    spark/candidates.py "$sketch" 2>"$work/spark.log" || {
     tail -40 "$work/spark.log" >&2
     exit 1
 }
@@ -72,34 +75,35 @@ same() {
     fi
 }
 
-compare_all() {
-    "$reprint" scan -q -f json "$feed" --candidates "$sketch" >"$work/scan.$1.json"
-    "$reprint" dedup -q "$feed" --candidates "$sketch" -o "$work/kept.$1.jsonl" \
-        --clusters "$work/clusters.$1.jsonl"
-    "$reprint" audit -q -f json "$feed" --candidates "$sketch" >"$work/audit.$1.json"
-    same "$work/scan.json" "$work/scan.$1.json" "scan pairs and passages ($1)"
-    same "$work/kept.jsonl" "$work/kept.$1.jsonl" "dedup kept records ($1)"
-    same "$work/clusters.jsonl" "$work/clusters.$1.jsonl" "dedup clusters ($1)"
-    same "$work/audit.json" "$work/audit.$1.json" "audit report ($1)"
-}
-
 echo "spark-conformance: $articles generated articles, Spark local[2]"
 t=$(seconds)
-compare_all spark
+"$reprint" scan -q -f json "$feed" --candidates "$sketch" >"$work/scan.spark.json"
 assembled=$(elapsed "$t")
+same "$work/scan.json" "$work/scan.spark.json" "scan pairs and passages, aligned in one run"
 
 t=$(seconds)
 for k in $(seq 1 "$shares"); do
     "$reprint" align -q "$feed" --candidates "$sketch" --part "$k/$shares"
 done
 aligned=$(elapsed "$t")
-compare_all "shares"
+"$reprint" scan -q -f json "$feed" --candidates "$sketch" >"$work/scan.shares.json"
+"$reprint" dedup -q "$feed" --candidates "$sketch" -o "$work/kept.shares.jsonl" \
+    --clusters "$work/clusters.shares.jsonl"
+"$reprint" audit -q -f json "$feed" --candidates "$sketch" >"$work/audit.shares.json"
+same "$work/scan.json" "$work/scan.shares.json" "scan pairs and passages, from $shares aligned shares"
+same "$work/kept.jsonl" "$work/kept.shares.jsonl" "dedup kept records, from the shares"
+same "$work/clusters.jsonl" "$work/clusters.shares.jsonl" "dedup clusters, from the shares"
+same "$work/audit.json" "$work/audit.shares.json" "audit report, from the shares"
 
 pairs=$(grep -o '"candidate_pairs": *[0-9]*' "$work/scan.json" | grep -o '[0-9]*$' || true)
 echo "  candidate pairs: ${pairs:-?}; sketch: $(du -sh "$sketch/bands" | cut -f1) of bands"
+# Shuffle written, from the task-end events of Spark's event log.
+shuffled=$(find "$work/events" -type f -exec cat {} + | grep '"Event":"SparkListenerTaskEnd"' |
+    grep -o '"Shuffle Bytes Written":[0-9]*' | awk -F: '{ s += $2 } END { printf "%.1f MB", s / 1e6 }')
+echo "  Spark shuffle written: $shuffled; candidates: $(du -sh "$sketch/candidates" | cut -f1)"
 echo "  single machine (scan + dedup + audit): $oracle"
 echo "  sketch: $sketched; Spark join (spark-submit, JVM start included): $joined"
-echo "  scan + dedup + audit with the join's candidates: $assembled"
+echo "  scan aligning the join's candidates: $assembled"
 echo "  alignment in $shares shares: $aligned"
 if [ "$failed" -ne 0 ]; then
     echo "spark-conformance: FAILED" >&2
