@@ -33,7 +33,10 @@
 //!    stories, and [`index`] keeps fingerprints between runs.
 //!
 //! [`scan::Detector`] runs stages 2–6 over a corpus; every command, and
-//! the evaluation, goes through it.
+//! the evaluation, goes through it. [`sketch`] splits the same path across
+//! machines: stage 4's band keys written as Parquet, stage 5's join run
+//! elsewhere (Spark) and read back ([`sketch::LshCandidates`]), stage 6
+//! in shares ([`sketch::AlignShare`]).
 //!
 //! # Example
 //!
