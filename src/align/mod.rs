@@ -298,13 +298,24 @@ fn align_units(
     let vb = vectors(ub, &idf);
 
     // Seeds, through an inverted index over the source's sentences.
-    let mut postings: AHashMap<u64, Vec<(u32, f64)>> = AHashMap::new();
-    for (j, v) in vb.iter().enumerate() {
-        for &(w, x) in v {
-            if x > 0.0 {
-                postings.entry(w).or_default().push((j as u32, x));
-            }
-        }
+    // One sorted array of (word, sentence, weight) and each word's range in
+    // it, rather than a vector per word: two allocations per pair, not one
+    // per distinct word. A stable sort keeps each word's sentences in order.
+    let mut entries: Vec<(u64, u32, f64)> = vb
+        .iter()
+        .enumerate()
+        .flat_map(|(j, v)| {
+            v.iter()
+                .filter(|&&(_, x)| x > 0.0)
+                .map(move |&(w, x)| (w, j as u32, x))
+        })
+        .collect();
+    entries.sort_by_key(|e| e.0);
+    let mut postings: AHashMap<u64, (usize, usize)> = AHashMap::with_capacity(entries.len());
+    let mut start = 0;
+    for run in entries.chunk_by(|x, y| x.0 == y.0) {
+        postings.insert(run[0].0, (start, start + run.len()));
+        start += run.len();
     }
     let mut seeds: Vec<(u32, u32)> = Vec::new();
     let mut weak: Vec<(u32, u32, f64)> = Vec::new();
@@ -314,8 +325,8 @@ fn align_units(
     let mut touched: Vec<u32> = Vec::new();
     for (i, v) in va.iter().enumerate() {
         for &(w, x) in v {
-            if let Some(list) = postings.get(&w) {
-                for &(j, y) in list {
+            if let Some(&(from, to)) = postings.get(&w) {
+                for &(_, j, y) in &entries[from..to] {
                     if acc[j as usize] == 0.0 {
                         touched.push(j);
                     }
