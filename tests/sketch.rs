@@ -235,4 +235,22 @@ fn a_sketch_refuses_other_parameters_other_inputs_and_a_missing_join() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("not empty"), "{}", run.stderr);
     assert!(Path::new(&sketch).join("candidates").exists());
+
+    // A join whose engine wrote zstd (DataFusion's default) is named with
+    // the codec to use instead.
+    let candidates = Path::new(&sketch).join("candidates");
+    std::fs::remove_dir_all(&candidates).unwrap();
+    std::fs::create_dir(&candidates).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sketch/candidates-zstd.parquet"),
+        candidates.join("part-0.parquet"),
+    )
+    .unwrap();
+    let run = reprint(&["scan", &feed, "--candidates", &sketch], None);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("part-0.parquet") && run.stderr.contains("snappy compression"),
+        "{}",
+        run.stderr
+    );
 }

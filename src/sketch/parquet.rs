@@ -43,7 +43,15 @@ pub(crate) fn sketch_error(path: &Path, message: impl Into<String>) -> Error {
 }
 
 fn parquet_error(path: &Path, e: impl std::fmt::Display) -> Error {
-    sketch_error(path, format!("Parquet: {e}"))
+    let e = e.to_string();
+    // Only snappy (Spark's default) and uncompressed parts are read.
+    let hint = if e.contains("Disabled feature at compile time") {
+        "; write the join's output with snappy compression or none \
+         (Spark: spark.sql.parquet.compression.codec=snappy)"
+    } else {
+        ""
+    };
+    sketch_error(path, format!("Parquet: {e}{hint}"))
 }
 
 /// A temporary file in `dir`, to be renamed to a part's name once written,
