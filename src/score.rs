@@ -55,6 +55,17 @@ const VERBATIM_NGRAM: usize = 3;
 /// reworded paragraph (a quarter of its words replaced) about half.
 const GAP_SHARE: f64 = 0.2;
 
+/// A run of consecutive sentences inside a passage, each sharing less than
+/// this share of its word bigrams with the other side and together
+/// [`GAP_MIN_WORDS`] words or more, is not covered either: local sentences
+/// merged into a copied paragraph. Lower than [`GAP_SHARE`], as a single
+/// sentence of a reworded passage shares fewer bigrams than a paragraph.
+/// Measured on the generated 20,000-article feed and UPPC (dedup ARI /
+/// UPPC ROC-AUC: without runs 0.9773 / 0.9336; 0.05: 0.9806 / 0.9397; 0.1:
+/// 0.9812 / 0.9406; 0.15: 0.9800 / 0.9404; 0.2: 0.9791 / 0.9376), PAN 2013
+/// and Clough–Stevenson unchanged at every value.
+const SENTENCE_GAP_SHARE: f64 = 0.1;
+
 /// Paragraphs of fewer words are never taken out of a passage.
 const GAP_MIN_WORDS: usize = 8;
 
@@ -187,23 +198,62 @@ impl<'t> PairDoc<'t> {
             .iter()
             .filter(|p| p.start >= r.start && p.end <= r.end)
             .collect();
-        if inside.len() < 2 {
+        let sentences: Vec<&Range<usize>> = self
+            .prepared
+            .sentence_spans()
+            .filter(|p| p.start >= r.start && p.end <= r.end)
+            .collect();
+        if inside.len() < 2 && sentences.len() < 2 {
             return Vec::new();
         }
         let theirs: AHashSet<u64> = word_ngrams(other, other_range.clone(), 2)
             .into_iter()
             .map(|g| g.0)
             .collect();
-        inside
+        // The passage's bigrams, once: (first byte, end byte, shared).
+        let ours: Vec<(usize, usize, bool)> = word_ngrams(self.text(), r.clone(), 2)
             .into_iter()
-            .filter(|p| {
-                let ours = word_ngrams(self.text(), (*p).clone(), 2);
-                ours.len() + 1 >= GAP_MIN_WORDS
-                    && (ours.iter().filter(|g| theirs.contains(&g.0)).count() as f64)
-                        < GAP_SHARE * ours.len() as f64
-            })
-            .cloned()
-            .collect()
+            .map(|(g, start, end)| (start, end, theirs.contains(&g)))
+            .collect();
+        // (shared bigrams, bigrams) of the bigrams wholly inside a span.
+        let share = |p: &Range<usize>| {
+            let from = ours.partition_point(|g| g.0 < p.start);
+            ours[from..]
+                .iter()
+                .take_while(|g| g.0 < p.end)
+                .filter(|g| g.1 <= p.end)
+                .fold((0, 0), |(s, a), g| (s + usize::from(g.2), a + 1))
+        };
+        let unrelated = |(shared, all): (usize, usize)| {
+            all + 1 >= GAP_MIN_WORDS && (shared as f64) < GAP_SHARE * all as f64
+        };
+        let mut holes: Vec<Range<usize>> = Vec::new();
+        if inside.len() >= 2 {
+            holes.extend(inside.into_iter().filter(|p| unrelated(share(p))).cloned());
+        }
+        // Runs of sentences sharing little (local sentences merged into a
+        // copied paragraph), judged together.
+        let mut run: Option<(Range<usize>, usize, usize)> = None;
+        let mut close = |run: &mut Option<(Range<usize>, usize, usize)>| {
+            if let Some((span, shared, all)) = run.take() {
+                if all + 1 >= GAP_MIN_WORDS && (shared as f64) < SENTENCE_GAP_SHARE * all as f64 {
+                    holes.push(span);
+                }
+            }
+        };
+        for sentence in sentences {
+            let (shared, all) = share(sentence);
+            if all > 0 && (shared as f64) < SENTENCE_GAP_SHARE * all as f64 {
+                run = Some(match run.take() {
+                    Some((span, s, a)) => (span.start..sentence.end, s + shared, a + all),
+                    None => (sentence.clone(), shared, all),
+                });
+            } else {
+                close(&mut run);
+            }
+        }
+        close(&mut run);
+        union(&holes)
     }
 
     /// Whether `r` lies mostly in boilerplate.
@@ -761,6 +811,32 @@ mod tests {
         assert!(pair.verbatim > 0.95);
         let p = &pair.passages[0];
         assert!(excerpt[p.copy_span.start_byte..].starts_with("The city council"));
+    }
+
+    #[test]
+    fn local_sentences_merged_into_a_copied_paragraph_are_not_covered() {
+        let split = STORY.find(" Residents").unwrap();
+        let (first, second) = (&STORY[..split], STORY[split..].trim_start());
+        let local = "Shopkeepers on Canal Street told this newspaper they expect fewer customers while the road is closed. \
+                     Parking near the market will be free on Saturdays until the works are finished.";
+        let source = format!("{first}\n\n{second}");
+        let copy = format!("{first} {local}\n\n{second}");
+        let pair = decide(
+            &doc(&copy, Some("2026-03-05")),
+            0,
+            &doc(&source, Some("2026-03-04")),
+            1,
+            &AlignConfig::default(),
+        );
+        assert_eq!((pair.copy, pair.source), (0, 1));
+        assert_eq!(pair.passages.len(), 1);
+        let copied = |t: &str| t.chars().filter(|c| !c.is_whitespace()).count() as f64;
+        let expected = copied(STORY) / copied(&copy);
+        assert!(
+            (pair.copy_in_source() - expected).abs() < 0.02,
+            "{} vs {expected}",
+            pair.copy_in_source()
+        );
     }
 
     #[test]

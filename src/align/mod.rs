@@ -213,6 +213,11 @@ impl<'t> Prepared<'t> {
         self
     }
 
+    /// The sentences' byte spans in text order (boilerplate set aside).
+    pub fn sentence_spans(&self) -> impl Iterator<Item = &Range<usize>> {
+        self.sentences.iter().flatten()
+    }
+
     /// The units with long list-like sentences cut, computed once for the
     /// first `prefix` asked for.
     fn cut_units(&self, prefix: usize) -> (std::borrow::Cow<'_, [Unit]>, bool) {
@@ -270,6 +275,98 @@ pub fn align_prepared(copy: &Prepared, source: &Prepared, config: &AlignConfig) 
 }
 
 /// [`align`] over given sentence units.
+/// A near-verbatim passage trimmed to its shared n-grams gets back the
+/// sentences next to its ends that match each other as a seed does, on
+/// the passage's diagonal: a reworded lede or sign-off around a copied
+/// body is reuse too. A match off the diagonal (a look-alike sentence
+/// elsewhere) does not count.
+///
+/// Measured on the generated 20,000-article feed (dedup ARI 0.9712 →
+/// 0.9773, 151 → 96 near-duplicates missed) with PAN 2013 02–05 unchanged
+/// (pooled 0.9383 → 0.9388, 04 0.9295 → 0.9308). Giving back the cut-off
+/// part of the end sentences without comparing it cost PAN 02 0.992 →
+/// 0.985: PAN passages start and end inside sentences of a different text.
+fn keep_matched_ends(
+    (a, b): (&str, &str),
+    (mut sa, mut sb): (Range<usize>, Range<usize>),
+    (ra, rb): (&Range<u32>, &Range<u32>),
+    ctx: &Context,
+    config: &AlignConfig,
+) -> (Range<usize>, Range<usize>) {
+    let strong = |i: u32, j: u32| {
+        ra.contains(&i)
+            && rb.contains(&j)
+            && ctx
+                .seed_cosine
+                .get(&(i, j))
+                .is_some_and(|&c| c >= config.seed_cosine)
+    };
+    let unit_at = |units: &[Unit], r: &Range<u32>, byte: usize| -> u32 {
+        let first = r.start as usize;
+        let within = &units[first..r.end as usize];
+        (first + within.partition_point(|u| u.span.end <= byte)).min(r.end as usize - 1) as u32
+    };
+    // The cut-off part of a pair of end units comes back when both sides
+    // were cut and those parts share words (a reworded start of a copied
+    // sentence, not the unrelated text a copy was set into).
+    let give_back = |i: u32, j: u32, pa: &Range<usize>, pb: &Range<usize>| {
+        !pa.is_empty()
+            && !pb.is_empty()
+            && strong(i, j)
+            && words_dice(a, pa.clone(), b, pb.clone()) >= config.seed_dice
+    };
+    let (ua, ub) = (ctx.ua, ctx.ub);
+    // Backwards from the units holding the start.
+    let (mut i, mut j) = (unit_at(ua, ra, sa.start), unit_at(ub, rb, sb.start));
+    let (pa, pb) = (
+        ua[i as usize].span.start..sa.start,
+        ub[j as usize].span.start..sb.start,
+    );
+    if give_back(i, j, &pa, &pb) {
+        (sa.start, sb.start) = (pa.start, pb.start);
+    }
+    while i > 0 && j > 0 && strong(i - 1, j - 1) {
+        (i, j) = (i - 1, j - 1);
+        sa.start = sa.start.min(ua[i as usize].span.start);
+        sb.start = sb.start.min(ub[j as usize].span.start);
+    }
+    // Forwards from the units holding the end.
+    let (mut i, mut j) = (
+        unit_at(ua, ra, sa.end.saturating_sub(1)),
+        unit_at(ub, rb, sb.end.saturating_sub(1)),
+    );
+    let (pa, pb) = (
+        sa.end..ua[i as usize].span.end,
+        sb.end..ub[j as usize].span.end,
+    );
+    if give_back(i, j, &pa, &pb) {
+        (sa.end, sb.end) = (pa.end, pb.end);
+    }
+    while strong(i + 1, j + 1) {
+        (i, j) = (i + 1, j + 1);
+        sa.end = sa.end.max(ua[i as usize].span.end);
+        sb.end = sb.end.max(ub[j as usize].span.end);
+    }
+    (sa, sb)
+}
+
+/// Dice coefficient of the distinct normalised words of `a[ra]` and `b[rb]`.
+fn words_dice(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>) -> f64 {
+    let set = |t: &str, r: Range<usize>| {
+        let mut tokens = Vec::new();
+        tokenize(t, r, &mut tokens);
+        tokens
+            .iter()
+            .map(|t| t.hash)
+            .collect::<ahash::AHashSet<u64>>()
+    };
+    let (x, y) = (set(a, ra), set(b, rb));
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    2.0 * x.intersection(&y).count() as f64 / (x.len() + y.len()) as f64
+}
+
 fn align_units(
     a: &str,
     a_start: usize,
@@ -382,7 +479,7 @@ fn align_units(
             .map(|(ra, rb, similarity)| {
                 let span_a = ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end;
                 let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
-                let (mut a_span, mut b_span, shared) =
+                let (mut a_span, mut b_span, shared, cored) =
                     trim_shared(a, span_a, b, span_b, config.trim_ngram);
                 if shared < TRIM_SHARED && config.trim_ngram > 0 {
                     (a_span, b_span) = trim_sparse(a, a_span, b, b_span, config.word_prefix);
@@ -393,15 +490,21 @@ fn align_units(
                     b: b_span,
                     similarity,
                 };
-                (aligned, shared)
+                (aligned, shared, cored, ra, rb)
             })
-            .filter(|(p, shared)| {
+            .filter(|(p, shared, ..)| {
                 let min = if *shared >= VERBATIM_SHARED {
                     config.min_verbatim_chars.min(config.min_chars)
                 } else {
                     config.min_chars
                 };
                 prose_chars(&a[p.a.clone()]) >= min && prose_chars(&b[p.b.clone()]) >= min
+            })
+            .map(|(mut p, shared, cored, ra, rb)| {
+                if shared >= TRIM_SHARED && !cored {
+                    (p.a, p.b) = keep_matched_ends((a, b), (p.a, p.b), (&ra, &rb), &ctx, config);
+                }
+                (p, shared)
             })
             .collect()
     };
@@ -580,6 +683,37 @@ mod tests {
         let b = format!("Volunteers say this was one of the busiest years. {short}.");
         let (ra, _) = trim(&a, 0..a.len(), &b, 0..b.len(), 3);
         assert!(a[ra].starts_with("one of the"));
+    }
+
+    #[test]
+    fn a_reworded_lede_stays_in_a_verbatim_passage_and_a_new_one_does_not() {
+        let body = format!(
+            "{HARBOUR} Its members voted on Tuesday to extend the desk's hours through the winter months. \
+             The chairman said the change would cost little and help the families most in need."
+        );
+        let source = format!(
+            "The harbour trust will keep its advice desk open longer this winter, its chairman said on Tuesday. {body}"
+        );
+        // House style: the lede rephrased, its facts and most words kept.
+        let reworded = format!(
+            "Its advice desk will stay open longer this winter, the harbour trust's chairman announced Tuesday. {body}"
+        );
+        let r = align(&reworded, 0, &source, 0, &AlignConfig::default());
+        assert_eq!(r.passages.len(), 1);
+        assert_eq!(
+            r.passages[0].a.start,
+            0,
+            "{:?}",
+            &reworded[r.passages[0].a.clone()]
+        );
+        assert_eq!(r.passages[0].b.start, 0);
+        // A lede of the copy's own stays out.
+        let local = format!(
+            "Residents of the east quay gathered at the library for the annual fair on Saturday. {body}"
+        );
+        let r = align(&local, 0, &source, 0, &AlignConfig::default());
+        assert_eq!(r.passages.len(), 1);
+        assert!(local[r.passages[0].a.clone()].starts_with("The Harbour Trust"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn trim(
     if n == 0 {
         return (ra, rb);
     }
-    let (ra, rb, _) = trim_shared(a, ra, b, rb, n);
+    let (ra, rb, _, _) = trim_shared(a, ra, b, rb, n);
     (ra, rb)
 }
 
@@ -35,16 +35,17 @@ pub(crate) fn word_ngrams(text: &str, range: Range<usize>, n: usize) -> Vec<(u64
 }
 
 /// [`trim`], also returning the fraction of word `n`-grams the two sides
-/// share (of the side with fewer).
+/// share (of the side with fewer) and whether the passage was cut to its
+/// verbatim core ([`verbatim_core`]).
 pub(super) fn trim_shared(
     a: &str,
     ra: Range<usize>,
     b: &str,
     rb: Range<usize>,
     n: usize,
-) -> (Range<usize>, Range<usize>, f64) {
+) -> (Range<usize>, Range<usize>, f64, bool) {
     if n == 0 {
-        return (ra, rb, 0.0);
+        return (ra, rb, 0.0, false);
     }
     let ga = word_ngrams(a, ra.clone(), n);
     let gb = word_ngrams(b, rb.clone(), n);
@@ -56,11 +57,11 @@ pub(super) fn trim_shared(
     let hit_b: Vec<bool> = gb.iter().map(|x| set_a.contains(&x.0)).collect();
     if ratio < VERBATIM_SHARED {
         if let Some((ca, cb, core_ratio)) = verbatim_core(&ga, &hit_a, &gb, &hit_b, shared) {
-            return (narrow(a, ra, ca), narrow(b, rb, cb), core_ratio);
+            return (narrow(a, ra, ca), narrow(b, rb, cb), core_ratio, true);
         }
     }
     if ratio < TRIM_SHARED {
-        return (ra, rb, ratio);
+        return (ra, rb, ratio, false);
     }
     // A near-verbatim passage starts and ends with a run of shared n-grams:
     // a heading or a menu line that merely repeats a few of its words does
@@ -83,6 +84,7 @@ pub(super) fn trim_shared(
         bounds(a, &ga, &hit_a, ra),
         bounds(b, &gb, &hit_b, rb),
         ratio,
+        false,
     )
 }
 
