@@ -125,8 +125,11 @@ fn an_interrupted_dedup_leaves_the_previous_output_in_place() {
     use std::process::{Command, Stdio};
     let c = Corpus::new();
     let out = c.write("out.jsonl", "previous complete output\n");
+    // The standard input is spooled to a temporary file, which a killed
+    // process cannot remove: keep it inside the test's directory.
     let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
         .args(["dedup", "-o", out.to_str().unwrap(), "-"])
+        .env("TMPDIR", c.path())
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
