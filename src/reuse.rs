@@ -150,10 +150,11 @@ impl ReusePair {
 
     /// One number that ranks pairs by how surely and how much the copy
     /// reuses the source. With passages `0.5 + 0.5 × copy_in_source ×
-    /// grams_copy_in_source`: a whole copy outranks an excerpt, and of two
-    /// wholly aligned documents the one that keeps more of the source's
-    /// character grams (a close rewrite) outranks the one that only tells
-    /// the same facts (an independent report on the same subject).
+    /// max(verbatim, grams_copy_in_source)`: a whole copy outranks an
+    /// excerpt, and of two wholly aligned documents the one that keeps more
+    /// of the source's wording or character grams (a close rewrite)
+    /// outranks the one that only tells the same facts (an independent
+    /// report on the same subject).
     /// Without passages, below 0.5: half the geometric mean of
     /// `grams_copy_in_source` and the best sentence cosine.
     pub fn score(&self) -> f64 {
