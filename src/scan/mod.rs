@@ -15,24 +15,30 @@
 //! passages or scores, and the report lists each of them with the number of
 //! documents that carry it.
 
-use std::ops::Range;
+mod config;
+mod decide;
+mod report;
+
+use decide::{decide_pairs, pair_doc};
+use report::similarity_matrix;
+
+pub use config::{Config, DetectorBuilder, Metric};
+pub use report::{Boilerplate, DocumentSummary, Matrix, Params, ScanReport, ScanStats, excerpt};
 
 use ahash::AHashSet;
 use rayon::prelude::*;
 
-use crate::align::AlignConfig;
 use crate::candidates::{
     Group, HUGE_FAMILY, expand_matches, family_documents, find_boilerplate, group_paragraphs,
     huge_touch, identical_documents, rewrite_candidates, sampled_grams, set_key,
 };
-use crate::corpus::{Document, RecordRef};
-use crate::date::Date;
+use crate::corpus::Document;
 use crate::error::{Error, Result};
-use crate::lsh::{self, LshParams, LshStats};
-use crate::minhash::{MinHasher, Sketch};
+use crate::lsh::{self, LshParams};
+use crate::minhash::MinHasher;
 use crate::reuse::ReusePair;
-use crate::score::{PairDoc, decide};
-use crate::shingle::{ShingleConfig, ShingledDocument};
+use crate::score::decide;
+use crate::shingle::ShingledDocument;
 use crate::similarity::{Overlap, contained_at_least};
 use crate::sketch::{AlignShare, LshCandidates};
 
@@ -48,288 +54,12 @@ pub struct Neighbourhood {
     pub unseen_carriers: ahash::AHashMap<u64, u32>,
 }
 
-/// Which document-level score the similarity matrix holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum Metric {
-    /// `values[i][j]`: share of document i covered by passages reused
-    /// between i and j.
-    #[default]
-    Containment,
-    /// `values[i][j]`: the pair's Jaccard (covered text over the text of
-    /// both).
-    Jaccard,
-}
-
-impl Metric {
-    /// The name used in reports.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Metric::Containment => "containment",
-            Metric::Jaccard => "jaccard",
-        }
-    }
-}
-
-/// Every parameter of a scan. [`Config::default`] holds the documented
-/// defaults.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Config {
-    /// Shingle sizes.
-    pub shingle: ShingleConfig,
-    /// MinHash permutations per signature.
-    pub num_perm: usize,
-    /// Seed of the MinHash permutations.
-    pub seed: u64,
-    /// Signature scheme: classic MinHash or one-permutation hashing.
-    pub sketch: Sketch,
-    /// Minimum exact similarity of two paragraphs to count as reuse: the
-    /// fraction of the smaller paragraph's shingles found in the larger.
-    /// LSH banding is tuned so paragraph pairs with Jaccard similarity at
-    /// the threshold are found with probability ≥ 0.99.
-    pub threshold: f64,
-    /// Explicit banding; derived from `threshold` and `num_perm` when `None`.
-    pub lsh: Option<LshParams>,
-    /// Paragraphs with fewer words (characters, for scripts without spaces)
-    /// are too short to fingerprint alone. They still count towards
-    /// document scores and can extend a passage next to them.
-    pub min_words: usize,
-    /// An LSH bucket with more items than this is paired with its first
-    /// `bucket_cap` items only.
-    pub bucket_cap: usize,
-    /// Documents a paragraph must appear in to be common (see the module
-    /// docs on boilerplate).
-    pub boilerplate_min_docs: usize,
-    /// The similarity matrix is computed for corpora of at most this many
-    /// documents.
-    pub matrix_limit: usize,
-    /// The matrix metric.
-    pub metric: Metric,
-    /// Worker threads; `None` uses rayon's global pool (all cores).
-    pub threads: Option<usize>,
-    /// The aligner that decides every candidate pair.
-    pub align: AlignConfig,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            shingle: ShingleConfig::default(),
-            num_perm: 128,
-            seed: 42,
-            sketch: Sketch::default(),
-            threshold: 0.5,
-            lsh: None,
-            min_words: 8,
-            bucket_cap: 64,
-            boilerplate_min_docs: 4,
-            matrix_limit: 500,
-            metric: Metric::Containment,
-            threads: None,
-            align: AlignConfig::default(),
-        }
-    }
-}
-
-/// Builds a [`Detector`].
-///
-/// ```
-/// use reprint::scan::DetectorBuilder;
-/// let detector = DetectorBuilder::new().shingle_size(4).num_perm(64).threshold(0.6).build().unwrap();
-/// assert_eq!(detector.lsh_params().bands * detector.lsh_params().rows <= 64, true);
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct DetectorBuilder {
-    config: Config,
-}
-
-impl DetectorBuilder {
-    /// A builder with the default configuration.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A builder starting from `config`.
-    pub fn from_config(config: Config) -> Self {
-        DetectorBuilder { config }
-    }
-
-    /// Words per shingle.
-    pub fn shingle_size(&mut self, k: usize) -> &mut Self {
-        self.config.shingle.size = k;
-        self
-    }
-
-    /// Characters per shingle for scripts without spaces.
-    pub fn char_shingle_size(&mut self, n: usize) -> &mut Self {
-        self.config.shingle.char_size = n;
-        self
-    }
-
-    /// MinHash permutations.
-    pub fn num_perm(&mut self, n: usize) -> &mut Self {
-        self.config.num_perm = n;
-        self
-    }
-
-    /// Paragraph similarity threshold.
-    pub fn threshold(&mut self, t: f64) -> &mut Self {
-        self.config.threshold = t;
-        self
-    }
-
-    /// Permutation seed.
-    pub fn seed(&mut self, seed: u64) -> &mut Self {
-        self.config.seed = seed;
-        self
-    }
-
-    /// Signature scheme.
-    pub fn sketch(&mut self, sketch: Sketch) -> &mut Self {
-        self.config.sketch = sketch;
-        self
-    }
-
-    /// Explicit LSH banding.
-    pub fn lsh(&mut self, params: LshParams) -> &mut Self {
-        self.config.lsh = Some(params);
-        self
-    }
-
-    /// Minimum words for a paragraph to be fingerprinted alone.
-    pub fn min_words(&mut self, n: usize) -> &mut Self {
-        self.config.min_words = n;
-        self
-    }
-
-    /// Worker threads.
-    pub fn threads(&mut self, n: usize) -> &mut Self {
-        self.config.threads = Some(n);
-        self
-    }
-
-    /// Matrix metric.
-    pub fn metric(&mut self, metric: Metric) -> &mut Self {
-        self.config.metric = metric;
-        self
-    }
-
-    /// Validates the configuration and builds the detector.
-    pub fn build(&self) -> Result<Detector> {
-        Detector::new(self.config.clone())
-    }
-}
-
 /// A configured, reusable scanner.
 #[derive(Debug, Clone)]
 pub struct Detector {
     config: Config,
     hasher: MinHasher,
     lsh: LshParams,
-}
-
-/// Parameters of a scan as reports echo them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Params {
-    /// The configuration.
-    pub config: Config,
-    /// The banding actually used.
-    pub lsh: LshParams,
-    /// The hash family.
-    pub hash_family: &'static str,
-}
-
-/// One input document as the report describes it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DocumentSummary {
-    /// Document id.
-    pub id: String,
-    /// Where it came from.
-    pub origin: String,
-    /// Publication date.
-    pub date: Option<Date>,
-    /// Outlet, when known.
-    pub source: Option<String>,
-    /// Headline, when known.
-    pub title: Option<String>,
-    /// Address, when known.
-    pub url: Option<String>,
-    /// Feed record it was read from.
-    pub record: Option<RecordRef>,
-    /// The text, when it was kept.
-    pub text: Option<String>,
-    /// Byte spans of its paragraphs, in order (paragraph `n` is index `n-1`).
-    pub paragraph_spans: Vec<Range<usize>>,
-    /// Words in the body.
-    pub words: usize,
-    /// Paragraphs too short to fingerprint alone.
-    pub short_paragraphs: usize,
-    /// Paragraphs set aside as boilerplate.
-    pub boilerplate_paragraphs: usize,
-    /// Which paragraphs (0-based) are boilerplate, in order.
-    pub boilerplate: Vec<usize>,
-}
-
-/// A paragraph text set aside as boilerplate.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Boilerplate {
-    /// The start of the paragraph's text (at most 80 characters).
-    pub excerpt: String,
-    /// Documents that carry it (or a verified near-copy of it).
-    pub documents: usize,
-    /// Paragraphs with exactly this text.
-    pub paragraphs: usize,
-    /// One place it occurs: document index and 1-based paragraph number.
-    pub example: (usize, usize),
-    /// Fraction of the pairs of documents that carry it which share
-    /// anything else.
-    pub related_share: f64,
-}
-
-/// Counts from each stage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ScanStats {
-    /// Paragraphs in all documents.
-    pub paragraphs: usize,
-    /// Paragraphs too short to fingerprint alone.
-    pub short_paragraphs: usize,
-    /// Distinct fingerprinted paragraph texts (exact copies share one
-    /// signature).
-    pub distinct_paragraphs: usize,
-    /// What LSH produced.
-    pub lsh: LshStats,
-    /// Candidate paragraph pairs that passed exact verification.
-    pub verified: usize,
-    /// Candidate document pairs aligned.
-    pub candidate_pairs: usize,
-    /// Paragraphs set aside as boilerplate.
-    pub boilerplate_paragraphs: usize,
-}
-
-/// The exact document-by-document similarity matrix.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Matrix {
-    /// The metric of the values.
-    pub metric: Metric,
-    /// `values[i][j]` for document i against document j; `None` where a
-    /// document has no shingles.
-    pub values: Vec<Vec<Option<f64>>>,
-}
-
-/// Everything a scan found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScanReport {
-    /// The documents, in input order.
-    pub documents: Vec<DocumentSummary>,
-    /// Pairs with reuse, most copied first.
-    pub pairs: Vec<ReusePair>,
-    /// The matrix, for corpora up to [`Config::matrix_limit`] documents.
-    pub matrix: Option<Matrix>,
-    /// Boilerplate set aside, most widespread first.
-    pub boilerplate: Vec<Boilerplate>,
-    /// Parameters used.
-    pub params: Params,
-    /// Stage counts.
-    pub stats: ScanStats,
 }
 
 impl Detector {
@@ -756,48 +486,18 @@ impl Detector {
             .flat_map_iter(|d| d.paragraphs.iter_mut())
             .for_each(|p| p.shingles = Vec::new());
 
-        // Stages 5–6: every candidate pair is aligned and scored. Pairs are
-        // taken in batches, and only the documents of a batch are prepared
-        // (sentences and word counts are several times the text's size), so
-        // memory follows the batch, not the corpus.
+        // Stages 5–6: every candidate pair is aligned and scored.
         let boilerplate_of = |d: usize| -> Vec<usize> {
             (0..data[d].paragraphs.len())
                 .filter(|&p| is_boilerplate(d as u32, p as u32))
                 .collect()
         };
-        let align = &self.config.align;
-        for batch in candidates.chunks(ALIGN_BATCH) {
-            let mut docs: Vec<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
-            docs.sort_unstable();
-            docs.dedup();
-            let prepared: Vec<Option<PairDoc>> = docs
-                .par_iter()
-                .map(|&d| {
-                    let d = d as usize;
-                    data[d]
-                        .text
-                        .is_some()
-                        .then(|| pair_doc(&data[d], &boilerplate_of(d)))
-                })
-                .collect();
-            let get = |d: u32| {
-                docs.binary_search(&d)
-                    .ok()
-                    .and_then(|i| prepared[i].as_ref())
-            };
-            pairs.par_extend(batch.par_iter().filter_map(|&(a, b)| {
-                let (pa, pb) = (get(a)?, get(b)?);
-                let (a, b) = (a as usize, b as usize);
-                // Without dates the document with less text is read as
-                // the copy.
-                let pair = if pb.weight() < pa.weight() {
-                    decide(pb, b, pa, a, align)
-                } else {
-                    decide(pa, a, pb, b, align)
-                };
-                (!pair.passages.is_empty()).then_some(pair)
-            }));
-        }
+        pairs.extend(decide_pairs(
+            &data,
+            candidates,
+            &boilerplate_of,
+            &self.config.align,
+        ));
         pairs.sort_by(|x, y| {
             y.copy_in_source()
                 .total_cmp(&x.copy_in_source())
@@ -867,70 +567,6 @@ impl Detector {
             params: self.params(),
             stats,
         })
-    }
-}
-
-/// Candidate pairs aligned per batch (the documents of one batch are
-/// prepared together, then dropped).
-const ALIGN_BATCH: usize = 16_384;
-
-/// A shingled document prepared for alignment, with the given paragraphs
-/// (0-based) set aside as boilerplate. Its text must be kept.
-fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
-    let text = d.text.as_deref().unwrap_or("");
-    PairDoc::with_words_key(
-        text,
-        d.body_start.min(text.len()),
-        d.paragraph_spans.clone(),
-        boilerplate
-            .iter()
-            .filter_map(|&p| d.paragraphs.get(p).map(|p| p.span.clone()))
-            .collect(),
-        d.date.clone(),
-        d.words_key,
-    )
-}
-
-/// The matrix from the decided pairs: the share of document i covered by
-/// passages with document j (or the pair's Jaccard), 0 for documents that
-/// share no passage, `None` for documents without words.
-fn similarity_matrix(has_words: &[bool], pairs: &[ReusePair], metric: Metric) -> Matrix {
-    let n = has_words.len();
-    let mut values: Vec<Vec<Option<f64>>> = (0..n)
-        .map(|i| {
-            (0..n)
-                .map(|j| match (has_words[i] && has_words[j], i == j) {
-                    (false, _) => None,
-                    (true, true) => Some(1.0),
-                    (true, false) => Some(0.0),
-                })
-                .collect()
-        })
-        .collect();
-    for p in pairs {
-        let (c, s) = (p.copy, p.source);
-        if values[c][s].is_none() {
-            continue;
-        }
-        let (cs, sc) = match metric {
-            Metric::Containment => (p.copy_in_source(), p.source_in_copy()),
-            Metric::Jaccard => (p.jaccard(), p.jaccard()),
-        };
-        values[c][s] = Some(cs);
-        values[s][c] = Some(sc);
-    }
-    Matrix { metric, values }
-}
-
-/// The first `max` characters of `text` on one line, with an ellipsis when
-/// cut.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
-        flat
-    } else {
-        let cut: String = flat.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
     }
 }
 
