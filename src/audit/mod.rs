@@ -19,7 +19,7 @@
 //! **Flows.** One per (copying outlet, source outlet) of the attributed
 //! copies: the copies, the copier's words they reuse (each copy's words
 //! times the share of it covered by the story's original), the lags and
-//! the credits ([`credit`]).
+//! the credits (module `credit`).
 
 mod credit;
 

@@ -7,7 +7,7 @@
 //! a unit that is not boilerplate, or when common units alone cover half of
 //! the smaller document; documents with the same words always pair; and
 //! documents that share a quarter of their rare character grams are
-//! rewrite candidates ([`rewrite`]).
+//! rewrite candidates (module `rewrite`).
 //! Boilerplate is decided here (see [`crate::scan`] for the rule) so that it
 //! neither explodes the candidates nor makes two stories a pair.
 
