@@ -348,7 +348,7 @@ pub fn prose_chars(text: &str) -> usize {
 }
 
 /// Words (not links) of `text[range]`.
-fn words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Vec<Token>) {
+pub(crate) fn words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
     let end = range.end;
     let mut i = range.start;
@@ -358,23 +358,31 @@ fn words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Vec<Token>
     // full algorithm, and everything between them (most of English text)
     // through the ASCII fast path in one piece.
     while i < end {
-        let Some(first) = first_non_ascii(&bytes[i..end]) else {
+        let Some(run) = non_ascii_run(bytes, i..end) else {
             ascii_words(&bytes[i..end], i, out);
             break;
         };
-        let first = i + first;
-        let run_start = bytes[i..first]
-            .iter()
-            .rposition(u8::is_ascii_whitespace)
-            .map_or(i, |p| i + p + 1);
-        let run_end = bytes[first..end]
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(end, |p| first + p);
-        ascii_words(&bytes[i..run_start], i, out);
-        unicode_words(text, run_start..run_end, buf, out);
-        i = run_end;
+        ascii_words(&bytes[i..run.start], i, out);
+        unicode_words(text, run.clone(), buf, out);
+        i = run.end;
     }
+}
+
+/// The first run of `bytes[range]` between ASCII white space that holds a
+/// byte outside ASCII: what the tokeniser reads with the full algorithm
+/// (everything before it is ASCII words).
+pub(crate) fn non_ascii_run(bytes: &[u8], range: Range<usize>) -> Option<Range<usize>> {
+    let (i, end) = (range.start, range.end);
+    let first = i + first_non_ascii(&bytes[i..end])?;
+    let run_start = bytes[i..first]
+        .iter()
+        .rposition(u8::is_ascii_whitespace)
+        .map_or(i, |p| i + p + 1);
+    let run_end = bytes[first..end]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(end, |p| first + p);
+    Some(run_start..run_end)
 }
 
 /// Index of the first byte of `bytes` outside ASCII, eight bytes at a time.

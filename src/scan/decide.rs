@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use crate::align::AlignConfig;
 use crate::reuse::ReusePair;
-use crate::score::{PairDoc, decide};
+use crate::score::{PairDoc, decide_reused};
 use crate::shingle::ShingledDocument;
 
 /// Candidate pairs aligned per batch (the documents of one batch are
@@ -66,12 +66,11 @@ pub(super) fn decide_pairs(
             let (a, b) = (a as usize, b as usize);
             // Without dates the document with less text is read as the
             // copy.
-            let pair = if pb.weight() < pa.weight() {
-                decide(pb, b, pa, a, align)
+            if pb.weight() < pa.weight() {
+                decide_reused(pb, b, pa, a, align)
             } else {
-                decide(pa, a, pb, b, align)
-            };
-            (!pair.passages.is_empty()).then_some(pair)
+                decide_reused(pa, a, pb, b, align)
+            }
         }));
     }
     pairs

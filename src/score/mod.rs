@@ -34,13 +34,19 @@ use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use ahash::{AHashMap, AHashSet};
+use ahash::AHashSet;
 
 use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, word_ngrams};
 use crate::date::Date;
 use crate::reuse::{Direction, ParagraphRange, Passage, ReusePair, Span};
-use crate::text::{WordsKey, normalize_word, tokenize};
-use xxhash_rust::xxh3::xxh3_64;
+use crate::text::{WordsKey, tokenize};
+
+mod counts;
+mod grams;
+
+use counts::CharCounts;
+
+pub use grams::{GRAM_CHARS, GRAM_WINDOW, char_grams, for_each_char_gram, window_containment};
 
 /// Coverages must differ by at least this much for containment to decide
 /// the direction.
@@ -69,18 +75,6 @@ const SENTENCE_GAP_SHARE: f64 = 0.1;
 /// Paragraphs of fewer words are never taken out of a passage.
 const GAP_MIN_WORDS: usize = 8;
 
-/// Characters per gram of the document-level evidence ([`char_grams`]).
-/// Four: the size at which grams of joined words stop matching by chance
-/// within one language, measured on UPPC (3-grams 0.925 ROC-AUC, 4-grams
-/// 0.933, 5-grams lower) and not changed for any other corpus.
-pub const GRAM_CHARS: usize = 4;
-const _: () = assert!(GRAM_CHARS * 21 <= 128, "grams are packed in a u128");
-
-/// The source window of [`window_containment`], in copy lengths. 1:
-/// measured on UPPC (ROC-AUC 0.934 at 1, 0.928 at 1.5) with PAN 2013 and
-/// Clough–Stevenson unchanged between them.
-pub const GRAM_WINDOW: f64 = 1.0;
-
 /// A passage lying at least this much in boilerplate is dropped.
 const BOILERPLATE_SHARE: f64 = 0.5;
 
@@ -100,6 +94,8 @@ pub struct PairDoc<'t> {
     weight: usize,
     /// The body's character grams ([`char_grams`]), made when first asked.
     grams: OnceLock<Vec<u64>>,
+    /// Character counts of the text's byte ranges.
+    counts: CharCounts,
 }
 
 impl<'t> PairDoc<'t> {
@@ -141,6 +137,7 @@ impl<'t> PairDoc<'t> {
             words_key,
             weight: 0,
             grams: OnceLock::new(),
+            counts: CharCounts::new(text),
         };
         doc.weight = doc.covered(std::slice::from_ref(&body));
         doc
@@ -170,7 +167,7 @@ impl<'t> PairDoc<'t> {
     /// or not) outside boilerplate.
     fn covered(&self, ranges: &[Range<usize>]) -> usize {
         let text = self.text();
-        let count = |r: Range<usize>| text[r].chars().filter(|c| !c.is_whitespace()).count();
+        let count = |r: Range<usize>| self.counts.solid(text, r);
         let mut total = 0;
         for r in union(ranges) {
             total += count(r.clone());
@@ -267,10 +264,7 @@ impl<'t> PairDoc<'t> {
     }
 
     fn covered_raw(&self, r: Range<usize>) -> usize {
-        self.text()[r]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .count()
+        self.counts.solid(self.text(), r)
     }
 
     /// 1-based paragraphs that `r` touches.
@@ -292,10 +286,10 @@ impl<'t> PairDoc<'t> {
 
     fn span(&self, r: &Range<usize>) -> Span {
         let text = self.text();
-        let start = text[..r.start].chars().count();
+        let start = self.counts.chars(text, 0..r.start);
         Span {
             start,
-            end: start + text[r.clone()].chars().count(),
+            end: start + self.counts.chars(text, r.clone()),
             start_byte: r.start,
             end_byte: r.end,
         }
@@ -447,6 +441,31 @@ fn align_as_copy(c: &PairDoc, s: &PairDoc, config: &AlignConfig) -> Oriented {
 /// assert!(pair.source_in_copy() > 0.99);
 /// ```
 pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConfig) -> ReusePair {
+    decide_with(a, ai, b, bi, config, true)
+}
+
+/// [`decide`] for callers that keep only pairs with passages (`scan`):
+/// `None` without passages, and the document-level evidence that would
+/// rank such a pair (its character grams) is not computed.
+pub fn decide_reused(
+    a: &PairDoc,
+    ai: usize,
+    b: &PairDoc,
+    bi: usize,
+    config: &AlignConfig,
+) -> Option<ReusePair> {
+    let pair = decide_with(a, ai, b, bi, config, false);
+    (!pair.passages.is_empty()).then_some(pair)
+}
+
+fn decide_with(
+    a: &PairDoc,
+    ai: usize,
+    b: &PairDoc,
+    bi: usize,
+    config: &AlignConfig,
+    unaligned_grams: bool,
+) -> ReusePair {
     // The later document is aligned as the copy; without dates, `a`.
     let a_copy = a_is_later(a, b).unwrap_or(true);
     let o = if a_copy {
@@ -506,6 +525,13 @@ pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConf
 
     let (source_is_c, direction) =
         decide_direction(c.date.as_ref(), s.date.as_ref(), c_in_s, s_in_c);
+    let grams = |x: &PairDoc, y: &PairDoc| {
+        if passages.is_empty() && !unaligned_grams {
+            0.0
+        } else {
+            window_containment(x.grams(), y.grams(), GRAM_WINDOW)
+        }
+    };
     let mut pair = ReusePair {
         source: si,
         copy: ci,
@@ -514,8 +540,8 @@ pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConf
         jaccard,
         verbatim,
         best_sentence,
-        grams_copy_in_source: window_containment(c.grams(), s.grams(), GRAM_WINDOW),
-        grams_source_in_copy: window_containment(s.grams(), c.grams(), GRAM_WINDOW),
+        grams_copy_in_source: grams(c, s),
+        grams_source_in_copy: grams(s, c),
         direction,
         passages,
     };
@@ -525,90 +551,6 @@ pub fn decide(a: &PairDoc, ai: usize, b: &PairDoc, bi: usize, config: &AlignConf
     pair.passages
         .sort_by_key(|p| (p.copy_span.start_byte, p.source_span.start_byte));
     pair
-}
-
-/// The character [`GRAM_CHARS`]-grams of the normalised words of
-/// `text[ranges]` joined without spaces, as XXH3-64 hashes in text order. Joining
-/// the words makes the grams indifferent to word spacing (a compound
-/// written with or without a space, common in Urdu and Persian), and a
-/// spelling variant changes only the grams around it: the evidence a
-/// rewrite keeps when its sentences no longer align.
-pub fn char_grams(text: &str, ranges: &[Range<usize>]) -> Vec<u64> {
-    let mut out = Vec::new();
-    for_each_char_gram(text, ranges, |h| out.push(h));
-    out
-}
-
-/// Calls `f` with each gram of [`char_grams`] in text order, holding one
-/// paragraph's tokens at a time (a long document is not copied).
-pub fn for_each_char_gram(text: &str, ranges: &[Range<usize>], mut f: impl FnMut(u64)) {
-    let mut tokens = Vec::new();
-    let mut word = String::new();
-    let mut window = [0u32; GRAM_CHARS];
-    let mut filled = 0usize;
-    for r in ranges {
-        tokens.clear();
-        tokenize(text, r.clone(), &mut tokens);
-        for t in tokens.iter().filter(|t| !t.link) {
-            normalize_word(&text[t.span()], &mut word);
-            for c in word.chars().filter(|c| c.is_alphanumeric()) {
-                window.copy_within(1.., 0);
-                window[GRAM_CHARS - 1] = u32::from(c);
-                filled += 1;
-                if filled >= GRAM_CHARS {
-                    // Scalar values are under 2^21: four fit in a u128.
-                    let packed = window
-                        .iter()
-                        .fold(0u128, |acc, &c| (acc << 21) | u128::from(c));
-                    f(xxh3_64(&packed.to_le_bytes()));
-                }
-            }
-        }
-    }
-}
-
-/// The share of the distinct grams of `copy` (a gram sequence) found in
-/// the window of `source` (a gram sequence) of `window` times the copy's
-/// length that holds the most of them: containment in a stretch of the
-/// source as long as the copy, so that a long source does not contain a
-/// short copy's grams by its size alone.
-pub fn window_containment(copy: &[u64], source: &[u64], window: f64) -> f64 {
-    // Each distinct copy gram gets a slot; the source is read once as
-    // slots, and the window slides over plain counters.
-    let mut slot_of: AHashMap<u64, u32> = AHashMap::with_capacity(copy.len());
-    for &g in copy {
-        let next = slot_of.len() as u32;
-        slot_of.entry(g).or_insert(next);
-    }
-    let distinct = slot_of.len();
-    if distinct == 0 {
-        return 0.0;
-    }
-    const ABSENT: u32 = u32::MAX;
-    let slots: Vec<u32> = source
-        .iter()
-        .map(|g| slot_of.get(g).copied().unwrap_or(ABSENT))
-        .collect();
-    let w = ((copy.len() as f64 * window).ceil() as usize).max(1);
-    let mut counts = vec![0u32; distinct];
-    let (mut present, mut best) = (0usize, 0usize);
-    for (i, &slot) in slots.iter().enumerate() {
-        if slot != ABSENT {
-            let c = &mut counts[slot as usize];
-            *c += 1;
-            present += usize::from(*c == 1);
-        }
-        if i >= w && slots[i - w] != ABSENT {
-            let c = &mut counts[slots[i - w] as usize];
-            *c -= 1;
-            present -= usize::from(*c == 0);
-        }
-        best = best.max(present);
-        if best == distinct {
-            break;
-        }
-    }
-    best as f64 / distinct as f64
 }
 
 /// The body without white space at its ends.
@@ -640,68 +582,6 @@ fn verbatim_share(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>) -> f64 {
 mod tests {
     use super::*;
     use crate::text::split_paragraphs;
-
-    #[test]
-    fn character_grams_ignore_word_spacing_and_case() {
-        // A compound written with and without a space (Urdu), and case.
-        let a = "ہوشیار پور میں پیدا ہوئے";
-        let b = "ہوشیارپور میں پیدا ہوئے";
-        let whole = |t: &str| char_grams(t, std::slice::from_ref(&(0..t.len())));
-        assert_eq!(whole(a), whole(b));
-        let c = "Harbour Authority";
-        let d = "harbourauthority";
-        assert_eq!(whole(c), whole(d));
-    }
-
-    #[test]
-    fn window_containment_does_not_reward_a_long_source_for_its_length() {
-        let copy: Vec<u64> = (0..10).collect();
-        // The copy's grams scattered one per 20 over a long source: all
-        // present, none near each other.
-        let scattered: Vec<u64> = (0..200)
-            .map(|i| if i % 20 == 0 { i / 20 } else { 1000 + i })
-            .collect();
-        assert!(window_containment(&copy, &scattered, 1.0) <= 0.1);
-        // The same grams together, anywhere in the source: all found.
-        let together: Vec<u64> = (0..200)
-            .map(|i| {
-                if (150..160).contains(&i) {
-                    i - 150
-                } else {
-                    1000 + i
-                }
-            })
-            .collect();
-        assert_eq!(window_containment(&copy, &together, 1.0), 1.0);
-        assert_eq!(window_containment(&[], &together, 1.0), 0.0);
-    }
-
-    #[test]
-    fn window_containment_equals_counting_every_window() {
-        // Small alphabets so that grams repeat on both sides.
-        let mut x = 0x9e37_79b9_u64;
-        let mut next = |m: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % m
-        };
-        for _ in 0..200 {
-            let copy: Vec<u64> = (0..1 + next(12)).map(|_| next(9)).collect();
-            let source: Vec<u64> = (0..next(40)).map(|_| next(15)).collect();
-            let distinct: AHashSet<u64> = copy.iter().copied().collect();
-            let w = copy.len();
-            let best = (0..source.len().max(1))
-                .map(|start| {
-                    let window = &source[start.min(source.len())..(start + w).min(source.len())];
-                    distinct.iter().filter(|g| window.contains(g)).count()
-                })
-                .max()
-                .unwrap_or(0);
-            let expected = best as f64 / distinct.len() as f64;
-            assert_eq!(window_containment(&copy, &source, 1.0), expected);
-        }
-    }
 
     #[test]
     fn a_close_rewrite_outranks_a_report_of_the_same_facts() {
