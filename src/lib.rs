@@ -71,6 +71,7 @@ pub mod eval;
 pub mod html;
 pub mod index;
 pub mod lsh;
+mod memory;
 pub mod minhash;
 pub mod report;
 pub mod reuse;

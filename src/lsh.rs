@@ -153,38 +153,44 @@ pub fn candidates_from_keys(
 ) -> (Vec<(u32, u32)>, LshStats) {
     let n = keys.len().checked_div(bands).unwrap_or(0);
     let bucket_cap = bucket_cap.max(2);
-    let per_band: Vec<(Vec<u64>, usize)> = (0..bands)
-        .into_par_iter()
-        .map(|band| {
-            let mut items: Vec<(u32, u32)> =
-                (0..n).map(|i| (keys[i * bands + band], i as u32)).collect();
-            items.sort_unstable();
-            let mut pairs = Vec::new();
-            let mut crowded = 0;
-            for bucket in items.chunk_by(|a, b| a.0 == b.0) {
-                if bucket.len() < 2 {
-                    continue;
-                }
-                if bucket.len() > bucket_cap {
-                    crowded += 1;
-                }
-                let hubs = bucket.len().min(bucket_cap);
-                for (x, &(_, i)) in bucket.iter().enumerate() {
-                    for &(_, j) in &bucket[..hubs.min(x)] {
-                        pairs.push(pack(j, i));
-                    }
+    let band_pairs = |band: usize| {
+        let mut items: Vec<(u32, u32)> =
+            (0..n).map(|i| (keys[i * bands + band], i as u32)).collect();
+        items.sort_unstable();
+        let mut pairs = Vec::new();
+        let mut crowded = 0;
+        for bucket in items.chunk_by(|a, b| a.0 == b.0) {
+            if bucket.len() < 2 {
+                continue;
+            }
+            if bucket.len() > bucket_cap {
+                crowded += 1;
+            }
+            let hubs = bucket.len().min(bucket_cap);
+            for (x, &(_, i)) in bucket.iter().enumerate() {
+                for &(_, j) in &bucket[..hubs.min(x)] {
+                    pairs.push(pack(j, i));
                 }
             }
-            (pairs, crowded)
-        })
-        .collect();
-    let crowded_buckets = per_band.iter().map(|(_, c)| c).sum();
-    let mut all: Vec<u64> = Vec::with_capacity(per_band.iter().map(|(p, _)| p.len()).sum());
-    for (pairs, _) in per_band {
-        all.extend(pairs);
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        (pairs, crowded)
+    };
+    // A few bands at a time, each merged into the distinct pairs so far: a
+    // pair found in many bands (a copy is found in nearly all of them) is
+    // held once, not once per band.
+    let mut all: Vec<u64> = Vec::new();
+    let mut crowded_buckets = 0;
+    let at_once = rayon::current_num_threads().max(1);
+    let band_ids: Vec<usize> = (0..bands).collect();
+    for group in band_ids.chunks(at_once) {
+        let found: Vec<(Vec<u64>, usize)> = group.par_iter().map(|&b| band_pairs(b)).collect();
+        for (pairs, crowded) in found {
+            crowded_buckets += crowded;
+            all = merge_distinct(&all, &pairs);
+        }
     }
-    all.par_sort_unstable();
-    all.dedup();
     let pairs: Vec<(u32, u32)> = all.into_iter().map(unpack).collect();
     let stats = LshStats {
         candidates: pairs.len(),
@@ -204,6 +210,32 @@ fn band_key(row: &[u32], band: u64) -> u64 {
         let bytes: Vec<u8> = row.iter().flat_map(|v| v.to_le_bytes()).collect();
         xxh3_64_with_seed(&bytes, band)
     }
+}
+
+/// The sorted distinct union of two sorted distinct lists.
+fn merge_distinct(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 fn pack(i: u32, j: u32) -> u64 {
@@ -265,5 +297,33 @@ mod tests {
         assert_eq!(stats.crowded_buckets, 1);
         // 3 hubs pair among themselves (3 pairs) and with the 7 others (21).
         assert_eq!(pairs.len(), 24);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn band_pairs_are_the_distinct_pairs_of_every_band(
+            keys in proptest::collection::vec(0u32..4, 0..120),
+            bands in 1usize..6,
+            cap in 2usize..5,
+        ) {
+            let n = keys.len() / bands;
+            let keys = &keys[..n * bands];
+            // Every band's buckets paired the slow way, hubs first.
+            let mut expected = std::collections::BTreeSet::new();
+            for band in 0..bands {
+                for i in 0..n {
+                    let in_bucket: Vec<usize> = (0..n)
+                        .filter(|&j| keys[j * bands + band] == keys[i * bands + band])
+                        .collect();
+                    let rank = in_bucket.iter().position(|&j| j == i).unwrap_or(0);
+                    for &j in in_bucket.iter().take(rank.min(cap)) {
+                        expected.insert((j as u32, i as u32));
+                    }
+                }
+            }
+            let (pairs, stats) = candidates_from_keys(keys, bands, cap);
+            proptest::prop_assert_eq!(stats.candidates, pairs.len());
+            proptest::prop_assert_eq!(pairs, expected.into_iter().collect::<Vec<_>>());
+        }
     }
 }

@@ -10,7 +10,7 @@ use crate::shingle::ShingledDocument;
 
 /// Candidate pairs aligned per batch (the documents of one batch are
 /// prepared together, then dropped).
-const ALIGN_BATCH: usize = 16_384;
+const ALIGN_BATCH: usize = 4_096;
 
 /// A shingled document prepared for alignment, with the given paragraphs
 /// (0-based) set aside as boilerplate. Its text must be kept.

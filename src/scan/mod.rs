@@ -453,6 +453,13 @@ impl Detector {
             })
             .collect();
         drop(matches);
+        // The shingle sets have done their work: the aligner reads the text.
+        // Freed before the rewrite candidates and alignment, the next peaks.
+        drop(needed_sets);
+        data.par_iter_mut()
+            .flat_map_iter(|d| d.paragraphs.iter_mut())
+            .for_each(|p| p.shingles = Vec::new());
+        crate::memory::release_free_memory();
         // Rewrites: documents sharing many rare character grams outside
         // boilerplate, though no paragraph matched.
         let sampled: Vec<Vec<u32>> = data
@@ -462,6 +469,7 @@ impl Detector {
             .collect();
         let rewrites = rewrite_candidates(&sampled);
         drop(sampled);
+        crate::memory::release_free_memory();
         let mut candidates = candidates;
         candidates.extend(
             rewrites
@@ -479,12 +487,6 @@ impl Detector {
             _ => Vec::new(),
         };
         let candidates = &candidates[share.range(candidates.len())];
-        // The shingle sets have done their work: the aligner reads the text.
-        // Freed before alignment, whose prepared batches are the next peak.
-        drop(needed_sets);
-        data.par_iter_mut()
-            .flat_map_iter(|d| d.paragraphs.iter_mut())
-            .for_each(|p| p.shingles = Vec::new());
 
         // Stages 5–6: every candidate pair is aligned and scored.
         let boilerplate_of = |d: usize| -> Vec<usize> {
