@@ -21,7 +21,8 @@ use crate::shingle::ShingledDocument;
 
 mod rewrite;
 pub(crate) use rewrite::{
-    REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates, sampled_grams,
+    REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates, rewriting_carriers,
+    sampled_grams,
 };
 
 /// Units with the same shingle set: `(document, unit)` members.

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use crate::shingle::ShingledDocument;
 
 /// The high halves of the sampled gram hashes of `doc`'s text (sorted,
-/// distinct), its paragraphs `skip` names left out (boilerplate): what
+/// distinct), its paragraphs `skip` names left out (common ones): what
 /// [`rewrite_candidates`] compares. Four bytes a gram: at a million
 /// articles the grams of the whole corpus are held at once. Empty without
 /// the text.
@@ -72,22 +72,30 @@ pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 
 /// Document pairs that share many rare character grams although no
 /// paragraph matched: rewrites, whose sentences are rephrased and whose
-/// words vary in spelling and spacing. `grams[d]` holds document d's
-/// sampled grams ([`sampled_grams`]: sorted, distinct). Pairs `(a, b)`
-/// with `a < b`, sorted.
-pub(crate) fn rewrite_candidates(grams: &[Vec<u32>]) -> Vec<(u32, u32)> {
+/// words vary in spelling and spacing. `grams(d)` gives document d's
+/// sampled grams ([`sampled_grams`]: sorted, distinct), for the `n`
+/// documents of the corpus; each document's grams are asked for once (and
+/// again for the few documents of the baseline), and not held. Pairs
+/// `(a, b)` with `a < b`, sorted.
+pub(crate) fn rewrite_candidates(
+    n: usize,
+    grams: &(dyn Fn(usize) -> Vec<u32> + Sync),
+) -> Vec<(u32, u32)> {
     // (gram, document): eight bytes a posting.
-    let mut postings: Vec<u64> = grams
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(d, g)| g.iter().map(move |&h| (u64::from(h) << 32) | d as u64))
+    let mut postings: Vec<u64> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|d| {
+            grams(d)
+                .into_iter()
+                .map(move |h| (u64::from(h) << 32) | d as u64)
+        })
         .collect();
     postings.par_sort_unstable();
     let gram = |p: &u64| p >> 32;
     let doc = |p: &u64| *p as u32;
     // Each document's rare grams, its own included: the denominator of its
     // share.
-    let mut rare = vec![0u32; grams.len()];
+    let mut rare = vec![0u32; n];
     let mut common: Vec<u64> = Vec::new();
     for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
         if l.len() <= REWRITE_MAX_DF {
@@ -98,7 +106,7 @@ pub(crate) fn rewrite_candidates(grams: &[Vec<u32>]) -> Vec<(u32, u32)> {
             common.push(gram(&l[0]));
         }
     }
-    let share = REWRITE_SHARE.max(baseline(grams, &common) * BASELINE_FACTOR);
+    let share = REWRITE_SHARE.max(baseline(n, grams, &common) * BASELINE_FACTOR);
     let mut pairs: Vec<u64> = postings
         .par_chunk_by(|a, b| gram(a) == gram(b))
         .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
@@ -122,6 +130,40 @@ pub(crate) fn rewrite_candidates(grams: &[Vec<u32>]) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// Pairs of carriers of the `boilerplate` groups (at most
+/// [`super::MAX_CARRIERS`] a group, as [`super::find_boilerplate`] examines
+/// them; `family_docs[g]` the carriers of group g) that are rewrites of
+/// each other by [`rewrite_candidates`] among those carriers, their
+/// paragraphs `is_common(d, p)` left out: `(a, b)` with `a < b`, sorted.
+/// Only carriers are read, so the check costs little where boilerplate is
+/// what it seems.
+pub(crate) fn rewriting_carriers(
+    data: &[ShingledDocument],
+    family_docs: &[Vec<u32>],
+    boilerplate: &std::collections::HashMap<u32, f64>,
+    is_common: &(dyn Fn(u32, u32) -> bool + Sync),
+) -> Vec<(u32, u32)> {
+    let mut carriers: Vec<u32> = boilerplate
+        .keys()
+        .flat_map(|&g| {
+            let docs = &family_docs[g as usize];
+            docs[..docs.len().min(super::MAX_CARRIERS)].iter().copied()
+        })
+        .collect();
+    carriers.par_sort_unstable();
+    carriers.dedup();
+    let local = rewrite_candidates(carriers.len(), &|i| {
+        let d = carriers[i];
+        sampled_grams(&data[d as usize], |p| is_common(d, p as u32))
+    });
+    let mut pairs: Vec<(u32, u32)> = local
+        .into_iter()
+        .map(|(a, b)| (carriers[a as usize], carriers[b as usize]))
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
 /// What unrelated documents of this corpus share: the 90th percentile of
 /// the share of rare grams over [`BASELINE_PAIRS`] document pairs taken
 /// at fixed strides (nearly all pairs of a corpus are unrelated). News in a
@@ -129,15 +171,14 @@ pub(crate) fn rewrite_candidates(grams: &[Vec<u32>]) -> Vec<(u32, u32)> {
 /// a small vocabulary shares much, and then a share that high says nothing.
 /// Corpora of fewer than [`BASELINE_MIN_DOCS`] documents have too few
 /// pairs to tell unrelated ones from the rest: 0.
-fn baseline(grams: &[Vec<u32>], common: &[u64]) -> f64 {
-    let n = grams.len();
+fn baseline(n: usize, grams: &(dyn Fn(usize) -> Vec<u32> + Sync), common: &[u64]) -> f64 {
     if n < BASELINE_MIN_DOCS {
         return 0.0;
     }
     let rare_of = |d: usize| -> Vec<u64> {
-        grams[d]
-            .iter()
-            .map(|&g| u64::from(g))
+        grams(d)
+            .into_iter()
+            .map(u64::from)
             .filter(|g| common.binary_search(g).is_err())
             .collect()
     };
@@ -171,7 +212,11 @@ mod tests {
         for g in [&mut a, &mut b, &mut d] {
             g.sort_unstable();
         }
-        assert_eq!(rewrite_candidates(&[a, b, c, d]), vec![(0, 1), (1, 3)]);
+        let docs = [a, b, c, d];
+        assert_eq!(
+            rewrite_candidates(docs.len(), &|d| docs[d].clone()),
+            vec![(0, 1), (1, 3)]
+        );
     }
 
     #[test]
@@ -185,6 +230,6 @@ mod tests {
                 g
             })
             .collect();
-        assert!(rewrite_candidates(&docs).is_empty());
+        assert!(rewrite_candidates(docs.len(), &|d| docs[d].clone()).is_empty());
     }
 }

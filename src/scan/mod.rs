@@ -10,8 +10,11 @@
 //! pair shares at least half of the smaller document; otherwise the pair
 //! needs a match on a paragraph that is not common. A common paragraph
 //! becomes *boilerplate* when fewer than half of the document pairs that
-//! carry it qualify as pairs by that rule: an outlet's footer on every
-//! story, a credit line, "Read more". Boilerplate paragraphs take no part in
+//! carry it qualify as pairs by that rule (or are rewrites of each other:
+//! many rare character grams shared outside their common paragraphs, as
+//! when outlets reworded a story but kept one quote): an outlet's footer
+//! on every story, a credit line, "Read more". Boilerplate paragraphs take
+//! no part in
 //! passages or scores, and the report lists each of them with the number of
 //! documents that carry it.
 
@@ -29,8 +32,9 @@ use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::candidates::{
-    Group, HUGE_FAMILY, expand_matches, family_documents, find_boilerplate, group_paragraphs,
-    huge_touch, identical_documents, rewrite_candidates, sampled_grams, set_key,
+    Group, HUGE_FAMILY, MAX_CARRIERS, expand_matches, family_documents, find_boilerplate,
+    group_paragraphs, huge_touch, identical_documents, rewrite_candidates, rewriting_carriers,
+    sampled_grams, set_key,
 };
 use crate::corpus::Document;
 use crate::error::{Error, Result};
@@ -408,15 +412,49 @@ impl Detector {
             .filter(|(_, ok)| *ok)
             .map(|(p, _)| *p)
             .collect();
+        // The paragraphs' shingle sets have done their work (the whole sets
+        // of `needed` are kept): the aligner reads the text. Freed before
+        // the rewrite candidates and alignment, the next peaks.
+        data.par_iter_mut()
+            .flat_map_iter(|d| d.paragraphs.iter_mut())
+            .for_each(|p| p.shingles = Vec::new());
+        crate::memory::release_free_memory();
         // Documents with the same words are related however many carry
         // them (identical pairs are only a star in the matches).
         let same_words = |a: u32, b: u32| {
             let (x, y) = (&data[a as usize].words_key, &data[b as usize].words_key);
             x.is_some() && x == y
         };
-        let boilerplate_groups = find_boilerplate(&families.first, &common, &|a, b| {
-            qualified.contains(&(a, b)) || same_words(a, b) || mostly_shared(a, b)
+        let related =
+            |a: u32, b: u32| qualified.contains(&(a, b)) || same_words(a, b) || mostly_shared(a, b);
+        let mut boilerplate_groups = find_boilerplate(&families.first, &common, &related);
+        // Carriers of a paragraph found boilerplate may be rewrites of one
+        // story (outlets that reworded it but kept one quote word for
+        // word): decided again with those carriers related.
+        let rewriting = rewriting_carriers(&data, &families.first, &boilerplate_groups, &|d, p| {
+            para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
         });
+        if !rewriting.is_empty() {
+            let rewrites_of =
+                |a: u32, b: u32| rewriting.binary_search(&(a.min(b), a.max(b))).is_ok();
+            // Only the groups with such carriers are decided again.
+            let recheck: Vec<bool> = (0..groups.len())
+                .map(|g| {
+                    boilerplate_groups.contains_key(&(g as u32)) && {
+                        let docs = &families.first[g];
+                        let docs = &docs[..docs.len().min(MAX_CARRIERS)];
+                        docs.iter()
+                            .enumerate()
+                            .any(|(i, &a)| docs[i + 1..].iter().any(|&b| rewrites_of(a, b)))
+                    }
+                })
+                .collect();
+            let still = find_boilerplate(&families.first, &recheck, &|a, b| {
+                related(a, b) || rewrites_of(a, b)
+            });
+            boilerplate_groups.retain(|g, _| !recheck[*g as usize] || still.contains_key(g));
+            boilerplate_groups.extend(still);
+        }
         // Widespread paragraphs that are not boilerplate (a story run by
         // very many outlets) are reuse like any other: build their pairs.
         let widespread: Vec<bool> = (0..groups.len())
@@ -453,22 +491,12 @@ impl Detector {
             })
             .collect();
         drop(matches);
-        // The shingle sets have done their work: the aligner reads the text.
-        // Freed before the rewrite candidates and alignment, the next peaks.
         drop(needed_sets);
-        data.par_iter_mut()
-            .flat_map_iter(|d| d.paragraphs.iter_mut())
-            .for_each(|p| p.shingles = Vec::new());
-        crate::memory::release_free_memory();
         // Rewrites: documents sharing many rare character grams outside
         // boilerplate, though no paragraph matched.
-        let sampled: Vec<Vec<u32>> = data
-            .par_iter()
-            .enumerate()
-            .map(|(d, doc)| sampled_grams(doc, |p| is_boilerplate(d as u32, p as u32)))
-            .collect();
-        let rewrites = rewrite_candidates(&sampled);
-        drop(sampled);
+        let rewrites = rewrite_candidates(data.len(), &|d| {
+            sampled_grams(&data[d], |p| is_boilerplate(d as u32, p as u32))
+        });
         crate::memory::release_free_memory();
         let mut candidates = candidates;
         candidates.extend(
@@ -669,6 +697,53 @@ mod tests {
         assert_eq!(report.boilerplate.len(), 1);
         assert_eq!(report.boilerplate[0].documents, 4);
         assert_eq!(report.stats.boilerplate_paragraphs, 4);
+    }
+
+    #[test]
+    fn a_quote_kept_by_outlets_that_reworded_the_rest_is_not_boilerplate() {
+        let quote = "\"We will not rest until every family has a safe home again,\" the minister told reporters outside the damaged school.";
+        let story = "Emergency crews worked through the night after the river burst its banks on Sunday, \
+            flooding hundreds of houses in the lower districts of the town. Officials said that more than two thousand \
+            residents had been moved to temporary shelters in schools and sports halls, and that the water level was \
+            expected to fall slowly over the coming days. The regional government promised financial support for \
+            families whose homes were damaged, while engineers inspected the bridges and the main railway line for \
+            structural problems caused by the current.";
+        let words: Vec<&str> = story.split_whitespace().collect();
+        let names = ["amber", "birch", "cedar", "dune", "ember"];
+        // Five outlets keep the quote and every other word of the story,
+        // each rewording the rest its own way: no paragraph of one matches
+        // a paragraph of another, but most of the story's character grams
+        // are shared.
+        let docs: Vec<Document> = names
+            .iter()
+            .map(|name| {
+                let rewritten: Vec<String> = words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| {
+                        if i % 2 == 0 {
+                            w.to_string()
+                        } else {
+                            format!("{name}{i}")
+                        }
+                    })
+                    .collect();
+                doc(name, &format!("{}\n\n{quote}", rewritten.join(" ")))
+            })
+            .collect();
+        let report = DetectorBuilder::new().build().unwrap().scan(&docs).unwrap();
+        assert!(report.boilerplate.is_empty(), "{:?}", report.boilerplate);
+        assert!(!report.pairs.is_empty());
+        // The quote is reuse like the rest: inside a passage of each pair.
+        for p in &report.pairs {
+            let quote_start = docs[p.copy].text.find(quote).unwrap();
+            assert!(
+                p.passages
+                    .iter()
+                    .any(|x| x.copy_span.end_byte > quote_start),
+                "{p:?}"
+            );
+        }
     }
 
     #[test]
