@@ -81,11 +81,13 @@ pub(crate) fn rewrite_candidates(
     n: usize,
     grams: &(dyn Fn(usize) -> Vec<u32> + Sync),
 ) -> Vec<(u32, u32)> {
+    let sample = BaselineSample::new(n, grams);
     // (gram, document): eight bytes a posting.
     let mut postings: Vec<u64> = (0..n)
         .into_par_iter()
         .flat_map_iter(|d| {
-            grams(d)
+            sample
+                .grams_of(d, grams)
                 .into_iter()
                 .map(move |h| (u64::from(h) << 32) | d as u64)
         })
@@ -106,7 +108,8 @@ pub(crate) fn rewrite_candidates(
             common.push(gram(&l[0]));
         }
     }
-    let share = REWRITE_SHARE.max(baseline(n, grams, &common) * BASELINE_FACTOR);
+    let share = REWRITE_SHARE.max(baseline(&sample, &common) * BASELINE_FACTOR);
+    drop(sample);
     let mut pairs: Vec<u64> = postings
         .par_chunk_by(|a, b| gram(a) == gram(b))
         .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
@@ -171,27 +174,65 @@ pub(crate) fn rewriting_carriers(
 /// a small vocabulary shares much, and then a share that high says nothing.
 /// Corpora of fewer than [`BASELINE_MIN_DOCS`] documents have too few
 /// pairs to tell unrelated ones from the rest: 0.
-fn baseline(n: usize, grams: &(dyn Fn(usize) -> Vec<u32> + Sync), common: &[u64]) -> f64 {
-    if n < BASELINE_MIN_DOCS {
+fn baseline(sample: &BaselineSample, common: &[u64]) -> f64 {
+    if sample.pairs.is_empty() {
         return 0.0;
     }
-    let rare_of = |d: usize| -> Vec<u64> {
-        grams(d)
-            .into_iter()
-            .map(u64::from)
-            .filter(|g| common.binary_search(g).is_err())
-            .collect()
-    };
-    let mut shares: Vec<f64> = (0..BASELINE_PAIRS.min(n * (n - 1) / 2))
-        .into_par_iter()
-        .map(|i| {
-            let a = (i * 7919) % n;
-            let b = (a + 1 + (i * 104_729) % (n - 1)) % n;
-            crate::similarity::Overlap::of(&rare_of(a), &rare_of(b)).smaller_in_larger()
+    let rare: Vec<Vec<u64>> = sample
+        .grams
+        .par_iter()
+        .map(|g| {
+            g.iter()
+                .map(|&g| u64::from(g))
+                .filter(|g| common.binary_search(g).is_err())
+                .collect()
         })
+        .collect();
+    let rare_of = |d: usize| &rare[sample.docs.binary_search(&d).unwrap_or(0)];
+    let mut shares: Vec<f64> = sample
+        .pairs
+        .par_iter()
+        .map(|&(a, b)| crate::similarity::Overlap::of(rare_of(a), rare_of(b)).smaller_in_larger())
         .collect();
     shares.sort_by(f64::total_cmp);
     shares[shares.len() * 9 / 10]
+}
+
+/// The document pairs of the [`baseline`] (none for corpora of fewer than
+/// [`BASELINE_MIN_DOCS`]), their documents (sorted) and those documents'
+/// grams, kept from the one pass over the corpus.
+struct BaselineSample {
+    pairs: Vec<(usize, usize)>,
+    docs: Vec<usize>,
+    grams: Vec<Vec<u32>>,
+}
+
+impl BaselineSample {
+    fn new(n: usize, grams: &(dyn Fn(usize) -> Vec<u32> + Sync)) -> BaselineSample {
+        let pairs: Vec<(usize, usize)> = if n < BASELINE_MIN_DOCS {
+            Vec::new()
+        } else {
+            (0..BASELINE_PAIRS.min(n * (n - 1) / 2))
+                .map(|i| {
+                    let a = (i * 7919) % n;
+                    (a, (a + 1 + (i * 104_729) % (n - 1)) % n)
+                })
+                .collect()
+        };
+        let mut docs: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let grams = docs.par_iter().map(|&d| grams(d)).collect();
+        BaselineSample { pairs, docs, grams }
+    }
+
+    /// Document d's grams: kept when d is in the sample, asked for otherwise.
+    fn grams_of(&self, d: usize, grams: &(dyn Fn(usize) -> Vec<u32> + Sync)) -> Vec<u32> {
+        match self.docs.binary_search(&d) {
+            Ok(i) => self.grams[i].clone(),
+            Err(_) => grams(d),
+        }
+    }
 }
 
 #[cfg(test)]
