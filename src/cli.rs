@@ -408,8 +408,10 @@ pub struct ScanOpts {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Minimum exact similarity of two paragraphs to count as reuse: the
-    /// fraction of the smaller paragraph's shingles found in the larger.
+    /// Candidate stage: two paragraphs (or windows of long ones) make their
+    /// documents a candidate pair when this share of the smaller one's
+    /// shingles is in the larger (rewrites are candidates by their shared
+    /// character grams too); the aligner then decides every candidate.
     #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
     pub threshold: f64,
 
@@ -489,8 +491,8 @@ pub struct AuditOpts {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Minimum exact similarity of two paragraphs to count as reuse (as
-    /// scan's).
+    /// Candidate stage: share of the smaller paragraph's shingles in the
+    /// larger that makes two documents a candidate pair (as scan's).
     #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
     pub threshold: f64,
 
@@ -562,7 +564,8 @@ pub struct CompareOpts {
     #[arg(long)]
     pub full: bool,
 
-    /// Minimum exact similarity of two paragraphs to form a passage.
+    /// Candidate stage of the feed the documents come from (as scan's: it
+    /// decides the feed's boilerplate); the pair itself is always aligned.
     #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
     pub threshold: f64,
 
@@ -625,7 +628,9 @@ pub struct DedupOpts {
     #[arg(short = 't', long, default_value_t = 0.8, value_name = "T")]
     pub threshold: f64,
 
-    /// Minimum exact similarity of two paragraphs to count as shared text.
+    /// Candidate stage: share of the smaller paragraph's shingles in the
+    /// larger that makes two documents a candidate pair (as scan's
+    /// --threshold).
     #[arg(long, default_value_t = 0.5, value_name = "T")]
     pub paragraph_threshold: f64,
 
@@ -695,7 +700,8 @@ pub struct IndexRunOpts {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Minimum exact similarity of two paragraphs to count as reuse (fixed
+    /// Candidate stage: share of the smaller paragraph's shingles in the
+    /// larger that makes two documents a candidate pair (as scan's; fixed
     /// when the index is created).
     #[arg(short = 't', long, default_value_t = 0.5, value_name = "T")]
     pub threshold: f64,
