@@ -42,9 +42,9 @@ pub struct Config {
     pub seed: u64,
     /// Signature scheme: classic MinHash or one-permutation hashing.
     pub sketch: Sketch,
-    /// Minimum exact similarity of two paragraphs to count as reuse: the
-    /// fraction of the smaller paragraph's shingles found in the larger.
-    /// LSH banding is tuned so paragraph pairs with Jaccard similarity at
+    /// Candidate stage: two paragraphs make their documents a candidate
+    /// pair when this fraction of the smaller paragraph's shingles is found
+    /// in the larger (the aligner then decides the pair). LSH banding is tuned so paragraph pairs with Jaccard similarity at
     /// the threshold are found with probability ≥ 0.99.
     pub threshold: f64,
     /// Explicit banding; derived from `threshold` and `num_perm` when `None`.
