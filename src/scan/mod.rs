@@ -455,6 +455,9 @@ impl Detector {
             boilerplate_groups.retain(|g, _| !recheck[*g as usize] || still.contains_key(g));
             boilerplate_groups.extend(still);
         }
+        // The families' documents have done their work (their counts stay,
+        // for the boilerplate report).
+        families.first = Vec::new();
         // Widespread paragraphs that are not boilerplate (a story run by
         // very many outlets) are reuse like any other: build their pairs.
         let widespread: Vec<bool> = (0..groups.len())
