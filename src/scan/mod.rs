@@ -14,9 +14,8 @@
 //! many rare character grams shared outside their common paragraphs, as
 //! when outlets reworded a story but kept one quote): an outlet's footer
 //! on every story, a credit line, "Read more". Boilerplate paragraphs take
-//! no part in
-//! passages or scores, and the report lists each of them with the number of
-//! documents that carry it.
+//! no part in passages or scores, and the report lists each of them with
+//! the number of documents that carry it.
 
 mod config;
 mod decide;
