@@ -342,6 +342,11 @@ pub struct EngineOpts {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Print the wall time of each stage (reading, signatures, candidates,
+    /// alignment, output) on stderr at the end.
+    #[arg(long)]
+    pub timings: bool,
+
     #[command(flatten)]
     pub align: AlignOpts,
 }

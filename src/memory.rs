@@ -21,3 +21,11 @@ pub(crate) fn release_free_memory() {
         }
     }
 }
+
+/// The process's resident memory in bytes (Linux: `/proc/self/statm`),
+/// `None` where it cannot be read.
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}

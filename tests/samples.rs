@@ -85,3 +85,31 @@ fn the_table_names_the_pair_and_its_passage() {
     assert!(line.contains("containment"), "{line}");
     assert!(run.stdout.contains("Similarity matrix"));
 }
+
+#[test]
+fn timings_list_every_stage_on_stderr_and_leave_the_report_alone() {
+    let dir = samples();
+    let dir = dir.to_str().unwrap();
+    let plain = reprint(&["scan", "--format", "json", dir], None);
+    for command in ["scan", "audit", "dedup"] {
+        let run = reprint(&[command, "--timings", dir], None);
+        assert!(run.code <= 1, "{command}: {}", run.stderr);
+        for stage in [
+            "read and shingle",
+            "signatures and LSH",
+            "align and score",
+            "total",
+        ] {
+            assert!(
+                run.stderr.lines().any(|l| l.starts_with(stage)),
+                "{command}: no '{stage}' in {}",
+                run.stderr
+            );
+        }
+        if command == "scan" {
+            let timed = reprint(&["scan", "--format", "json", "--timings", dir], None);
+            assert_eq!(timed.stdout, plain.stdout);
+        }
+    }
+    assert!(!plain.stderr.contains("align and score"));
+}

@@ -29,7 +29,9 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
     }
     super::check_outputs(&outputs, &load::input_files(&o.paths, &o.input))?;
 
+    let mut times = reprint::scan::StageTimes::new();
     let mut corpus = load::load(&o.paths, None, &o.input, &detector)?;
+    times.lap("read and shingle");
     if o.source_from == SourceFromArg::Dir {
         for d in corpus.documents.iter_mut().filter(|d| d.record.is_none()) {
             d.source = std::path::Path::new(&d.origin)
@@ -43,9 +45,12 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
         &detector,
         corpus.documents,
         o.distributed.candidates.as_deref(),
+        &mut times,
     )?;
     spinner.finish_and_clear();
+    times.restart();
     let audit = Audit::build(&report, &AuditConfig { aliases });
+    times.lap("audit");
 
     let format =
         o.format
@@ -71,6 +76,8 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
             .with_context(|| format!("cannot write '{}'", path.display()))?;
         out.finish()?;
     }
+    times.lap("write report");
+    super::print_timings(o.engine.timings, &times);
 
     Ok(ExitCode::from(if corpus.failed {
         2

@@ -146,7 +146,9 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
     // What each input file was when read: the copy pass reads it again
     // and must find the same file.
     let identities: Vec<Option<FileIdentity>> = inputs.iter().map(FileIdentity::of).collect();
+    let mut times = reprint::scan::StageTimes::new();
     let corpus = load::load(&o.paths, Some(inputs), &o.input, &detector)?;
+    times.lap("read and shingle");
     failed |= corpus.failed;
     let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
     let keep = match o.keep {
@@ -174,8 +176,11 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
                 &detector,
                 corpus.documents,
                 o.distributed.candidates.as_deref(),
+                &mut times,
             )?;
+            times.restart();
             let clusters = cluster(&report, o.threshold, keep);
+            times.lap("cluster");
             (report, clusters, 0, Vec::new())
         }
     };
@@ -249,6 +254,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
         out.finish()?;
     }
     drop(spools);
+    times.lap("write records and reports");
 
     if !o.input.quiet {
         let read = report.documents.len() - indexed + already_indexed.len();
@@ -278,6 +284,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
             started.elapsed().as_secs_f64()
         );
     }
+    super::print_timings(o.engine.timings, &times);
     Ok(ExitCode::from(if failed {
         2
     } else if dropped.is_empty() && already_indexed.is_empty() {

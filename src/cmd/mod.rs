@@ -94,15 +94,23 @@ pub fn align_config(o: &crate::cli::AlignOpts) -> reprint::align::AlignConfig {
     }
 }
 
+/// Prints `times` on stderr when `--timings` asked for them.
+pub fn print_timings(asked: bool, times: &reprint::scan::StageTimes) {
+    if asked {
+        eprint!("{}", times.table());
+    }
+}
+
 /// Scans the documents, with the LSH stage's candidates read from a sketch
 /// directory when one is given.
 pub fn scan_documents(
     detector: &reprint::scan::Detector,
     documents: Vec<reprint::shingle::ShingledDocument>,
     candidates: Option<&std::path::Path>,
+    times: &mut reprint::scan::StageTimes,
 ) -> Result<reprint::scan::ScanReport> {
     Ok(match candidates {
-        None => detector.scan_shingled(documents)?,
+        None => detector.scan_shingled_timed(documents, times)?,
         Some(dir) => {
             let given = reprint::sketch::LshCandidates::read(dir, detector, &documents)?;
             // Pairs aligned in shares before are read back, not aligned.
@@ -110,7 +118,7 @@ pub fn scan_documents(
                 Some(parts) => reprint::sketch::AlignShare::Aligned(parts),
                 None => reprint::sketch::AlignShare::All,
             };
-            detector.scan_with_candidates(documents, &given, &share)?
+            detector.scan_with_candidates(documents, &given, &share, times)?
         }
     })
 }

@@ -38,14 +38,18 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
     }
     super::check_outputs(&outputs, &load::input_files(&o.paths, &o.input))?;
 
+    let mut times = reprint::scan::StageTimes::new();
     let corpus = load::load(&o.paths, None, &o.input, &detector)?;
+    times.lap("read and shingle");
     let spinner = load::stage(o.input.quiet, "finding and aligning reuse");
     let report = super::scan_documents(
         &detector,
         corpus.documents,
         o.distributed.candidates.as_deref(),
+        &mut times,
     )?;
     spinner.finish_and_clear();
+    times.restart();
 
     let format = match o.format {
         Some(FormatArg::Table) => Format::Table,
@@ -64,6 +68,8 @@ pub fn run(o: ScanOpts) -> Result<ExitCode> {
             .with_context(|| format!("cannot write '{}'", path.display()))?;
         out.finish()?;
     }
+    times.lap("write report");
+    super::print_timings(o.engine.timings, &times);
 
     Ok(ExitCode::from(if corpus.failed {
         2

@@ -67,6 +67,7 @@ pub fn align(o: AlignShareOpts) -> Result<ExitCode> {
         corpus.documents,
         &given,
         &AlignShare::Part { index, parts },
+        &mut reprint::scan::StageTimes::new(),
     )?;
     spinner.finish_and_clear();
     let path = write_part(&o.candidates, &detector, &report, index, parts)

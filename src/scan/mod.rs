@@ -20,12 +20,14 @@
 mod config;
 mod decide;
 mod report;
+mod timing;
 
 use decide::{decide_pairs, pair_doc};
 use report::similarity_matrix;
 
 pub use config::{Config, DetectorBuilder, Metric};
 pub use report::{Boilerplate, DocumentSummary, Matrix, Params, ScanReport, ScanStats, excerpt};
+pub use timing::StageTimes;
 
 use ahash::AHashSet;
 use rayon::prelude::*;
@@ -162,14 +164,24 @@ impl Detector {
             for (s, d) in shingled.iter_mut().zip(documents) {
                 s.text = Some(d.text.clone());
             }
-            self.scan_inner(shingled, None, None)
+            self.scan_inner(shingled, None, None, &mut StageTimes::new())
         })?
     }
 
     /// Scans documents that were already shingled (e.g. while streaming a
     /// feed, so that the texts could be dropped).
     pub fn scan_shingled(&self, documents: Vec<ShingledDocument>) -> Result<ScanReport> {
-        self.install(|| self.scan_inner(documents, None, None))?
+        self.scan_shingled_timed(documents, &mut StageTimes::new())
+    }
+
+    /// [`Detector::scan_shingled`], adding the wall time of each stage to
+    /// `times` (from its last lap on).
+    pub fn scan_shingled_timed(
+        &self,
+        documents: Vec<ShingledDocument>,
+        times: &mut StageTimes,
+    ) -> Result<ScanReport> {
+        self.install(|| self.scan_inner(documents, None, None, times))?
     }
 
     /// Scans part of a larger corpus: `documents` are the new documents
@@ -183,7 +195,9 @@ impl Detector {
         documents: Vec<ShingledDocument>,
         neighbourhood: &Neighbourhood,
     ) -> Result<ScanReport> {
-        self.install(|| self.scan_inner(documents, Some(neighbourhood), None))?
+        self.install(|| {
+            self.scan_inner(documents, Some(neighbourhood), None, &mut StageTimes::new())
+        })?
     }
 
     /// [`Detector::scan_shingled`] with the LSH stage's candidates found
@@ -191,14 +205,16 @@ impl Detector {
     /// with the same parameters (see [`crate::sketch`]). The report is the
     /// one a scan gives. `share` says which candidate pairs are aligned:
     /// all of them, one share (for a machine among several), or none,
-    /// their pairs being read from the shares aligned before.
+    /// their pairs being read from the shares aligned before. The wall
+    /// time of each stage is added to `times`.
     pub fn scan_with_candidates(
         &self,
         documents: Vec<ShingledDocument>,
         candidates: &LshCandidates,
         share: &AlignShare,
+        times: &mut StageTimes,
     ) -> Result<ScanReport> {
-        self.install(|| self.scan_inner(documents, None, Some((candidates, share))))?
+        self.install(|| self.scan_inner(documents, None, Some((candidates, share)), times))?
     }
 
     /// The parameters that decide which pairs a run finds, by command-line
@@ -291,7 +307,9 @@ impl Detector {
         mut data: Vec<ShingledDocument>,
         neighbourhood: Option<&Neighbourhood>,
         given: Option<(&LshCandidates, &AlignShare)>,
+        times: &mut StageTimes,
     ) -> Result<ScanReport> {
+        times.restart();
         if data.len() >= u32::MAX as usize {
             return Err(Error::InvalidParameter {
                 name: "PATH",
@@ -310,6 +328,7 @@ impl Detector {
             distinct_paragraphs: groups.len(),
             ..ScanStats::default()
         };
+        times.lap("group paragraphs");
         let set_of = |g: &Group| -> &[u64] {
             let (d, p) = g.members[0];
             &data[d as usize].paragraphs[p as usize].shingles
@@ -341,6 +360,7 @@ impl Detector {
             }
         };
         stats.lsh = lsh_stats;
+        times.lap("signatures and LSH");
 
         // Stage 6: verify.
         let threshold = self.config.threshold;
@@ -355,6 +375,7 @@ impl Detector {
             .copied()
             .collect();
         stats.verified = edges.len();
+        times.lap("verify candidates");
 
         // Stage 7: assemble.
         let mut families = family_documents(&groups, &edges, data.len());
@@ -494,6 +515,7 @@ impl Detector {
             .collect();
         drop(matches);
         drop(needed_sets);
+        times.lap("families and boilerplate");
         // Rewrites: documents sharing many rare character grams outside
         // boilerplate, though no paragraph matched.
         let rewrites = rewrite_candidates(data.len(), &|d| {
@@ -509,6 +531,7 @@ impl Detector {
         candidates.par_sort_unstable();
         candidates.dedup();
         stats.candidate_pairs = candidates.len();
+        times.lap("rewrite candidates");
         // A share of the pairs when alignment is split across machines;
         // none when the shares were aligned already.
         let share = given.map_or(&AlignShare::All, |(_, share)| share);
@@ -530,6 +553,7 @@ impl Detector {
             &boilerplate_of,
             &self.config.align,
         ));
+        times.lap("align and score");
         pairs.sort_by(|x, y| {
             y.copy_in_source()
                 .total_cmp(&x.copy_in_source())
@@ -591,6 +615,7 @@ impl Detector {
             })
             .collect();
 
+        times.lap("assemble report");
         Ok(ScanReport {
             documents: summaries,
             pairs,

@@ -1,0 +1,125 @@
+//! Wall time per stage of a scan, for `--timings` and benchmarks. Kept
+//! apart from [`super::ScanReport`], whose contents are the same at any
+//! thread count and on any run.
+
+use std::time::{Duration, Instant};
+
+/// Wall time of each stage of a run, in the order they ran, with the
+/// resident memory at its end where the platform tells it. A stage that
+/// runs more than once adds up.
+#[derive(Debug, Clone)]
+pub struct StageTimes {
+    stages: Vec<(&'static str, Duration)>,
+    resident: Vec<Option<u64>>,
+    last: Instant,
+}
+
+impl Default for StageTimes {
+    fn default() -> Self {
+        StageTimes::new()
+    }
+}
+
+impl StageTimes {
+    /// Starts the clock.
+    pub fn new() -> StageTimes {
+        StageTimes {
+            stages: Vec::new(),
+            resident: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Restarts the clock without recording (time between stages that
+    /// belongs to none of them).
+    pub fn restart(&mut self) {
+        self.last = Instant::now();
+    }
+
+    /// Records the time since the last lap (or the start) as `stage`, and
+    /// the resident memory now.
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.add(stage, now - self.last);
+        if let Some(i) = self.stages.iter().position(|(s, _)| *s == stage) {
+            self.resident[i] = crate::memory::resident_bytes();
+        }
+        self.last = Instant::now();
+    }
+
+    /// Adds `elapsed` to `stage`.
+    pub fn add(&mut self, stage: &'static str, elapsed: Duration) {
+        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, d)) => *d += elapsed,
+            None => {
+                self.stages.push((stage, elapsed));
+                self.resident.push(None);
+            }
+        }
+    }
+
+    /// The stages and their times, in the order they first ran.
+    pub fn stages(&self) -> &[(&'static str, Duration)] {
+        &self.stages
+    }
+
+    /// The sum of the stages.
+    pub fn total(&self) -> Duration {
+        self.stages.iter().map(|(_, d)| *d).sum()
+    }
+
+    /// The resident memory in bytes at the end of each stage (as
+    /// [`StageTimes::stages`]), where known.
+    pub fn resident(&self) -> &[Option<u64>] {
+        &self.resident
+    }
+
+    /// A table for people: stage, seconds, share of the total, resident
+    /// memory at the stage's end.
+    pub fn table(&self) -> String {
+        let total = self.total().as_secs_f64();
+        let width = self
+            .stages
+            .iter()
+            .map(|(s, _)| s.len())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let mut out = format!(
+            "{:<width$}  {:>8}  {:>6}  {:>9}\n",
+            "STAGE", "WALL S", "SHARE", "RSS AFTER"
+        );
+        for ((stage, d), rss) in self.stages.iter().zip(&self.resident) {
+            let secs = d.as_secs_f64();
+            let share = if total > 0.0 { secs / total } else { 0.0 };
+            let rss = rss.map_or("-".to_string(), |b| format!("{} MB", b / 1_000_000));
+            out += &format!(
+                "{stage:<width$}  {secs:>8.3}  {:>5.1}%  {rss:>9}\n",
+                share * 100.0
+            );
+        }
+        out += &format!("{:<width$}  {total:>8.3}  {:>5.1}%\n", "total", 100.0);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_stages_add_up_in_first_order() {
+        let mut t = StageTimes::new();
+        t.add("read", Duration::from_millis(300));
+        t.add("align", Duration::from_millis(500));
+        t.add("read", Duration::from_millis(200));
+        let names: Vec<&str> = t.stages().iter().map(|(s, _)| *s).collect();
+        assert_eq!(names, ["read", "align"]);
+        assert_eq!(t.stages()[0].1, Duration::from_millis(500));
+        assert_eq!(t.total(), Duration::from_secs(1));
+        let table = t.table();
+        assert!(table.contains("read"), "{table}");
+        assert!(table.contains("50.0%"), "{table}");
+        assert!(table.lines().last().unwrap().starts_with("total"));
+    }
+}
