@@ -67,6 +67,13 @@ const BASELINE_MIN_DOCS: usize = 50;
 /// 0.50 at their 99th percentile).
 const BASELINE_FACTOR: f64 = 2.0;
 
+/// Bits of a gram hash that choose its range: [`rewrite_candidates`]
+/// builds the postings of one range at a time.
+const GRAM_PASS_BITS: u32 = 4;
+
+/// Ranges of grams, one pass each.
+const GRAM_PASSES: usize = 1 << GRAM_PASS_BITS;
+
 /// Fewest shared sampled grams for a rewrite candidate (short texts).
 pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 
@@ -82,44 +89,61 @@ pub(crate) fn rewrite_candidates(
     grams: &(dyn Fn(usize) -> Vec<u32> + Sync),
 ) -> Vec<(u32, u32)> {
     let sample = BaselineSample::new(n, grams);
-    // (gram, document): eight bytes a posting.
-    let mut postings: Vec<u64> = (0..n)
+    // Each document's grams, asked for once: four bytes a gram.
+    let doc_grams: Vec<Vec<u32>> = (0..n)
         .into_par_iter()
-        .flat_map_iter(|d| {
-            sample
-                .grams_of(d, grams)
-                .into_iter()
-                .map(move |h| (u64::from(h) << 32) | d as u64)
-        })
+        .map(|d| sample.grams_of(d, grams))
         .collect();
-    postings.par_sort_unstable();
-    let gram = |p: &u64| p >> 32;
-    let doc = |p: &u64| *p as u32;
     // Each document's rare grams, its own included: the denominator of its
     // share.
     let mut rare = vec![0u32; n];
     let mut common: Vec<u64> = Vec::new();
-    for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
-        if l.len() <= REWRITE_MAX_DF {
-            for p in l {
-                rare[doc(p) as usize] += 1;
+    // Every (document pair, shared rare gram), as the pair `a << 32 | b`.
+    let mut pairs: Vec<u64> = Vec::new();
+    // The postings (gram, document) are built for one range of grams at a
+    // time (by their top bits; each document's grams are sorted, so a
+    // range is a slice of them): a sixteenth of the memory of all at once.
+    for pass in 0..GRAM_PASSES {
+        let slice = |g: &[u32]| -> std::ops::Range<usize> {
+            let top = |h: &u32| (*h >> (32 - GRAM_PASS_BITS)) as usize;
+            g.partition_point(|h| top(h) < pass)..g.partition_point(|h| top(h) <= pass)
+        };
+        let mut postings: Vec<u64> = doc_grams
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(d, g)| {
+                g[slice(g)]
+                    .iter()
+                    .map(move |&h| (u64::from(h) << 32) | d as u64)
+            })
+            .collect();
+        postings.par_sort_unstable();
+        let gram = |p: &u64| p >> 32;
+        let doc = |p: &u64| *p as u32;
+        for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
+            if l.len() <= REWRITE_MAX_DF {
+                for p in l {
+                    rare[doc(p) as usize] += 1;
+                }
+            } else {
+                common.push(gram(&l[0]));
             }
-        } else {
-            common.push(gram(&l[0]));
         }
+        pairs.par_extend(
+            postings
+                .par_chunk_by(|a, b| gram(a) == gram(b))
+                .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
+                .flat_map_iter(|l| {
+                    (0..l.len()).flat_map(move |i| {
+                        (i + 1..l.len())
+                            .map(move |j| (u64::from(doc(&l[i])) << 32) | u64::from(doc(&l[j])))
+                    })
+                }),
+        );
     }
+    drop(doc_grams);
     let share = REWRITE_SHARE.max(baseline(&sample, &common) * BASELINE_FACTOR);
     drop(sample);
-    let mut pairs: Vec<u64> = postings
-        .par_chunk_by(|a, b| gram(a) == gram(b))
-        .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
-        .flat_map_iter(|l| {
-            (0..l.len()).flat_map(move |i| {
-                (i + 1..l.len()).map(move |j| (u64::from(doc(&l[i])) << 32) | u64::from(doc(&l[j])))
-            })
-        })
-        .collect();
-    drop(postings);
     pairs.par_sort_unstable();
     pairs
         .chunk_by(|a, b| a == b)
@@ -257,6 +281,53 @@ mod tests {
         assert_eq!(
             rewrite_candidates(docs.len(), &|d| docs[d].clone()),
             vec![(0, 1), (1, 3)]
+        );
+    }
+
+    #[test]
+    fn grams_of_every_range_count_as_one_pass_over_all_would() {
+        // 30 documents drawing grams from the whole 32-bit range (so every
+        // pass holds some), related in chains: a brute-force count of the
+        // shared grams decides the same pairs.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u32
+        };
+        let pool: Vec<u32> = (0..400).map(|_| next()).collect();
+        let docs: Vec<Vec<u32>> = (0..30)
+            .map(|d| {
+                let mut g: Vec<u32> = (0..40)
+                    .map(|i| pool[(d * 7 + i * 3) % pool.len()])
+                    .collect();
+                g.extend((0..20).map(|_| next()));
+                g.sort_unstable();
+                g.dedup();
+                g
+            })
+            .collect();
+        let mut expected = Vec::new();
+        for a in 0..docs.len() {
+            for b in a + 1..docs.len() {
+                let shared = docs[a].iter().filter(|g| docs[b].contains(g)).count();
+                let smaller = docs[a].len().min(docs[b].len());
+                if shared >= REWRITE_MIN_SHARED && shared as f64 >= REWRITE_SHARE * smaller as f64 {
+                    expected.push((a as u32, b as u32));
+                }
+            }
+        }
+        assert!(expected.len() > 5, "{expected:?}");
+        let spread: std::collections::BTreeSet<u32> = docs
+            .iter()
+            .flatten()
+            .map(|h| h >> (32 - GRAM_PASS_BITS))
+            .collect();
+        assert_eq!(spread.len(), GRAM_PASSES);
+        assert_eq!(
+            rewrite_candidates(docs.len(), &|d| docs[d].clone()),
+            expected
         );
     }
 
