@@ -241,10 +241,10 @@ pub(crate) fn find_boilerplate(
     // Documents that share one common paragraph (a heading, a footer)
     // usually share several: each carrier pair is decided once.
     let mut pairs: Vec<(u32, u32)> = family_docs
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(g, _)| common[*g])
-        .flat_map(|(_, docs)| {
+        .flat_map_iter(|(_, docs)| {
             let docs = carriers(docs);
             docs.iter()
                 .enumerate()
@@ -254,7 +254,6 @@ pub(crate) fn find_boilerplate(
     pairs.par_sort_unstable();
     pairs.dedup();
     let related: Vec<bool> = pairs.par_iter().map(|&(a, b)| related_pair(a, b)).collect();
-    let is_related = |a: u32, b: u32| pairs.binary_search(&(a, b)).is_ok_and(|i| related[i]);
     family_docs
         .par_iter()
         .enumerate()
@@ -262,17 +261,36 @@ pub(crate) fn find_boilerplate(
         .filter_map(|(g, docs)| {
             let docs = carriers(docs);
             let mut total = 0usize;
-            let mut related = 0usize;
+            let mut related_pairs = 0usize;
             for (i, &a) in docs.iter().enumerate() {
+                // The carriers are sorted, so the pairs (a, b) of this
+                // group follow each other in `pairs`: found by galloping
+                // forward from the last one.
+                let mut from = pairs.partition_point(|&p| p < (a, 0));
                 for &b in &docs[i + 1..] {
+                    let k = from + gallop(&pairs[from..], (a, b));
                     total += 1;
-                    related += usize::from(is_related(a, b));
+                    related_pairs += usize::from(pairs.get(k) == Some(&(a, b)) && related[k]);
+                    from = k;
                 }
             }
-            let share = related as f64 / total.max(1) as f64;
+            let share = related_pairs as f64 / total.max(1) as f64;
             (share < 0.5).then_some((g as u32, share))
         })
         .collect()
+}
+
+/// The index of the first element of the sorted `s` not less than `x`:
+/// doubling steps from the start, then a binary search (cheap when `x` is
+/// near the start, as in a merge of two sorted lists).
+fn gallop<T: Ord + Copy>(s: &[T], x: T) -> usize {
+    let mut end = 1;
+    while end < s.len() && s[end - 1] < x {
+        end *= 2;
+    }
+    let end = end.min(s.len());
+    let start = end / 2;
+    start + s[start..end].partition_point(|&y| y < x)
 }
 
 #[cfg(test)]
@@ -283,6 +301,30 @@ mod tests {
         Group {
             members: docs.iter().map(|&d| (d, 0)).collect(),
         }
+    }
+
+    #[test]
+    fn galloping_finds_what_a_binary_search_finds() {
+        let s: Vec<u32> = (0..300).map(|i| i * 3).collect();
+        for x in 0..905 {
+            assert_eq!(gallop(&s, x), s.partition_point(|&y| y < x), "{x}");
+        }
+        assert_eq!(gallop(&[] as &[u32], 5), 0);
+    }
+
+    #[test]
+    fn boilerplate_is_a_group_whose_carriers_mostly_share_nothing_else() {
+        // Group 0: a footer on documents 0..10, related only in pairs
+        // (0, 1) and (2, 3). Group 1: a story on documents 4..8, all of
+        // them related. Group 2 is not common.
+        let family = vec![(0..10).collect::<Vec<u32>>(), (4..8).collect(), vec![0, 9]];
+        let related = |a: u32, b: u32| {
+            (a, b) == (0, 1) || (a, b) == (2, 3) || (4..8).contains(&a) && (4..8).contains(&b)
+        };
+        let found = find_boilerplate(&family, &[true, true, false], &related);
+        assert_eq!(found.len(), 1);
+        let expected = (2 + 6) as f64 / 45.0;
+        assert!((found[&0] - expected).abs() < 1e-12, "{found:?}");
     }
 
     #[test]
