@@ -194,12 +194,11 @@ pub(super) fn extend(
 
 pub(super) fn fragment_cosine(a: &[Unit], b: &[Unit], idf: &AHashMap<u64, f64>) -> f64 {
     let merge = |units: &[Unit]| {
-        let mut all: Vec<(u64, u32)> = units
-            .iter()
-            .flat_map(|u| u.counts.iter().copied())
-            .collect();
+        let mut all: Vec<(u64, u32)> =
+            Vec::with_capacity(units.iter().map(|u| u.counts.len()).sum());
+        all.extend(units.iter().flat_map(|u| u.counts.iter().copied()));
         all.sort_unstable_by_key(|x| x.0);
-        let mut merged: Vec<(u64, u32)> = Vec::new();
+        let mut merged: Vec<(u64, u32)> = Vec::with_capacity(all.len());
         for (w, c) in all {
             match merged.last_mut() {
                 Some((last, n)) if *last == w => *n += c,

@@ -20,16 +20,18 @@ pub(super) fn sentences(text: &str, start: usize) -> Vec<Vec<Range<usize>>> {
     // The same text with lone line breaks turned into spaces: byte offsets
     // are unchanged, so spans found in it point into `text`.
     let bytes = text.as_bytes();
-    let flat: String = text
-        .char_indices()
-        .map(|(i, c)| {
-            let lone = (c == '\n' || c == '\r')
-                && !matches!(bytes.get(i + 1), Some(b'\n') | Some(b'\r'))
-                && !(i > 0 && matches!(bytes[i - 1], b'\n') && c == '\n')
-                && !(i > 0 && bytes[i - 1] == b'\r' && c == '\n' && i > 1 && bytes[i - 2] == b'\n');
-            if lone { ' ' } else { c }
-        })
-        .collect();
+    let mut flat = bytes.to_vec();
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        let c = bytes[i];
+        let next_is_break = matches!(bytes.get(i + 1), Some(b'\n' | b'\r'));
+        let after_lf = i > 0 && bytes[i - 1] == b'\n' && c == b'\n';
+        let after_lf_cr = i > 1 && bytes[i - 1] == b'\r' && c == b'\n' && bytes[i - 2] == b'\n';
+        if !(next_is_break || after_lf || after_lf_cr) {
+            flat[i] = b' ';
+        }
+    }
+    // ASCII bytes replaced by ASCII: still the UTF-8 of `text`.
+    let flat = String::from_utf8(flat).unwrap_or_else(|_| text.to_string());
     split_paragraphs(&flat, start)
         .into_iter()
         .map(|block| {
@@ -182,11 +184,14 @@ pub(super) fn prefix_tokens(text: &str, range: Range<usize>, prefix: usize, out:
 
 /// Adds word hashes to a sorted (word, count) list.
 pub(super) fn add_counts(counts: &mut Vec<(u64, u32)>, words: impl Iterator<Item = u64>) {
-    let mut all: Vec<u64> = counts
-        .drain(..)
-        .flat_map(|(h, c)| std::iter::repeat_n(h, c as usize))
-        .chain(words)
-        .collect();
+    let held: usize = counts.iter().map(|&(_, c)| c as usize).sum();
+    let mut all: Vec<u64> = Vec::with_capacity(held + words.size_hint().0);
+    all.extend(
+        counts
+            .drain(..)
+            .flat_map(|(h, c)| std::iter::repeat_n(h, c as usize)),
+    );
+    all.extend(words);
     all.sort_unstable();
     for h in all {
         match counts.last_mut() {
