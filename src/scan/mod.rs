@@ -175,7 +175,7 @@ impl Detector {
     }
 
     /// [`Detector::scan_shingled`], adding the wall time of each stage to
-    /// `times` (from its last lap on).
+    /// `times` (its clock restarts when the scan begins).
     pub fn scan_shingled_timed(
         &self,
         documents: Vec<ShingledDocument>,
