@@ -56,6 +56,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::text::{Token, prose_chars, split_paragraphs, tokenize};
 
+mod ascii_sentences;
 mod constants;
 mod passages;
 mod trim;

@@ -35,8 +35,14 @@ pub(super) fn sentences(text: &str, start: usize) -> Vec<Vec<Range<usize>>> {
     split_paragraphs(&flat, start)
         .into_iter()
         .map(|block| {
-            flat[block.clone()]
-                .split_sentence_bound_indices()
+            let block_text = &flat[block.clone()];
+            let bounds: Vec<(usize, &str)> = if block_text.is_ascii() {
+                super::ascii_sentences::ascii_sentence_bound_indices(block_text)
+            } else {
+                block_text.split_sentence_bound_indices().collect()
+            };
+            bounds
+                .into_iter()
                 .flat_map(|(offset, sentence)| {
                     let at = block.start + offset;
                     split_at_thai_spaces(text, at..at + sentence.len())
