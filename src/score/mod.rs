@@ -181,15 +181,8 @@ impl<'t> PairDoc<'t> {
         total
     }
 
-    /// The paragraphs wholly inside `r` (of [`GAP_MIN_WORDS`] words or more)
-    /// that share less than [`GAP_SHARE`] of their word bigrams with
-    /// `other[other_range]`.
-    fn unrelated_paragraphs(
-        &self,
-        r: &Range<usize>,
-        other: &str,
-        other_range: &Range<usize>,
-    ) -> Vec<Range<usize>> {
+    /// The paragraphs and sentences wholly inside `r`.
+    fn units_inside(&self, r: &Range<usize>) -> (Vec<&Range<usize>>, Vec<&Range<usize>>) {
         let inside: Vec<&Range<usize>> = self
             .paragraphs
             .iter()
@@ -200,17 +193,35 @@ impl<'t> PairDoc<'t> {
             .sentence_spans()
             .filter(|p| p.start >= r.start && p.end <= r.end)
             .collect();
+        (inside, sentences)
+    }
+
+    /// Whether [`PairDoc::unrelated_paragraphs`] of `r` can find any: it
+    /// holds two paragraphs or two sentences.
+    fn may_have_gaps(&self, r: &Range<usize>) -> bool {
+        let (inside, sentences) = self.units_inside(r);
+        inside.len() >= 2 || sentences.len() >= 2
+    }
+
+    /// The paragraphs wholly inside `r` (of [`GAP_MIN_WORDS`] words or more)
+    /// that share less than [`GAP_SHARE`] of their word bigrams with the
+    /// other side; `ours` are the word bigrams of `r`, `theirs` those of the
+    /// other side's range ([`word_ngrams`]).
+    fn unrelated_paragraphs(
+        &self,
+        r: &Range<usize>,
+        ours: &[(u64, usize, usize)],
+        theirs: &[(u64, usize, usize)],
+    ) -> Vec<Range<usize>> {
+        let (inside, sentences) = self.units_inside(r);
         if inside.len() < 2 && sentences.len() < 2 {
             return Vec::new();
         }
-        let theirs: AHashSet<u64> = word_ngrams(other, other_range.clone(), 2)
-            .into_iter()
-            .map(|g| g.0)
-            .collect();
-        // The passage's bigrams, once: (first byte, end byte, shared).
-        let ours: Vec<(usize, usize, bool)> = word_ngrams(self.text(), r.clone(), 2)
-            .into_iter()
-            .map(|(g, start, end)| (start, end, theirs.contains(&g)))
+        let theirs: AHashSet<u64> = theirs.iter().map(|g| g.0).collect();
+        // The passage's bigrams: (first byte, end byte, shared).
+        let ours: Vec<(usize, usize, bool)> = ours
+            .iter()
+            .map(|&(g, start, end)| (start, end, theirs.contains(&g)))
             .collect();
         // (shared bigrams, bigrams) of the bigrams wholly inside a span.
         let share = |p: &Range<usize>| {
@@ -398,14 +409,19 @@ fn align_as_copy(c: &PairDoc, s: &PairDoc, config: &AlignConfig) -> Oriented {
     let mut ca: Vec<Range<usize>> = Vec::new();
     let mut sb: Vec<Range<usize>> = Vec::new();
     for p in &aligned {
-        ca.extend(subtract(
-            p.a.clone(),
-            &c.unrelated_paragraphs(&p.a, s.text(), &p.b),
-        ));
-        sb.extend(subtract(
-            p.b.clone(),
-            &s.unrelated_paragraphs(&p.b, c.text(), &p.a),
-        ));
+        // Each side's word bigrams, made once for both sides' checks.
+        let (holes_a, holes_b) = if c.may_have_gaps(&p.a) || s.may_have_gaps(&p.b) {
+            let ga = word_ngrams(c.text(), p.a.clone(), 2);
+            let gb = word_ngrams(s.text(), p.b.clone(), 2);
+            (
+                c.unrelated_paragraphs(&p.a, &ga, &gb),
+                s.unrelated_paragraphs(&p.b, &gb, &ga),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        ca.extend(subtract(p.a.clone(), &holes_a));
+        sb.extend(subtract(p.b.clone(), &holes_b));
     }
     Oriented {
         cov_c: c.covered(&ca),
