@@ -40,20 +40,22 @@ impl StageTimes {
     /// the resident memory now.
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.add(stage, now - self.last);
-        if let Some(i) = self.stages.iter().position(|(s, _)| *s == stage) {
-            self.resident[i] = crate::memory::resident_bytes();
-        }
+        let i = self.add(stage, now - self.last);
+        self.resident[i] = crate::memory::resident_bytes();
         self.last = Instant::now();
     }
 
-    /// Adds `elapsed` to `stage`.
-    pub fn add(&mut self, stage: &'static str, elapsed: Duration) {
-        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
-            Some((_, d)) => *d += elapsed,
+    /// Adds `elapsed` to `stage`; returns the stage's position.
+    pub fn add(&mut self, stage: &'static str, elapsed: Duration) -> usize {
+        match self.stages.iter().position(|(s, _)| *s == stage) {
+            Some(i) => {
+                self.stages[i].1 += elapsed;
+                i
+            }
             None => {
                 self.stages.push((stage, elapsed));
                 self.resident.push(None);
+                self.stages.len() - 1
             }
         }
     }

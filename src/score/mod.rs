@@ -196,24 +196,16 @@ impl<'t> PairDoc<'t> {
         (inside, sentences)
     }
 
-    /// Whether [`PairDoc::unrelated_paragraphs`] of `r` can find any: it
-    /// holds two paragraphs or two sentences.
-    fn may_have_gaps(&self, r: &Range<usize>) -> bool {
-        let (inside, sentences) = self.units_inside(r);
-        inside.len() >= 2 || sentences.len() >= 2
-    }
-
-    /// The paragraphs wholly inside `r` (of [`GAP_MIN_WORDS`] words or more)
-    /// that share less than [`GAP_SHARE`] of their word bigrams with the
-    /// other side; `ours` are the word bigrams of `r`, `theirs` those of the
-    /// other side's range ([`word_ngrams`]).
+    /// The paragraphs wholly inside a range (of [`GAP_MIN_WORDS`] words or
+    /// more) that share less than [`GAP_SHARE`] of their word bigrams with
+    /// the other side; `(inside, sentences)` are the range's
+    /// [`PairDoc::units_inside`], `ours` its word bigrams, `theirs` those of
+    /// the other side's range ([`word_ngrams`]).
     fn unrelated_paragraphs(
-        &self,
-        r: &Range<usize>,
+        (inside, sentences): (Vec<&Range<usize>>, Vec<&Range<usize>>),
         ours: &[(u64, usize, usize)],
         theirs: &[(u64, usize, usize)],
     ) -> Vec<Range<usize>> {
-        let (inside, sentences) = self.units_inside(r);
         if inside.len() < 2 && sentences.len() < 2 {
             return Vec::new();
         }
@@ -410,12 +402,15 @@ fn align_as_copy(c: &PairDoc, s: &PairDoc, config: &AlignConfig) -> Oriented {
     let mut sb: Vec<Range<usize>> = Vec::new();
     for p in &aligned {
         // Each side's word bigrams, made once for both sides' checks.
-        let (holes_a, holes_b) = if c.may_have_gaps(&p.a) || s.may_have_gaps(&p.b) {
+        let (ua, ub) = (c.units_inside(&p.a), s.units_inside(&p.b));
+        let may_have_gaps =
+            |(inside, sentences): &(Vec<_>, Vec<_>)| inside.len() >= 2 || sentences.len() >= 2;
+        let (holes_a, holes_b) = if may_have_gaps(&ua) || may_have_gaps(&ub) {
             let ga = word_ngrams(c.text(), p.a.clone(), 2);
             let gb = word_ngrams(s.text(), p.b.clone(), 2);
             (
-                c.unrelated_paragraphs(&p.a, &ga, &gb),
-                s.unrelated_paragraphs(&p.b, &gb, &ga),
+                PairDoc::unrelated_paragraphs(ua, &ga, &gb),
+                PairDoc::unrelated_paragraphs(ub, &gb, &ga),
             )
         } else {
             (Vec::new(), Vec::new())
