@@ -279,6 +279,13 @@ pub struct InputOpts {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub until: Option<reprint::date::Date>,
 
+    /// Mebibytes of article text held in memory for the aligner and the
+    /// reports; texts beyond it are written to an unnamed temporary file
+    /// (in TMPDIR) and read back by offset when needed, so a feed larger
+    /// than memory can be scanned. 0 writes every text there.
+    #[arg(long, default_value_t = reprint::corpus::DEFAULT_TEXT_MEMORY >> 20, value_name = "MIB")]
+    pub text_memory: usize,
+
     /// Print no warnings or progress on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,

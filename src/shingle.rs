@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::corpus::{Document, RecordRef};
+use crate::corpus::{Document, KeptText, RecordRef};
 use crate::date::Date;
 use crate::text::{CharOffsets, Token, WordsKey, split_paragraphs, tokenize};
 
@@ -170,7 +170,7 @@ pub struct ShingledDocument {
     /// Byte spans of the paragraphs, in order: what reports number.
     pub paragraph_spans: Vec<Range<usize>>,
     /// The text, when the caller chose to keep it (reports quote it).
-    pub text: Option<String>,
+    pub text: Option<KeptText>,
 }
 
 impl ShingledDocument {
@@ -243,7 +243,7 @@ impl ShingledDocument {
     /// Shingles `doc` and keeps its text.
     pub fn with_text(doc: Document, config: &ShingleConfig, min_words: usize) -> ShingledDocument {
         let mut s = ShingledDocument::new(&doc, config, min_words);
-        s.text = Some(doc.text);
+        s.text = Some(doc.text.into());
         s
     }
 

@@ -83,3 +83,32 @@ fn audit_output_is_identical_from_run_to_run() {
         );
     }
 }
+
+#[test]
+fn texts_read_back_from_the_temporary_file_give_the_same_reports() {
+    // `--text-memory 0` writes every text to the temporary file and reads
+    // each back when the aligner, the boilerplate excerpts, the credit
+    // check and the HTML report need it: every output must be the one of
+    // texts held in memory.
+    let c = Corpus::new();
+    let feed = c.path().join("feed.jsonl");
+    let run = crate::util::reprint(&["synth", "-n", "400", "-o", feed.to_str().unwrap()], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for args in [
+        &["scan", "-f", "json"][..],
+        &["scan", "-f", "html"],
+        &["audit", "-f", "json"],
+        &["audit", "-f", "html"],
+        &["dedup"],
+    ] {
+        let held = reprint_paths(args, &[&feed]);
+        assert!(held.code <= 1, "{args:?}: {}", held.stderr);
+        assert!(held.stdout.len() > 1000, "{args:?}: {}", held.stdout);
+        let spilled = reprint_paths(&[args, &["--text-memory", "0"]].concat(), &[&feed]);
+        assert_eq!(spilled.code, held.code, "{args:?}: {}", spilled.stderr);
+        assert!(
+            spilled.stdout == held.stdout,
+            "{args:?}: output differs with texts read back"
+        );
+    }
+}

@@ -214,7 +214,7 @@ fn load(
         let shingled = detector.install(|| {
             let mut shingled = detector.par_shingle(&docs);
             for (s, d) in shingled.iter_mut().zip(docs) {
-                s.text = Some(d.text);
+                s.text = Some(d.text.into());
             }
             shingled
         });
@@ -318,7 +318,7 @@ fn audit(
     let (docs, warnings) = load(py, &batch, &detector)?;
     let text = py.detach(|| -> PyResult<String> {
         let report = detector.scan_shingled(docs).map_err(engine_error)?;
-        let audit = Audit::build(&report, &AuditConfig { aliases });
+        let audit = Audit::build(&report, &AuditConfig { aliases }).map_err(engine_error)?;
         let mut out = Vec::new();
         match format {
             "json" => report::write_audit_json(&report, &audit, &mut out),
@@ -349,7 +349,7 @@ fn compare(py: Python<'_>, batch: Batch<'_>) -> PyResult<String> {
         )));
     };
     py.detach(|| {
-        let pair = detector.compare(a, b, &[], &[]);
+        let pair = detector.compare(a, b, &[], &[]).map_err(engine_error)?;
         let mut out = Vec::new();
         report::write_compare_json([a, b], &pair, &mut out).map_err(engine_error)?;
         String::from_utf8(out).map_err(|e| ReprintError::new_err(e.to_string()))

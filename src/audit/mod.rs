@@ -28,6 +28,7 @@ pub use credit::{Aliases, CREDIT_WINDOW, credit_in};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::date::Lag;
+use crate::error::Result;
 use crate::reuse::{Direction, ReusePair};
 use crate::scan::ScanReport;
 
@@ -256,8 +257,9 @@ impl Audit {
     }
 
     /// Audits the pairs of `report` (documents' texts, dates and outlets
-    /// as the scan kept them).
-    pub fn build(report: &ScanReport, config: &AuditConfig) -> Audit {
+    /// as the scan kept them); an error when a kept text cannot be read
+    /// back.
+    pub fn build(report: &ScanReport, config: &AuditConfig) -> Result<Audit> {
         let n = report.documents.len();
         let mut sources_of: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); n];
         let mut linked: HashSet<(usize, usize)> = HashSet::new();
@@ -294,9 +296,11 @@ impl Audit {
                     (Some(a), Some(b)) => Some(a.lag_to(b)),
                     _ => None,
                 };
-                let credit = report.documents[d].text.as_deref().and_then(|t| {
-                    credit_in(t, outlet_of(report, o), &config.aliases).map(String::from)
-                });
+                let credit = match &report.documents[d].text {
+                    Some(t) => credit_in(&t.read()?, outlet_of(report, o), &config.aliases)
+                        .map(String::from),
+                    None => None,
+                };
                 members_of.entry(o).or_default().push(Member {
                     doc: d,
                     outlet: outlet_of(report, d).to_string(),
@@ -314,11 +318,11 @@ impl Audit {
         let stories = stories(report, members_of);
         let flows = flows(report, &stories);
         let outlets = outlets(report, &stories, &flows);
-        Audit {
+        Ok(Audit {
             outlets,
             flows,
             stories,
-        }
+        })
     }
 }
 

@@ -5,17 +5,23 @@
 
 use rayon::prelude::*;
 
+use crate::error::Result;
 use crate::shingle::ShingledDocument;
 
 /// The high halves of the sampled gram hashes of `doc`'s text (sorted,
 /// distinct), its paragraphs `skip` names left out (common ones): what
 /// [`rewrite_candidates`] compares. Four bytes a gram: at a million
 /// articles the grams of the whole corpus are held at once. Empty without
-/// the text.
-pub(crate) fn sampled_grams(doc: &ShingledDocument, skip: impl Fn(usize) -> bool) -> Vec<u32> {
-    let Some(text) = doc.text.as_deref() else {
-        return Vec::new();
+/// the text; an error when a text kept in a temporary file cannot be read
+/// back.
+pub(crate) fn sampled_grams(
+    doc: &ShingledDocument,
+    skip: impl Fn(usize) -> bool,
+) -> Result<Vec<u32>> {
+    let Some(text) = &doc.text else {
+        return Ok(Vec::new());
     };
+    let text = text.read()?;
     let spans: Vec<std::ops::Range<usize>> = doc
         .paragraphs
         .iter()
@@ -24,14 +30,14 @@ pub(crate) fn sampled_grams(doc: &ShingledDocument, skip: impl Fn(usize) -> bool
         .map(|(_, p)| p.span.clone())
         .collect();
     let mut g: Vec<u32> = Vec::new();
-    crate::score::for_each_char_gram(text, &spans, |h| {
+    crate::score::for_each_char_gram(&text, &spans, |h| {
         if h % REWRITE_SAMPLE == 0 {
             g.push((h >> 32) as u32);
         }
     });
     g.sort_unstable();
     g.dedup();
-    g
+    Ok(g)
 }
 
 /// One character gram in this many (by hash) is sampled for
@@ -83,17 +89,14 @@ pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 /// sampled grams ([`sampled_grams`]: sorted, distinct), for the `n`
 /// documents of the corpus; each document's grams are asked for once (and
 /// again for the few documents of the baseline), and not held. Pairs
-/// `(a, b)` with `a < b`, sorted.
-pub(crate) fn rewrite_candidates(
-    n: usize,
-    grams: &(dyn Fn(usize) -> Vec<u32> + Sync),
-) -> Vec<(u32, u32)> {
-    let sample = BaselineSample::new(n, grams);
+/// `(a, b)` with `a < b`, sorted; the first error of `grams`, if any.
+pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u32, u32)>> {
+    let sample = BaselineSample::new(n, grams)?;
     // Each document's grams, asked for once: four bytes a gram.
     let doc_grams: Vec<Vec<u32>> = (0..n)
         .into_par_iter()
         .map(|d| sample.grams_of(d, grams))
-        .collect();
+        .collect::<Result<_>>()?;
     // Each document's rare grams, its own included: the denominator of its
     // share.
     let mut rare = vec![0u32; n];
@@ -145,7 +148,7 @@ pub(crate) fn rewrite_candidates(
     let share = REWRITE_SHARE.max(baseline(&sample, &common) * BASELINE_FACTOR);
     drop(sample);
     pairs.par_sort_unstable();
-    pairs
+    Ok(pairs
         .chunk_by(|a, b| a == b)
         .filter_map(|run| {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
@@ -154,8 +157,11 @@ pub(crate) fn rewrite_candidates(
             (shared >= REWRITE_MIN_SHARED && shared as f64 >= share * smaller as f64)
                 .then_some((a, b))
         })
-        .collect()
+        .collect())
 }
+
+/// A document's sampled grams by number, or the error reading its text.
+pub(crate) type GramsOf<'a> = dyn Fn(usize) -> Result<Vec<u32>> + Sync + 'a;
 
 /// Pairs of carriers of the `boilerplate` groups (at most
 /// [`super::MAX_CARRIERS`] a group, as [`super::find_boilerplate`] examines
@@ -169,7 +175,7 @@ pub(crate) fn rewriting_carriers(
     family_docs: &[Vec<u32>],
     boilerplate: &std::collections::HashMap<u32, f64>,
     is_common: &(dyn Fn(u32, u32) -> bool + Sync),
-) -> Vec<(u32, u32)> {
+) -> Result<Vec<(u32, u32)>> {
     let mut carriers: Vec<u32> = boilerplate
         .keys()
         .flat_map(|&g| {
@@ -182,13 +188,13 @@ pub(crate) fn rewriting_carriers(
     let local = rewrite_candidates(carriers.len(), &|i| {
         let d = carriers[i];
         sampled_grams(&data[d as usize], |p| is_common(d, p as u32))
-    });
+    })?;
     let mut pairs: Vec<(u32, u32)> = local
         .into_iter()
         .map(|(a, b)| (carriers[a as usize], carriers[b as usize]))
         .collect();
     pairs.sort_unstable();
-    pairs
+    Ok(pairs)
 }
 
 /// What unrelated documents of this corpus share: the 90th percentile of
@@ -232,7 +238,7 @@ struct BaselineSample {
 }
 
 impl BaselineSample {
-    fn new(n: usize, grams: &(dyn Fn(usize) -> Vec<u32> + Sync)) -> BaselineSample {
+    fn new(n: usize, grams: &GramsOf<'_>) -> Result<BaselineSample> {
         let pairs: Vec<(usize, usize)> = if n < BASELINE_MIN_DOCS {
             Vec::new()
         } else {
@@ -246,14 +252,14 @@ impl BaselineSample {
         let mut docs: Vec<usize> = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
         docs.sort_unstable();
         docs.dedup();
-        let grams = docs.par_iter().map(|&d| grams(d)).collect();
-        BaselineSample { pairs, docs, grams }
+        let grams = docs.par_iter().map(|&d| grams(d)).collect::<Result<_>>()?;
+        Ok(BaselineSample { pairs, docs, grams })
     }
 
     /// Document d's grams: kept when d is in the sample, asked for otherwise.
-    fn grams_of(&self, d: usize, grams: &(dyn Fn(usize) -> Vec<u32> + Sync)) -> Vec<u32> {
+    fn grams_of(&self, d: usize, grams: &GramsOf<'_>) -> Result<Vec<u32>> {
         match self.docs.binary_search(&d) {
-            Ok(i) => self.grams[i].clone(),
+            Ok(i) => Ok(self.grams[i].clone()),
             Err(_) => grams(d),
         }
     }
@@ -279,7 +285,7 @@ mod tests {
         }
         let docs = [a, b, c, d];
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| docs[d].clone()),
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone())).unwrap(),
             vec![(0, 1), (1, 3)]
         );
     }
@@ -326,7 +332,7 @@ mod tests {
             .collect();
         assert_eq!(spread.len(), GRAM_PASSES);
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| docs[d].clone()),
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone())).unwrap(),
             expected
         );
     }
@@ -342,6 +348,10 @@ mod tests {
                 g
             })
             .collect();
-        assert!(rewrite_candidates(docs.len(), &|d| docs[d].clone()).is_empty());
+        assert!(
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()))
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -49,7 +49,7 @@ pub fn run(o: AuditOpts) -> Result<ExitCode> {
     )?;
     spinner.finish_and_clear();
     times.restart();
-    let audit = Audit::build(&report, &AuditConfig { aliases });
+    let audit = Audit::build(&report, &AuditConfig { aliases })?;
     times.lap("audit");
 
     let format =

@@ -46,7 +46,7 @@ pub fn run(o: CompareOpts) -> Result<ExitCode> {
     } else {
         (Vec::new(), Vec::new())
     };
-    let pair = detector.compare(a, b, &boilerplate.0, &boilerplate.1);
+    let pair = detector.compare(a, b, &boilerplate.0, &boilerplate.1)?;
     let mut out = Output::open(None)?;
     match o.format {
         CompareFormatArg::Table => {

@@ -135,7 +135,7 @@ fn run_feed(o: &EvalOpts, truth: Vec<TruthPair>, started: Instant) -> Result<Exi
     let clusters =
         reprint::cluster::cluster(&report, o.dedup_threshold, reprint::cluster::Keep::Earliest);
     let scores = score_feed(&truth, &report, &clusters, o.dedup_threshold);
-    let audit = reprint::audit::Audit::build(&report, &reprint::audit::AuditConfig::default());
+    let audit = reprint::audit::Audit::build(&report, &reprint::audit::AuditConfig::default())?;
     let audit_scores = reprint::eval::score_audit(&truth, &report, &audit);
     let mut out = Output::open(None)?;
     match o.format {

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{InputFormatArg, InputOpts};
 use reprint::corpus::{
-    FeedFields, Input, InputFormat, Item, LoadOptions, read_inputs, resolve_inputs,
+    FeedFields, Input, InputFormat, Item, LoadOptions, TextKeeper, read_inputs, resolve_inputs,
 };
 use reprint::scan::Detector;
 use reprint::shingle::ShingledDocument;
@@ -124,8 +124,9 @@ pub fn stage(quiet: bool, name: &str) -> ProgressBar {
 }
 
 /// Reads `paths` (or the already resolved `inputs`) and shingles every
-/// document in the detector's thread pool. Texts are kept: the aligner
-/// reads them for every candidate pair, and reports quote them.
+/// document in the detector's thread pool. Texts are kept (beyond
+/// `--text-memory`, in a temporary file): the aligner reads them for every
+/// candidate pair, and reports quote them.
 pub fn load(
     paths: &[PathBuf],
     inputs: Option<Vec<Input>>,
@@ -174,6 +175,14 @@ pub fn load_each(
     let mut documents: Vec<ShingledDocument> = Vec::new();
     let mut total = 0usize;
     let mut failure: Option<anyhow::Error> = None;
+    // The whole corpus is kept (`load`): texts beyond --text-memory go to
+    // a temporary file. Chunks handed on are dropped by their caller, so
+    // their texts stay in memory.
+    let mut keeper = TextKeeper::new(if chunk == usize::MAX {
+        o.text_memory.saturating_mul(1 << 20)
+    } else {
+        usize::MAX
+    });
     let range = reprint::date::DateRange {
         since: o.since.clone(),
         until: o.until.clone(),
@@ -240,7 +249,15 @@ pub fn load_each(
             }
             let mut shingled = detector.par_shingle(&docs);
             for (s, d) in shingled.iter_mut().zip(docs) {
-                s.text = Some(d.text);
+                match keeper.keep(d.text) {
+                    Ok(t) => s.text = Some(t),
+                    Err(e) => {
+                        failure = Some(anyhow::Error::new(e).context(
+                            "cannot keep the articles' texts for the aligner (free space in the temporary directory, set TMPDIR to another one, or raise --text-memory)",
+                        ));
+                        return;
+                    }
+                }
             }
             total += shingled.len();
             documents.extend(shingled);

@@ -40,11 +40,13 @@ use crate::error::{Error, Result};
 
 mod decode;
 mod feed;
+mod kept;
 
 use decode::*;
 pub use decode::{decode, decode_lenient};
 pub use feed::MAX_LINE_BYTES;
 use feed::*;
+pub use kept::{DEFAULT_TEXT_MEMORY, KeptText, TextKeeper};
 
 /// Where a feed document's record is: input number (in the order
 /// [`resolve_inputs`] returns them) and 1-based line.

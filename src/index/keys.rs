@@ -7,11 +7,11 @@ use super::*;
 /// paragraphs: boilerplate is not known when it is filed; grams carried by
 /// very many documents are left out when they are looked up), sorted and
 /// distinct.
-pub(super) fn gram_keys(d: &ShingledDocument) -> Vec<u64> {
-    sampled_grams(d, |_| false)
+pub(super) fn gram_keys(d: &ShingledDocument) -> Result<Vec<u64>> {
+    Ok(sampled_grams(d, |_| false)?
         .into_iter()
         .map(u64::from)
-        .collect()
+        .collect())
 }
 
 pub(super) fn id_key(id: &str) -> u64 {
@@ -35,12 +35,13 @@ pub(super) struct BatchKeys {
     pub(super) grams: Vec<Vec<u64>>,
 }
 
-pub(super) fn batch_keys(detector: &Detector, batch: &[ShingledDocument]) -> BatchKeys {
-    let (bands, grams) = batch
+pub(super) fn batch_keys(detector: &Detector, batch: &[ShingledDocument]) -> Result<BatchKeys> {
+    let grams = batch.par_iter().map(gram_keys).collect::<Result<_>>()?;
+    let bands = batch
         .par_iter()
-        .map(|d| (detector.unit_band_keys(d), gram_keys(d)))
-        .unzip();
-    BatchKeys { bands, grams }
+        .map(|d| detector.unit_band_keys(d))
+        .collect();
+    Ok(BatchKeys { bands, grams })
 }
 
 /// `(band key, seq << 16 | unit)` for each band of each fingerprinted unit
@@ -84,7 +85,10 @@ pub(super) fn doc_entries(
         title: d.title.clone(),
         url: d.url.clone(),
         body_start: d.body_start,
-        text: d.text.clone().unwrap_or_default(),
+        text: match &d.text {
+            Some(t) => t.read()?.into_owned(),
+            None => String::new(),
+        },
     };
     let json = serde_json::to_vec(&record)?;
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());

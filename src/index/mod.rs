@@ -408,7 +408,7 @@ impl Index {
     /// each with the indexed documents (and with each other).
     pub fn query(&self, detector: &Detector, docs: Vec<ShingledDocument>) -> Result<ScanReport> {
         self.check_params(detector)?;
-        let keys = detector.install(|| batch_keys(detector, &docs))?;
+        let keys = detector.install(|| batch_keys(detector, &docs))??;
         Ok(self.check_batch(detector, docs, &keys)?.0)
     }
 
@@ -490,7 +490,7 @@ impl Index {
         // What the segments need is taken before the scan frees the
         // shingles and moves the texts.
         let first_seq = self.manifest.next_seq;
-        let keys = detector.install(|| batch_keys(detector, &batch))?;
+        let keys = detector.install(|| batch_keys(detector, &batch))??;
         let entries: Vec<DocEntries> = detector.install(|| {
             batch
                 .par_iter()

@@ -7,11 +7,13 @@
 //! per outlet. The page stays bounded whatever the feed's size:
 //! everything else is in the JSON and CSV outputs.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 
 use super::html::{STYLE, escape, heat};
 use crate::audit::Audit;
+use crate::corpus::KeptText;
 use crate::error::Result;
 use crate::scan::ScanReport;
 
@@ -217,10 +219,13 @@ pub fn write_audit_html(report: &ScanReport, audit: &Audit, out: &mut dyn Write)
                 } else {
                     pair.clone().flipped()
                 };
+                fn read(t: &Option<KeptText>) -> Result<Option<Cow<'_, str>>> {
+                    t.as_ref().map(KeptText::read).transpose()
+                }
                 if let (Some(p), Some(ct), Some(st)) = (
                     pair.passages.first(),
-                    docs[m.doc].text.as_deref(),
-                    o.text.as_deref(),
+                    read(&docs[m.doc].text)?,
+                    read(&o.text)?,
                 ) {
                     let _ = writeln!(
                         h,
@@ -228,13 +233,13 @@ pub fn write_audit_html(report: &ScanReport, audit: &Audit, out: &mut dyn Write)
                          <div class=\"side\"><h3>{} ({})</h3><div class=\"para\"><p>{}</p></div></div></div>",
                         escape(&o.id),
                         escape(&excerpt(
-                            st,
+                            &st,
                             p.source_span.start_byte,
                             p.source_span.end_byte
                         )),
                         escape(&docs[m.doc].id),
                         escape(&m.outlet),
-                        escape(&excerpt(ct, p.copy_span.start_byte, p.copy_span.end_byte)),
+                        escape(&excerpt(&ct, p.copy_span.start_byte, p.copy_span.end_byte)),
                     );
                 }
             }

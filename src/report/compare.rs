@@ -194,6 +194,7 @@ pub fn write_compare_table(
         )?;
         for (label, doc, range) in [("copy", c, p.copy), ("source", s, p.source)] {
             let Some(text) = &doc.text else { continue };
+            let text = text.read()?;
             for number in range.first..=range.last {
                 let span = doc.paragraph_spans[number - 1].clone();
                 let para = text.get(span).unwrap_or("");

@@ -279,7 +279,7 @@ pub fn write_html(
         h.push_str("<p>No reuse found.</p>\n");
     }
     for (n, p) in report.pairs.iter().take(TOP_PAIRS).enumerate() {
-        write_pair(&mut h, report, p, n);
+        write_pair(&mut h, report, p, n)?;
     }
     if report.pairs.len() > TOP_PAIRS {
         let _ = writeln!(
@@ -335,7 +335,7 @@ pub fn write_html(
     Ok(())
 }
 
-fn write_pair(h: &mut String, report: &ScanReport, p: &ReusePair, n: usize) {
+fn write_pair(h: &mut String, report: &ScanReport, p: &ReusePair, n: usize) -> Result<()> {
     let docs = &report.documents;
     let _ = write!(
         h,
@@ -364,6 +364,7 @@ fn write_pair(h: &mut String, report: &ScanReport, p: &ReusePair, n: usize) {
             h.push_str("<p>(text not kept for corpora this large)</p></div>");
             continue;
         };
+        let text = text.read()?;
         for (i, span) in doc.paragraph_spans.iter().enumerate() {
             let number = i + 1;
             let passage = p.passages.iter().position(|x| {
@@ -395,6 +396,7 @@ fn write_pair(h: &mut String, report: &ScanReport, p: &ReusePair, n: usize) {
         h.push_str("</div>");
     }
     h.push_str("</div></details>\n");
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,9 +1,13 @@
 //! Stages 5–6 over a corpus: every candidate pair is aligned and scored
 //! ([`crate::score::decide`]), in batches.
 
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use crate::align::AlignConfig;
+use crate::corpus::KeptText;
+use crate::error::Result;
 use crate::reuse::ReusePair;
 use crate::score::{PairDoc, decide_reused};
 use crate::shingle::ShingledDocument;
@@ -13,9 +17,12 @@ use crate::shingle::ShingledDocument;
 const ALIGN_BATCH: usize = 4_096;
 
 /// A shingled document prepared for alignment, with the given paragraphs
-/// (0-based) set aside as boilerplate. Its text must be kept.
-pub(super) fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> PairDoc<'d> {
-    let text = d.text.as_deref().unwrap_or("");
+/// (0-based) set aside as boilerplate; `text` is its kept text, read.
+pub(super) fn pair_doc<'d>(
+    d: &ShingledDocument,
+    text: &'d str,
+    boilerplate: &[usize],
+) -> PairDoc<'d> {
     PairDoc::with_words_key(
         text,
         d.body_start.min(text.len()),
@@ -32,28 +39,38 @@ pub(super) fn pair_doc<'d>(d: &'d ShingledDocument, boilerplate: &[usize]) -> Pa
 /// Aligns and scores the candidate pairs `(a, b)` of `data` (documents
 /// whose text was kept), `boilerplate_of(d)` naming the paragraphs of
 /// document d set aside; the pairs with passages, in no particular order.
-/// Pairs are taken in batches, and only the documents of a batch are
-/// prepared (sentences and word counts are several times the text's size),
-/// so memory follows the batch, not the corpus.
+/// Pairs are taken in batches, and only the documents of a batch are read
+/// (texts kept in a temporary file) and prepared (sentences and word counts
+/// are several times the text's size), so memory follows the batch, not
+/// the corpus. An error when a kept text cannot be read back.
 pub(super) fn decide_pairs(
     data: &[ShingledDocument],
     candidates: &[(u32, u32)],
     boilerplate_of: &(dyn Fn(usize) -> Vec<usize> + Sync),
     align: &AlignConfig,
-) -> Vec<ReusePair> {
+) -> Result<Vec<ReusePair>> {
     let mut pairs = Vec::new();
     for batch in candidates.chunks(ALIGN_BATCH) {
         let mut docs: Vec<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
         docs.sort_unstable();
         docs.dedup();
-        let prepared: Vec<Option<PairDoc>> = docs
+        let texts: Vec<Option<Cow<str>>> = docs
             .par_iter()
             .map(|&d| {
-                let d = d as usize;
-                data[d]
+                data[d as usize]
                     .text
-                    .is_some()
-                    .then(|| pair_doc(&data[d], &boilerplate_of(d)))
+                    .as_ref()
+                    .map(KeptText::read)
+                    .transpose()
+            })
+            .collect::<Result<_>>()?;
+        let prepared: Vec<Option<PairDoc>> = docs
+            .par_iter()
+            .zip(&texts)
+            .map(|(&d, text)| {
+                let d = d as usize;
+                text.as_ref()
+                    .map(|t| pair_doc(&data[d], t, &boilerplate_of(d)))
             })
             .collect();
         let get = |d: u32| {
@@ -73,5 +90,5 @@ pub(super) fn decide_pairs(
             }
         }));
     }
-    pairs
+    Ok(pairs)
 }

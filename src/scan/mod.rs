@@ -29,6 +29,8 @@ pub use config::{Config, DetectorBuilder, Metric};
 pub use report::{Boilerplate, DocumentSummary, Matrix, Params, ScanReport, ScanStats, excerpt};
 pub use timing::StageTimes;
 
+use std::borrow::Cow;
+
 use ahash::AHashSet;
 use rayon::prelude::*;
 
@@ -37,7 +39,7 @@ use crate::candidates::{
     group_paragraphs, huge_touch, identical_documents, rewrite_candidates, rewriting_carriers,
     sampled_grams, set_key,
 };
-use crate::corpus::Document;
+use crate::corpus::{Document, KeptText};
 use crate::error::{Error, Result};
 use crate::lsh::{self, LshParams};
 use crate::minhash::MinHasher;
@@ -147,7 +149,7 @@ impl Detector {
     /// [`Detector::shingle`], keeping the text (for alignment).
     pub fn shingle_kept(&self, doc: Document) -> ShingledDocument {
         let mut s = self.shingle(&doc);
-        s.text = Some(doc.text);
+        s.text = Some(doc.text.into());
         s
     }
 
@@ -162,7 +164,7 @@ impl Detector {
         self.install(|| {
             let mut shingled = self.par_shingle(documents);
             for (s, d) in shingled.iter_mut().zip(documents) {
-                s.text = Some(d.text.clone());
+                s.text = Some(d.text.clone().into());
             }
             self.scan_inner(shingled, None, None, &mut StageTimes::new())
         })?
@@ -286,7 +288,7 @@ impl Detector {
     /// let a = shingle(Document::from_text("a", "a", text.into()));
     /// let own = "Our reporter asked residents near the old pier what they expect from the new service next year.";
     /// let b = shingle(Document::from_text("b", "b", format!("{text}\n\n{own}")));
-    /// let pair = d.compare(&a, &b, &[], &[]);
+    /// let pair = d.compare(&a, &b, &[], &[])?;
     /// assert_eq!((pair.copy, pair.source), (0, 1));
     /// assert_eq!(pair.passages.len(), 1);
     /// # Ok::<(), reprint::Error>(())
@@ -297,9 +299,18 @@ impl Detector {
         b: &ShingledDocument,
         a_boilerplate: &[usize],
         b_boilerplate: &[usize],
-    ) -> ReusePair {
-        let (pa, pb) = (pair_doc(a, a_boilerplate), pair_doc(b, b_boilerplate));
-        decide(&pa, 0, &pb, 1, &self.config.align)
+    ) -> Result<ReusePair> {
+        fn read(d: &ShingledDocument) -> Result<Cow<'_, str>> {
+            d.text
+                .as_ref()
+                .map_or(Ok(Cow::Borrowed("")), KeptText::read)
+        }
+        let (ta, tb) = (read(a)?, read(b)?);
+        let (pa, pb) = (
+            pair_doc(a, &ta, a_boilerplate),
+            pair_doc(b, &tb, b_boilerplate),
+        );
+        Ok(decide(&pa, 0, &pb, 1, &self.config.align))
     }
 
     fn scan_inner(
@@ -451,9 +462,10 @@ impl Detector {
         // Carriers of a paragraph found boilerplate may be rewrites of one
         // story (outlets that reworded it but kept one quote word for
         // word): decided again with those carriers related.
-        let rewriting = rewriting_carriers(&data, &families.first, &boilerplate_groups, &|d, p| {
-            para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
-        });
+        let rewriting =
+            rewriting_carriers(&data, &families.first, &boilerplate_groups, &|d, p| {
+                para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
+            })?;
         if !rewriting.is_empty() {
             let rewrites_of =
                 |a: u32, b: u32| rewriting.binary_search(&(a.min(b), a.max(b))).is_ok();
@@ -520,7 +532,7 @@ impl Detector {
         // boilerplate, though no paragraph matched.
         let rewrites = rewrite_candidates(data.len(), &|d| {
             sampled_grams(&data[d], |p| is_boilerplate(d as u32, p as u32))
-        });
+        })?;
         crate::memory::release_free_memory();
         let mut candidates = candidates;
         candidates.extend(
@@ -552,7 +564,7 @@ impl Detector {
             candidates,
             &boilerplate_of,
             &self.config.align,
-        ));
+        )?);
         times.lap("align and score");
         pairs.sort_by(|x, y| {
             y.copy_in_source()
@@ -575,19 +587,20 @@ impl Detector {
                 let group = &groups[g as usize];
                 let (d, p) = group.members[0];
                 let doc = &data[d as usize];
-                let text = doc.text.as_deref().map_or("", |t| {
-                    let span = doc.paragraphs[p as usize].span.clone();
-                    t.get(span).unwrap_or("")
-                });
-                Boilerplate {
-                    excerpt: excerpt(text, 80),
+                let text = match &doc.text {
+                    Some(t) => t.read()?,
+                    None => "".into(),
+                };
+                let span = doc.paragraphs[p as usize].span.clone();
+                Ok(Boilerplate {
+                    excerpt: excerpt(text.get(span).unwrap_or(""), 80),
                     documents: families.count[g as usize] as usize,
                     paragraphs: group.members.len(),
                     example: (d as usize, p as usize + 1),
                     related_share,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         boilerplate.sort_by(|a, b| {
             b.documents
                 .cmp(&a.documents)
@@ -677,7 +690,7 @@ mod tests {
             .unwrap();
         let pair = &report.pairs[0];
         let span = pair.passages[0].copy_span;
-        let text = report.documents[1].text.as_deref().unwrap();
+        let text = report.documents[1].text.as_ref().unwrap().read().unwrap();
         assert!(
             text[span.start_byte..].starts_with("The central bank"),
             "{span:?}"

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::corpus::RecordRef;
+use crate::corpus::{KeptText, RecordRef};
 use crate::date::Date;
 use crate::lsh::{LshParams, LshStats};
 use crate::reuse::ReusePair;
@@ -39,7 +39,7 @@ pub struct DocumentSummary {
     /// Feed record it was read from.
     pub record: Option<RecordRef>,
     /// The text, when it was kept.
-    pub text: Option<String>,
+    pub text: Option<KeptText>,
     /// Byte spans of its paragraphs, in order (paragraph `n` is index `n-1`).
     pub paragraph_spans: Vec<Range<usize>>,
     /// Words in the body.
