@@ -79,7 +79,7 @@ pub fn fingerprint(text: &str, h: &MinHasher, tokens: &mut Vec<Token>, sig: &mut
         tokens.clear();
         tokenize(text, para, tokens);
         let set = shingle_set(tokens, 5);
-        h.fill(set.iter().copied(), sig);
+        h.fill(set.iter().map(|&s| u64::from(s)), sig);
         acc ^= sig[0];
     }
     acc

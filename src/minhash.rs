@@ -32,10 +32,10 @@ use std::fmt;
 use crate::error::{Error, Result};
 
 /// Name of the classic hash family, recorded in reports.
-pub const HASH_FAMILY: &str = "xxh3_64-shingles/splitmix64-multiply-shift-32";
+pub const HASH_FAMILY: &str = "xxh3_64-high32-shingles/splitmix64-multiply-shift-32";
 
 /// Name of the one-permutation hash family, recorded in reports.
-pub const OPH_HASH_FAMILY: &str = "xxh3_64-shingles/splitmix64-oph-optimal-densification-32";
+pub const OPH_HASH_FAMILY: &str = "xxh3_64-high32-shingles/splitmix64-oph-optimal-densification-32";
 
 /// How signatures are computed.
 #[derive(

@@ -1,8 +1,8 @@
 //! Stage 6, verify: exact Jaccard similarity and containment on shingle
 //! sets. MinHash finds candidates; these exact figures decide.
 //!
-//! Sets are sorted slices of distinct `u64` shingle hashes, as
-//! [`crate::shingle::shingle_set`] builds them.
+//! Sets are sorted slices of distinct hashes (`u32` shingle hashes, as
+//! [`crate::shingle::shingle_set`] builds them, or `u64` gram hashes).
 
 /// The sizes behind every set-similarity score of two sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -26,7 +26,7 @@ impl Overlap {
     /// assert_eq!(o.left_in_right(), 0.5);
     /// assert_eq!(o.right_in_left(), 2.0 / 6.0);
     /// ```
-    pub fn of(a: &[u64], b: &[u64]) -> Overlap {
+    pub fn of<T: Ord>(a: &[T], b: &[T]) -> Overlap {
         Overlap {
             shared: intersection_size(a, b),
             left: a.len(),
@@ -86,7 +86,7 @@ fn ratio(num: usize, den: usize) -> f64 {
 /// assert!(contained_at_least(&a, &b, 0.5));
 /// assert!(!contained_at_least(&a, &b, 0.51));
 /// ```
-pub fn contained_at_least(a: &[u64], b: &[u64], threshold: f64) -> bool {
+pub fn contained_at_least<T: Ord>(a: &[T], b: &[T], threshold: f64) -> bool {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     match shared_needed(small.len(), threshold) {
         Some(needed) => count_shared(small, large, needed) >= needed,
@@ -113,7 +113,7 @@ fn shared_needed(n: usize, threshold: f64) -> Option<usize> {
 
 /// Size of the intersection of two sorted, duplicate-free slices. Gallops
 /// through the larger one when the sizes differ widely.
-pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
+pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     count_shared(small, large, usize::MAX)
 }
@@ -122,7 +122,7 @@ pub fn intersection_size(a: &[u64], b: &[u64]) -> usize {
 /// duplicate-free), galloping through `large` when it is much the larger;
 /// stops once the count reaches `enough`, or when what is left of `small`
 /// can no longer bring it there.
-fn count_shared(small: &[u64], large: &[u64], enough: usize) -> usize {
+fn count_shared<T: Ord>(small: &[T], large: &[T], enough: usize) -> usize {
     let n = small.len();
     let gallop = n > 0 && large.len() / n >= 16;
     let (mut i, mut j, mut count) = (0, 0, 0);
@@ -155,8 +155,8 @@ fn count_shared(small: &[u64], large: &[u64], enough: usize) -> usize {
 }
 
 /// Merges sorted, duplicate-free sets into one.
-pub fn union_of<'a>(sets: impl IntoIterator<Item = &'a [u64]>) -> Vec<u64> {
-    let mut out: Vec<u64> = sets.into_iter().flatten().copied().collect();
+pub fn union_of<'a, T: Ord + Copy + 'a>(sets: impl IntoIterator<Item = &'a [T]>) -> Vec<T> {
+    let mut out: Vec<T> = sets.into_iter().flatten().copied().collect();
     out.sort_unstable();
     out.dedup();
     out
@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn empty_sets_score_zero() {
-        let o = Overlap::of(&[], &[]);
+        let o = Overlap::of::<u64>(&[], &[]);
         assert_eq!(o.jaccard(), 0.0);
         assert_eq!(o.left_in_right(), 0.0);
     }

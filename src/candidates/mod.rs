@@ -63,7 +63,7 @@ pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Vec<Group>, Vec<Ve
     (groups, para_group)
 }
 
-pub(crate) fn set_key(set: &[u64]) -> u64 {
+pub(crate) fn set_key(set: &[u32]) -> u64 {
     let bytes: Vec<u8> = set.iter().flat_map(|h| h.to_le_bytes()).collect();
     xxh3_64(&bytes) ^ (set.len() as u64).rotate_left(32)
 }

@@ -40,8 +40,9 @@ use xxhash_rust::xxh3::xxh3_64;
 use crate::error::{Error, Result};
 
 /// The on-disk format version this build reads and writes. Any other
-/// version is refused, never misread.
-pub const FORMAT_VERSION: u32 = 2;
+/// version is refused, never misread. Version 3: paragraph set keys over
+/// 32-bit shingle keys ([`crate::shingle::shingle_key`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";

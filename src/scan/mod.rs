@@ -250,8 +250,9 @@ impl Detector {
 
     /// The LSH band keys of one unit's shingle set into `out` (one per
     /// band), with `signature` (`num_perm` values) as scratch space.
-    pub(crate) fn band_keys_into(&self, shingles: &[u64], signature: &mut [u32], out: &mut [u32]) {
-        self.hasher.fill(shingles.iter().copied(), signature);
+    pub(crate) fn band_keys_into(&self, shingles: &[u32], signature: &mut [u32], out: &mut [u32]) {
+        self.hasher
+            .fill(shingles.iter().map(|&s| u64::from(s)), signature);
         lsh::band_keys(signature, self.lsh, out);
     }
 
@@ -264,7 +265,8 @@ impl Detector {
             .enumerate()
             .filter(|(_, p)| !p.too_short)
             .map(|(u, p)| {
-                self.hasher.fill(p.shingles.iter().copied(), &mut signature);
+                self.hasher
+                    .fill(p.shingles.iter().map(|&s| u64::from(s)), &mut signature);
                 let mut keys = vec![0u32; self.lsh.bands];
                 lsh::band_keys(&signature, self.lsh, &mut keys);
                 (u as u32, keys)
@@ -340,7 +342,7 @@ impl Detector {
             ..ScanStats::default()
         };
         times.lap("group paragraphs");
-        let set_of = |g: &Group| -> &[u64] {
+        let set_of = |g: &Group| -> &[u32] {
             let (d, p) = g.members[0];
             &data[d as usize].paragraphs[p as usize].shingles
         };
@@ -361,7 +363,8 @@ impl Detector {
                         .for_each_init(
                             || vec![0u32; num_perm],
                             |signature, (out, g)| {
-                                self.hasher.fill(set_of(g).iter().copied(), signature);
+                                self.hasher
+                                    .fill(set_of(g).iter().map(|&s| u64::from(s)), signature);
                                 lsh::band_keys(signature, self.lsh, out);
                             },
                         );
@@ -377,7 +380,7 @@ impl Detector {
         let threshold = self.config.threshold;
         // The sets by group in one flat table: one memory access to find
         // a candidate's set instead of three dependent ones.
-        let group_sets: Vec<&[u64]> = groups.iter().map(set_of).collect();
+        let group_sets: Vec<&[u32]> = groups.iter().map(set_of).collect();
         let edges: Vec<(u32, u32)> = candidates
             .par_iter()
             .filter(|&&(a, b)| {
@@ -425,7 +428,7 @@ impl Detector {
             .collect();
         needed.sort_unstable();
         needed.dedup();
-        let needed_sets: Vec<Vec<u64>> = needed
+        let needed_sets: Vec<Vec<u32>> = needed
             .par_iter()
             .map(|&d| data[d as usize].shingle_set())
             .collect();

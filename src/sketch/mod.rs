@@ -163,7 +163,7 @@ impl SketchWriter {
         let name = format!("part-{:05}.parquet", self.parts);
         // The first unit of each distinct shingle set in the chunk.
         let mut seen = AHashSet::new();
-        let mut units: Vec<(u64, u64, u32, &[u64])> = Vec::new();
+        let mut units: Vec<(u64, u64, u32, &[u32])> = Vec::new();
         for (i, d) in docs.iter().enumerate() {
             for (u, p) in d.paragraphs.iter().enumerate() {
                 let Some(key) = p.set_key() else { continue };
