@@ -18,6 +18,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The temporary file that keeps article texts beyond `--text-memory`
+    /// could not be written or read back.
+    #[error(
+        "cannot keep article texts in a temporary file in '{dir}': {cause}; set TMPDIR to a writable directory with free space, or raise --text-memory"
+    )]
+    TempFile {
+        /// The temporary directory.
+        dir: PathBuf,
+        /// The underlying error.
+        cause: std::io::Error,
+    },
     /// A file looks binary (it holds NUL bytes) and is not text.
     #[error(
         "'{path}' looks like a binary file (NUL byte at offset {offset}); pass text files only"

@@ -252,9 +252,7 @@ pub fn load_each(
                 match keeper.keep(d.text) {
                     Ok(t) => s.text = Some(t),
                     Err(e) => {
-                        failure = Some(anyhow::Error::new(e).context(
-                            "cannot keep the articles' texts for the aligner (free space in the temporary directory, set TMPDIR to another one, or raise --text-memory)",
-                        ));
+                        failure = Some(e.into());
                         return;
                     }
                 }

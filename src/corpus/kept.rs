@@ -171,10 +171,10 @@ impl fmt::Debug for Spill {
     }
 }
 
-fn spill_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: std::env::temp_dir().join("(reprint's temporary text file)"),
-        source,
+fn spill_error(cause: std::io::Error) -> Error {
+    Error::TempFile {
+        dir: std::env::temp_dir(),
+        cause,
     }
 }
 

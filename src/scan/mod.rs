@@ -46,7 +46,7 @@ use crate::minhash::MinHasher;
 use crate::reuse::ReusePair;
 use crate::score::decide;
 use crate::shingle::ShingledDocument;
-use crate::similarity::{Overlap, contained_at_least};
+use crate::similarity::contained_at_least;
 use crate::sketch::{AlignShare, LshCandidates};
 
 /// What a scan of part of a corpus knows about the rest of it (see
@@ -434,7 +434,9 @@ impl Detector {
             .collect();
         let set_of_doc = |d: u32| needed.binary_search(&d).ok().map(|i| &needed_sets[i]);
         let mostly_shared = |a: u32, b: u32| match (set_of_doc(a), set_of_doc(b)) {
-            (Some(x), Some(y)) => Overlap::of(x, y).smaller_in_larger() >= 0.5,
+            // As `Overlap::of(x, y).smaller_in_larger() >= 0.5`, stopping
+            // as soon as the answer is known.
+            (Some(x), Some(y)) => contained_at_least(x, y, 0.5),
             _ => false,
         };
         let qualifying: Vec<((u32, u32), bool)> = pair_rare
