@@ -4,7 +4,7 @@
 
 use reprint::corpus::Document;
 use reprint::minhash::MinHasher;
-use reprint::shingle::shingle_set;
+use reprint::shingle::{ShingleConfig, shingle_set};
 use reprint::text::{Token, split_paragraphs, tokenize};
 
 /// The four sample articles.
@@ -70,15 +70,15 @@ pub fn synthetic(n: usize) -> Vec<Document> {
     docs
 }
 
-/// The fingerprint path over `text`: paragraphs, tokens, 5-word shingle
-/// sets, signatures (into `sig`, of the hasher's length). Returns a value
+/// The fingerprint path over `text`: paragraphs, tokens, shingle sets of
+/// the default size (2 words), signatures (into `sig`, of the hasher's length). Returns a value
 /// that depends on every signature.
 pub fn fingerprint(text: &str, h: &MinHasher, tokens: &mut Vec<Token>, sig: &mut [u32]) -> u32 {
     let mut acc = 0u32;
     for para in split_paragraphs(text, 0) {
         tokens.clear();
         tokenize(text, para, tokens);
-        let set = shingle_set(tokens, 5);
+        let set = shingle_set(tokens, ShingleConfig::default().size);
         h.fill(set.iter().map(|&s| u64::from(s)), sig);
         acc ^= sig[0];
     }
