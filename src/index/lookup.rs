@@ -22,44 +22,45 @@ impl Index {
             return Ok((Vec::new(), AHashMap::new()));
         }
         let cap = detector.config().bucket_cap.max(2);
-        // Every (band key, batch document, unit), looked up in one merge
-        // pass per segment.
-        let mut wanted: Vec<(u64, u32, u32)> = batch_keys
+        // Every band key of the batch, looked up in one merge pass per
+        // segment.
+        let mut keys: Vec<u64> = batch_keys
+            .bands
+            .par_iter()
+            .flat_map_iter(|units| band_keys_of(units).map(|(k, _)| k))
+            .collect();
+        keys.par_sort_unstable();
+        keys.dedup();
+        let found = self.earliest_sorted(Table::Bands, &keys, cap);
+        // (indexed document, its unit, batch document, its unit), made and
+        // deduplicated one batch document at a time: a unit found in many
+        // bands (a footer carried by many indexed articles finds the same
+        // ones in all 42) is proposed once, not once per band.
+        let mut proposals: Vec<(u64, u32, u32, u32)> = batch_keys
             .bands
             .par_iter()
             .enumerate()
             .flat_map_iter(|(d, units)| {
-                units.iter().flat_map(move |(u, keys)| {
-                    keys.iter()
-                        .enumerate()
-                        .map(move |(b, &k)| (band_key(b, k), d as u32, *u))
-                })
+                let mut local: Vec<(u64, u32, u32, u32)> = Vec::new();
+                for (key, u) in band_keys_of(units) {
+                    let q = keys.binary_search(&key).unwrap_or(0);
+                    let (lo, hi) = (
+                        found.partition_point(|f| (f.0 as usize) < q),
+                        found.partition_point(|f| (f.0 as usize) <= q),
+                    );
+                    local.extend(
+                        found[lo..hi]
+                            .iter()
+                            .map(|&(_, v)| (v >> UNIT_BITS, (v & UNIT_MASK) as u32, d as u32, u)),
+                    );
+                }
+                local.sort_unstable();
+                local.dedup();
+                local
             })
             .collect();
-        wanted.par_sort_unstable();
-        wanted.dedup();
-        let mut keys: Vec<u64> = wanted.iter().map(|w| w.0).collect();
-        keys.dedup();
-        let found = self.earliest_sorted(Table::Bands, &keys, cap);
-        // (indexed document, its unit, batch document, its unit)
-        let mut proposals: Vec<(u64, u32, u32, u32)> = wanted
-            .par_chunk_by(|a, b| a.0 == b.0)
-            .flat_map_iter(|chunk| {
-                let q = keys.binary_search(&chunk[0].0).unwrap_or(0);
-                let (lo, hi) = (
-                    found.partition_point(|f| (f.0 as usize) < q),
-                    found.partition_point(|f| (f.0 as usize) <= q),
-                );
-                let hits = &found[lo..hi];
-                chunk.iter().flat_map(move |&(_, d, u)| {
-                    hits.iter()
-                        .map(move |&(_, v)| (v >> UNIT_BITS, (v & UNIT_MASK) as u32, d, u))
-                })
-            })
-            .collect();
-        drop(wanted);
+        drop(keys);
         proposals.par_sort_unstable();
-        proposals.dedup();
         // Rewrites: indexed documents sharing enough rare sampled grams
         // with a document of the batch (the scan's rule, with the grams
         // carried by more than REWRITE_MAX_DF indexed documents left out).
@@ -277,4 +278,14 @@ impl Index {
             format!("document {seq} is listed but in no segment"),
         ))
     }
+}
+
+/// `(band key, unit)` for every band of every fingerprinted unit of a
+/// document (its [`BatchKeys`] bands).
+fn band_keys_of(units: &[(u32, Vec<u32>)]) -> impl Iterator<Item = (u64, u32)> + '_ {
+    units.iter().flat_map(|(u, keys)| {
+        keys.iter()
+            .enumerate()
+            .map(move |(b, &k)| (band_key(b, k), *u))
+    })
 }
