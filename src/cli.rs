@@ -281,8 +281,9 @@ pub struct InputOpts {
 
     /// Mebibytes of article text held in memory for the aligner and the
     /// reports; texts beyond it are written to an unnamed temporary file
-    /// (in TMPDIR) and read back by offset when needed, so a feed larger
-    /// than memory can be scanned. 0 writes every text there.
+    /// (in TMPDIR, which then needs room for the feed's text) and read
+    /// back by offset when needed, so a large feed's texts do not stay in
+    /// memory. 0 writes every text there.
     #[arg(long, default_value_t = reprint::corpus::DEFAULT_TEXT_MEMORY >> 20, value_name = "MIB")]
     pub text_memory: usize,
 
