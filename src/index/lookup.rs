@@ -92,8 +92,7 @@ impl Index {
                             batch[d as usize].paragraphs.get(u as usize),
                         ) {
                             (Some(a), Some(b)) => {
-                                Overlap::of(&a.shingles, &b.shingles).smaller_in_larger()
-                                    >= threshold
+                                contained_at_least(&a.shingles, &b.shingles, threshold)
                             }
                             _ => false,
                         }

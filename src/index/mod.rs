@@ -49,7 +49,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::scan::{Config, Detector, Neighbourhood, ScanReport};
 use crate::shingle::ShingledDocument;
-use crate::similarity::Overlap;
+use crate::similarity::contained_at_least;
 use store::{Lock, Manifest, Meta, Segment, SegmentData, SegmentInfo, Table};
 
 use keys::*;
