@@ -70,9 +70,7 @@ fn audit_output_is_identical_from_run_to_run() {
     // Outlet shares are sums over many copies: summed in a hash map's
     // order they differed in the last digits from one run to the next.
     let c = Corpus::new();
-    let feed = c.path().join("feed.jsonl");
-    let run = crate::util::reprint(&["synth", "-n", "1500", "-o", feed.to_str().unwrap()], None);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let feed = synth_feed(&c, "1500");
     let first = reprint_paths(&["audit", "-f", "json", "-j", "2"], &[&feed]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     for threads in ["1", "2", "2"] {
@@ -91,9 +89,7 @@ fn texts_read_back_from_the_temporary_file_give_the_same_reports() {
     // check and the HTML report need it: every output must be the one of
     // texts held in memory.
     let c = Corpus::new();
-    let feed = c.path().join("feed.jsonl");
-    let run = crate::util::reprint(&["synth", "-n", "400", "-o", feed.to_str().unwrap()], None);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let feed = synth_feed(&c, "400");
     for args in [
         &["scan", "-f", "json"][..],
         &["scan", "-f", "html"],
@@ -111,4 +107,12 @@ fn texts_read_back_from_the_temporary_file_give_the_same_reports() {
             "{args:?}: output differs with texts read back"
         );
     }
+}
+
+/// A feed of `n` generated articles in `c`.
+fn synth_feed(c: &Corpus, n: &str) -> std::path::PathBuf {
+    let feed = c.path().join("feed.jsonl");
+    let run = crate::util::reprint(&["synth", "-n", n, "-o", feed.to_str().unwrap()], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    feed
 }

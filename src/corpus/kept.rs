@@ -50,6 +50,16 @@ impl KeptText {
         }
     }
 
+    /// `text` read, when one was kept.
+    pub fn read_kept(text: Option<&KeptText>) -> Result<Option<Cow<'_, str>>> {
+        text.map(KeptText::read).transpose()
+    }
+
+    /// `text` read, or the empty string when none was kept.
+    pub fn read_or_empty(text: Option<&KeptText>) -> Result<Cow<'_, str>> {
+        Ok(KeptText::read_kept(text)?.unwrap_or_default())
+    }
+
     /// The text's length in bytes.
     pub fn len(&self) -> usize {
         match &self.0 {

@@ -85,10 +85,7 @@ pub(super) fn doc_entries(
         title: d.title.clone(),
         url: d.url.clone(),
         body_start: d.body_start,
-        text: match &d.text {
-            Some(t) => t.read()?.into_owned(),
-            None => String::new(),
-        },
+        text: KeptText::read_or_empty(d.text.as_ref())?.into_owned(),
     };
     let json = serde_json::to_vec(&record)?;
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());

@@ -44,7 +44,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::candidates::{REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, sampled_grams};
 use crate::cluster::{Cluster, Keep, cluster_after};
-use crate::corpus::Document;
+use crate::corpus::{Document, KeptText};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::scan::{Config, Detector, Neighbourhood, ScanReport};

@@ -7,7 +7,6 @@
 //! per outlet. The page stays bounded whatever the feed's size:
 //! everything else is in the JSON and CSV outputs.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -219,13 +218,10 @@ pub fn write_audit_html(report: &ScanReport, audit: &Audit, out: &mut dyn Write)
                 } else {
                     pair.clone().flipped()
                 };
-                fn read(t: &Option<KeptText>) -> Result<Option<Cow<'_, str>>> {
-                    t.as_ref().map(KeptText::read).transpose()
-                }
                 if let (Some(p), Some(ct), Some(st)) = (
                     pair.passages.first(),
-                    read(&docs[m.doc].text)?,
-                    read(&o.text)?,
+                    KeptText::read_kept(docs[m.doc].text.as_ref())?,
+                    KeptText::read_kept(o.text.as_ref())?,
                 ) {
                     let _ = writeln!(
                         h,

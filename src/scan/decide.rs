@@ -56,13 +56,7 @@ pub(super) fn decide_pairs(
         docs.dedup();
         let texts: Vec<Option<Cow<str>>> = docs
             .par_iter()
-            .map(|&d| {
-                data[d as usize]
-                    .text
-                    .as_ref()
-                    .map(KeptText::read)
-                    .transpose()
-            })
+            .map(|&d| KeptText::read_kept(data[d as usize].text.as_ref()))
             .collect::<Result<_>>()?;
         let prepared: Vec<Option<PairDoc>> = docs
             .par_iter()

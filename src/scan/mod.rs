@@ -29,8 +29,6 @@ pub use config::{Config, DetectorBuilder, Metric};
 pub use report::{Boilerplate, DocumentSummary, Matrix, Params, ScanReport, ScanStats, excerpt};
 pub use timing::StageTimes;
 
-use std::borrow::Cow;
-
 use ahash::AHashSet;
 use rayon::prelude::*;
 
@@ -302,12 +300,10 @@ impl Detector {
         a_boilerplate: &[usize],
         b_boilerplate: &[usize],
     ) -> Result<ReusePair> {
-        fn read(d: &ShingledDocument) -> Result<Cow<'_, str>> {
-            d.text
-                .as_ref()
-                .map_or(Ok(Cow::Borrowed("")), KeptText::read)
-        }
-        let (ta, tb) = (read(a)?, read(b)?);
+        let (ta, tb) = (
+            KeptText::read_or_empty(a.text.as_ref())?,
+            KeptText::read_or_empty(b.text.as_ref())?,
+        );
         let (pa, pb) = (
             pair_doc(a, &ta, a_boilerplate),
             pair_doc(b, &tb, b_boilerplate),
@@ -592,10 +588,7 @@ impl Detector {
                 let group = &groups[g as usize];
                 let (d, p) = group.members[0];
                 let doc = &data[d as usize];
-                let text = match &doc.text {
-                    Some(t) => t.read()?,
-                    None => "".into(),
-                };
+                let text = KeptText::read_or_empty(doc.text.as_ref())?;
                 let span = doc.paragraphs[p as usize].span.clone();
                 Ok(Boilerplate {
                     excerpt: excerpt(text.get(span).unwrap_or(""), 80),
