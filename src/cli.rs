@@ -777,7 +777,7 @@ pub struct EvalOpts {
     #[arg(short, long, value_enum, default_value_t = CompareFormatArg::Table)]
     pub format: CompareFormatArg,
 
-    /// Also write one JSON line per pair (paths, label, score, detections)
+    /// Also write one JSON line per pair (paths, label, score and its components, detections)
     /// to FILE.
     #[arg(long, value_name = "FILE")]
     pub pairs: Option<PathBuf>,

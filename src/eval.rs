@@ -451,6 +451,9 @@ pub struct PairResult {
     /// The passages, in characters, copy side first as the truth names the
     /// sides.
     pub detections: Vec<SpanPair>,
+    /// The decided pair in the truth's orientation (document 0 is the
+    /// truth's copy): the components of the score.
+    pub pair: crate::reuse::ReusePair,
 }
 
 /// A labelled document prepared once for all the pairs it takes part in.
@@ -486,10 +489,10 @@ pub fn detect_pair(
     let as_truth = pair.copy == 0;
     // The score as the truth orients the pair (a pair decided mutual is
     // reported with its sides in the other order).
-    let score = if as_truth {
-        pair.score()
+    let oriented = if as_truth {
+        pair.clone()
     } else {
-        pair.clone().flipped().score()
+        pair.clone().flipped()
     };
     let detections: Vec<SpanPair> = pair
         .passages
@@ -507,9 +510,10 @@ pub fn detect_pair(
         })
         .collect();
     PairResult {
-        score,
+        score: oriented.score(),
         detected: !detections.is_empty(),
         detections,
+        pair: oriented,
     }
 }
 

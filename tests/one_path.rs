@@ -233,6 +233,30 @@ fn eval_scores_labelled_pairs_and_a_labelled_feed() {
     assert_eq!(g["roc_auc"], 1.0, "{g}");
     assert_eq!(g["false_detections"], 0);
     assert_eq!(g["recall"], 1.0);
+    // --pairs: one line per labelled pair, with the components of its score.
+    let lines = c.path().join("pairs.jsonl");
+    let run = reprint_paths(
+        &["eval", "-q", "--pairs", lines.to_str().unwrap()],
+        &[&truth],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(&lines).unwrap();
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["label"], true);
+    assert!(
+        rows[0]["copy_in_source"].as_f64().unwrap() > 0.9,
+        "{}",
+        rows[0]
+    );
+    assert!(rows[0]["score"].as_f64().unwrap() > 0.5, "{}", rows[0]);
+    assert!(!rows[0]["detections"].as_array().unwrap().is_empty());
+    assert_eq!(rows[1]["copy_in_source"], 0.0, "{}", rows[1]);
+    assert!(rows[1]["score"].as_f64().unwrap() < 0.5, "{}", rows[1]);
+    assert!(rows[1]["grams_copy_in_source"].as_f64().unwrap() < 0.5);
 
     // Feed mode: synth's truth is read as is.
     let feed = c.path().join("feed.jsonl");

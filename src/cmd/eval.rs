@@ -96,6 +96,12 @@ pub fn run(o: EvalOpts) -> Result<ExitCode> {
                 "label": t.label,
                 "group": t.group,
                 "score": r.score,
+                "copy_in_source": r.pair.copy_in_source,
+                "source_in_copy": r.pair.source_in_copy,
+                "verbatim": r.pair.verbatim,
+                "best_sentence": r.pair.best_sentence,
+                "grams_copy_in_source": r.pair.grams_copy_in_source,
+                "grams_source_in_copy": r.pair.grams_source_in_copy,
                 "truth": t.spans.iter().map(|s| serde_json::json!({"copy": s.copy, "source": s.source})).collect::<Vec<_>>(),
                 "detections": r.detections.iter().map(|s| serde_json::json!({"copy": s.copy, "source": s.source})).collect::<Vec<_>>(),
             });
