@@ -209,11 +209,43 @@ pub fn normalize_word(word: &str, out: &mut String) {
         return;
     }
     for c in word.nfkc() {
-        match fold_typography(c) {
+        if is_silent_mark(c) {
+            continue;
+        }
+        match fold_typography(c).or_else(|| fold_arabic_letter(c)) {
             Some(folded) => out.push(folded),
             None => out.extend(c.to_lowercase()),
         }
     }
+}
+
+/// Marks that writers put in or leave out without changing the word:
+/// Arabic short-vowel and other diacritics (harakat, U+064B–U+065F), the
+/// superscript alef, the tatweel that stretches a word, and the zero-width
+/// (non-)joiners that Persian, Urdu and Indic typing inserts or omits
+/// (`می‌شود` and `میشود`).
+fn is_silent_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200C}' | '\u{200D}'
+    )
+}
+
+/// Folds the letters that Arabic-script keyboards and house styles write
+/// in two ways: the Arabic and the Persian/Urdu yeh and kaf (`ي`/`ى` and
+/// `ی`, `ك` and `ک`), alef with hamza or madda and bare alef (`أ إ آ ٱ`
+/// and `ا`), and the heh of Arabic keyboards and the Urdu heh goal (`ه`
+/// and `ہ`). The same normalisation as the Arabic and Persian analysers of
+/// search engines, which find these variants in one text as often as
+/// between two.
+fn fold_arabic_letter(c: char) -> Option<char> {
+    Some(match c {
+        '\u{064A}' | '\u{0649}' => '\u{06CC}',
+        '\u{0643}' => '\u{06A9}',
+        '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => '\u{0627}',
+        '\u{0647}' => '\u{06C1}',
+        _ => return None,
+    })
 }
 
 /// Folds typographic variants of quotes, apostrophes and dashes.
@@ -506,8 +538,12 @@ fn unicode_words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Ve
     let base = range.start;
     for (offset, word) in text[range].unicode_word_indices() {
         let start = base + offset;
-        if word.is_ascii() || !word.chars().any(is_continuous_script) {
+        if word.is_ascii() {
             push_token(word, start, false, buf, out);
+            continue;
+        }
+        if !word.chars().any(is_continuous_script) {
+            push_split_at_digits(word, start, buf, out);
             continue;
         }
         // Split runs of other scripts from single continuous-script chars.
@@ -526,6 +562,30 @@ fn unicode_words(text: &str, range: Range<usize>, buf: &mut String, out: &mut Ve
             push_token(&word[rs..], start + rs, false, buf, out);
         }
     }
+}
+
+/// Pushes `word`, split where digits meet letters when it holds a letter
+/// outside ASCII: in Arabic-script and Indic news a number written against
+/// the next word (`24مئی`, `1837ء`) is a spacing variant of the same words
+/// with a space (`24 مئی`, `1837 ء`), so both give the same tokens. ASCII
+/// words (`24th`, `1990s`, `MP3`) are one token, as UAX #29 makes them.
+fn push_split_at_digits(word: &str, start: usize, buf: &mut String, out: &mut Vec<Token>) {
+    let has_digit = word.chars().any(char::is_numeric);
+    if !has_digit || !word.chars().any(|c| !c.is_ascii() && c.is_alphabetic()) {
+        push_token(word, start, false, buf, out);
+        return;
+    }
+    let mut from = 0;
+    let mut numeric: Option<bool> = None;
+    for (i, c) in word.char_indices() {
+        let n = c.is_numeric();
+        if numeric.is_some_and(|prev| prev != n) {
+            push_token(&word[from..i], start + from, false, buf, out);
+            from = i;
+        }
+        numeric = Some(n);
+    }
+    push_token(&word[from..], start + from, false, buf, out);
 }
 
 fn push_token(word: &str, start: usize, continuous: bool, buf: &mut String, out: &mut Vec<Token>) {
@@ -601,6 +661,29 @@ mod tests {
     #[test]
     fn case_folds_beyond_ascii() {
         assert_eq!(hashes("ПРИВЕТ Straße"), hashes("привет straße"));
+    }
+
+    #[test]
+    fn numbers_written_against_non_ascii_words_are_words_of_their_own() {
+        assert_eq!(words("24مئی 1837ء کو"), ["24", "مئی", "1837", "ء", "کو"]);
+        assert_eq!(hashes("20جون1837ء"), hashes("20 جون 1837 ء"));
+        assert_eq!(hashes("१५अगस्त"), hashes("१५ अगस्त"));
+        // ASCII words keep UAX #29's tokens.
+        assert_eq!(words("24th 1990s MP3"), ["24th", "1990s", "MP3"]);
+    }
+
+    #[test]
+    fn arabic_script_spelling_variants_hash_alike() {
+        // Arabic and Persian yeh and kaf, hamza on alef, heh and heh goal.
+        assert_eq!(hashes("يك كتاب أحمد"), hashes("یک کتاب احمد"));
+        assert_eq!(hashes("ته"), hashes("تہ"));
+        // Diacritics, tatweel and zero-width non-joiners.
+        assert_eq!(
+            hashes("كِتَاب عـــلم می\u{200C}شود"),
+            hashes("کتاب علم میشود")
+        );
+        // Letters that differ stay apart.
+        assert_ne!(hashes("کتاب"), hashes("کتب"));
     }
 
     #[test]

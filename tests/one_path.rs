@@ -50,25 +50,41 @@ fn others() -> Vec<String> {
     .collect()
 }
 
-#[test]
-fn a_house_style_copy_is_found_by_scan_and_dropped_by_dedup() {
-    let c = Corpus::new();
-    let styled: Vec<String> = WIRE.iter().map(|p| house_style(p)).collect();
+/// Scans a feed of `source`, `copy` (id, date, text) and unrelated
+/// stories, asserts that it reports exactly the pair `copy` ← `source`,
+/// and returns the feed's path and that pair.
+fn the_one_pair(
+    c: &Corpus,
+    source: (&str, &str, &str),
+    copy: (&str, &str, &str),
+) -> (std::path::PathBuf, serde_json::Value) {
     let mut lines = vec![
-        record("wire", Some("2026-03-04T08:00:00Z"), &WIRE.join("\n\n")),
-        record("outlet", Some("2026-03-04T09:30:00Z"), &styled.join("\n\n")),
+        record(source.0, Some(source.1), source.2),
+        record(copy.0, Some(copy.1), copy.2),
     ];
     lines.extend(others());
-    let path = feed(&c, &lines);
+    let path = feed(c, &lines);
     let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
     let pairs = json["pairs"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "{pairs:?}");
-    assert_eq!(pairs[0]["copy"], "outlet");
-    assert_eq!(pairs[0]["source"], "wire");
-    assert!(pairs[0]["copy_in_source"].as_f64().unwrap() > 0.95);
-    assert_eq!(pairs[0]["passages"][0]["copy"], serde_json::json!([1, 5]));
+    assert_eq!(pairs[0]["copy"], copy.0);
+    assert_eq!(pairs[0]["source"], source.0);
+    (path, pairs[0].clone())
+}
+
+#[test]
+fn a_house_style_copy_is_found_by_scan_and_dropped_by_dedup() {
+    let c = Corpus::new();
+    let styled: Vec<String> = WIRE.iter().map(|p| house_style(p)).collect();
+    let (path, pair) = the_one_pair(
+        &c,
+        ("wire", "2026-03-04T08:00:00Z", &WIRE.join("\n\n")),
+        ("outlet", "2026-03-04T09:30:00Z", &styled.join("\n\n")),
+    );
+    assert!(pair["copy_in_source"].as_f64().unwrap() > 0.95);
+    assert_eq!(pair["passages"][0]["copy"], serde_json::json!([1, 5]));
 
     let run = reprint_paths(&["dedup"], &[&path]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -436,4 +452,42 @@ fn look_alike_footers_of_two_outlets_do_not_join_a_passage() {
     let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(run.json()["pairs"].as_array().unwrap().is_empty());
+}
+
+/// An Urdu story retyped on an Arabic keyboard layout (Arabic yeh, kaf and
+/// heh for the Urdu letters, in nearly every word) with its numbers
+/// written against the next word (`15مارچ`): the same words, which scan
+/// pairs and aligns whole.
+#[test]
+fn an_urdu_story_retyped_with_arabic_letters_and_glued_numbers_is_one_copy() {
+    let story = [
+        "وزیر اعظم نے 15 مارچ 2024 ء کو لاہور میں ایک نئے ہسپتال کا افتتاح کیا۔",
+        "ہسپتال میں 500 بستر ہیں اور اس کی تعمیر پر 12 ارب روپے لاگت آئی ہے۔",
+        "تقریب سے خطاب کرتے ہوئے انہوں نے کہا کہ حکومت صحت کے شعبے کو اولین ترجیح دیتی ہے۔",
+        "انہوں نے بتایا کہ اگلے سال 3 مزید ہسپتال کراچی، پشاور اور کوئٹہ میں تعمیر کیے جائیں گے۔",
+        "وزیر صحت نے کہا کہ ہسپتال میں 200 ڈاکٹر اور 800 نرسیں کام کریں گی۔",
+        "مریضوں کو علاج کی تمام سہولتیں مفت فراہم کی جائیں گی۔",
+    ]
+    .join(" ");
+    let retyped: String = story
+        .replace("15 مارچ 2024 ء", "15مارچ 2024ء")
+        .replace("500 بستر", "500بستر")
+        .replace("12 ارب", "12ارب")
+        .replace("200 ڈاکٹر", "200ڈاکٹر")
+        .chars()
+        .map(|c| match c {
+            'ی' => 'ي',
+            'ک' => 'ك',
+            'ہ' => 'ه',
+            c => c,
+        })
+        .collect();
+    let c = Corpus::new();
+    let (_, pair) = the_one_pair(
+        &c,
+        ("wire", "2026-03-04", &story),
+        ("retyped", "2026-03-05", &retyped),
+    );
+    assert!(pair["copy_in_source"].as_f64().unwrap() > 0.95, "{pair}");
+    assert!(pair["verbatim"].as_f64().unwrap() > 0.9, "{pair}");
 }

@@ -54,7 +54,7 @@ use ahash::AHashMap;
 use unicode_segmentation::UnicodeSegmentation;
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::text::{Token, prose_chars, split_paragraphs, tokenize};
+use crate::text::{Token, normalize_word, prose_chars, split_paragraphs, tokenize};
 
 mod ascii_sentences;
 mod constants;
@@ -928,6 +928,22 @@ mod tests {
         assert!(
             with_prefixes > with_whole_words + 0.2,
             "{with_prefixes} vs {with_whole_words}"
+        );
+    }
+
+    #[test]
+    fn word_prefixes_are_cut_from_the_folded_word() {
+        // A ligature, a full-width letter, an Arabic-keyboard kaf and a
+        // diacritic inside the first five characters: the prefixes are those
+        // of the words as the shingles see them.
+        let hashes = |text: &str| {
+            let mut t = Vec::new();
+            prefix_tokens(text, 0..text.len(), 5, &mut t);
+            t.iter().map(|t| t.hash).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            hashes("\u{FB01}nancial ＭARKETS كتابخانه مُحَمَّدِيَّة"),
+            hashes("financials markets کتابخانے محمدیہ")
         );
     }
 

@@ -179,10 +179,14 @@ pub(super) fn prefix_tokens(text: &str, range: Range<usize>, prefix: usize, out:
     out.clear();
     tokenize(text, range, out);
     if prefix > 0 {
+        let mut normal = String::new();
         for t in out.iter_mut().filter(|t| !t.link) {
             let word = &text[t.start as usize..t.end as usize];
-            if let Some((cut, _)) = word.char_indices().nth(prefix) {
-                t.hash = xxh3_64(word[..cut].to_lowercase().as_bytes());
+            // Cut the normalised word, as the tokeniser folds it: the
+            // aligner sees the same folding as the shingles.
+            normalize_word(word, &mut normal);
+            if let Some((cut, _)) = normal.char_indices().nth(prefix) {
+                t.hash = xxh3_64(&normal.as_bytes()[..cut]);
             }
         }
     }
