@@ -212,11 +212,30 @@ pub fn normalize_word(word: &str, out: &mut String) {
         if is_silent_mark(c) {
             continue;
         }
-        match fold_typography(c).or_else(|| fold_arabic_letter(c)) {
-            Some(folded) => out.push(folded),
+        match fold_typography(c)
+            .or_else(|| fold_arabic_letter(c))
+            .or_else(|| latin_base(c))
+        {
+            Some(folded) => out.push(folded.to_ascii_lowercase()),
+            None if c == 'ß' => out.push_str("ss"),
             None => out.extend(c.to_lowercase()),
         }
     }
+}
+
+/// The ASCII letter under a Latin letter with diacritics (`é`, `ü`, `ñ`,
+/// `ç`, and `ş` and `ș` alike): wire services have long sent copy without
+/// diacritics (`Sao Paulo`, `Zurich`) that outlets restore, and keyboards
+/// and fonts swap look-alike marks (Romanian `ş`/`ș`). Letters that are no
+/// ASCII letter with marks (`ø`, `ł`, Cyrillic, Greek) are kept.
+fn latin_base(c: char) -> Option<char> {
+    let mut base: Option<char> = None;
+    let mut marks_only = true;
+    unicode_normalization::char::decompose_canonical(c, |d| match base {
+        None => base = Some(d),
+        Some(_) => marks_only &= ('\u{0300}'..='\u{036F}').contains(&d),
+    });
+    base.filter(|b| b.is_ascii_alphabetic() && marks_only && *b != c)
 }
 
 /// Marks that writers put in or leave out without changing the word:
@@ -684,6 +703,17 @@ mod tests {
         );
         // Letters that differ stay apart.
         assert_ne!(hashes("کتاب"), hashes("کتب"));
+    }
+
+    #[test]
+    fn latin_diacritics_fold_to_the_letters_under_them() {
+        assert_eq!(
+            hashes("São Paulo Zürich façade Straße ŞTEFAN ștefan İstanbul"),
+            hashes("Sao Paulo Zurich facade Strasse stefan stefan istanbul")
+        );
+        // Letters that are no ASCII letter with marks stay apart.
+        assert_ne!(hashes("søn"), hashes("son"));
+        assert_ne!(hashes("й"), hashes("и"));
     }
 
     #[test]

@@ -491,3 +491,37 @@ fn an_urdu_story_retyped_with_arabic_letters_and_glued_numbers_is_one_copy() {
     assert!(pair["copy_in_source"].as_f64().unwrap() > 0.95, "{pair}");
     assert!(pair["verbatim"].as_f64().unwrap() > 0.9, "{pair}");
 }
+
+/// Wire copy sent without diacritics (as agencies long did) and an
+/// outlet's copy with them restored: the same words.
+#[test]
+fn a_wire_story_without_diacritics_and_its_accented_copy_are_one_copy() {
+    let accented = "Após três dias de negociações em São Paulo, o ministério \
+        anunciou na sexta-feira um acordo para a construção de uma ponte sobre o rio. \
+        A obra custará 450 milhões de reais e começará em março, segundo o ministério. \
+        Os prefeitos da região disseram que a ponte reduzirá o tráfego e a poluição \
+        nas estradas vizinhas. Críticos afirmam que o orçamento não inclui a manutenção \
+        nem a indenização das famílias que moram às margens do rio. \
+        O governo prometeu publicar o contrato e o cronograma até o fim do mês.";
+    let plain: String = accented
+        .chars()
+        .map(|c| match c {
+            'á' | 'â' | 'ã' | 'à' => 'a',
+            'é' | 'ê' => 'e',
+            'í' => 'i',
+            'ó' | 'ô' | 'õ' => 'o',
+            'ú' => 'u',
+            'ç' => 'c',
+            'Ã' => 'A',
+            c => c,
+        })
+        .collect();
+    let c = Corpus::new();
+    let (_, pair) = the_one_pair(
+        &c,
+        ("wire", "2026-03-04", &plain),
+        ("outlet", "2026-03-05", accented),
+    );
+    assert!(pair["copy_in_source"].as_f64().unwrap() > 0.95, "{pair}");
+    assert!(pair["verbatim"].as_f64().unwrap() > 0.9, "{pair}");
+}
