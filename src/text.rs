@@ -213,7 +213,7 @@ pub fn normalize_word(word: &str, out: &mut String) {
             continue;
         }
         match fold_typography(c)
-            .or_else(|| fold_arabic_letter(c))
+            .or_else(|| fold_script_letter(c))
             .or_else(|| latin_base(c))
         {
             Some(folded) => out.push(folded.to_ascii_lowercase()),
@@ -240,29 +240,31 @@ fn latin_base(c: char) -> Option<char> {
 
 /// Marks that writers put in or leave out without changing the word:
 /// Arabic short-vowel and other diacritics (harakat, U+064B–U+065F), the
-/// superscript alef, the tatweel that stretches a word, and the zero-width
-/// (non-)joiners that Persian, Urdu and Indic typing inserts or omits
-/// (`می‌شود` and `میشود`).
+/// superscript alef, the tatweel that stretches a word, the Devanagari
+/// nukta that Hindi house styles keep or drop (`ज़रूरत` and `जरूरत`), and
+/// the zero-width (non-)joiners that Persian, Urdu and Indic typing inserts
+/// or omits (`می‌شود` and `میشود`).
 fn is_silent_mark(c: char) -> bool {
     matches!(
         c,
-        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{200C}' | '\u{200D}'
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' | '\u{093C}' | '\u{200C}' | '\u{200D}'
     )
 }
 
-/// Folds the letters that Arabic-script keyboards and house styles write
-/// in two ways: the Arabic and the Persian/Urdu yeh and kaf (`ي`/`ى` and
-/// `ی`, `ك` and `ک`), alef with hamza or madda and bare alef (`أ إ آ ٱ`
-/// and `ا`), and the heh of Arabic keyboards and the Urdu heh goal (`ه`
-/// and `ہ`). The same normalisation as the Arabic and Persian analysers of
-/// search engines, which find these variants in one text as often as
-/// between two.
-fn fold_arabic_letter(c: char) -> Option<char> {
+/// Folds the letters that keyboards and house styles write in two ways.
+/// Arabic script: the Arabic and the Persian/Urdu yeh and kaf (`ي`/`ى` and
+/// `ی`, `ك` and `ک`), alef with hamza or madda and bare alef (`أ إ آ ٱ` and
+/// `ا`), the heh of Arabic keyboards and the Urdu heh goal (`ه` and `ہ`),
+/// as the Arabic and Persian analysers of search engines fold them.
+/// Devanagari: chandrabindu and anusvara (`पाँच` and `पांच`), as Hindi
+/// analysers do.
+fn fold_script_letter(c: char) -> Option<char> {
     Some(match c {
         '\u{064A}' | '\u{0649}' => '\u{06CC}',
         '\u{0643}' => '\u{06A9}',
         '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => '\u{0627}',
         '\u{0647}' => '\u{06C1}',
+        '\u{0901}' => '\u{0902}',
         _ => return None,
     })
 }
@@ -701,6 +703,9 @@ mod tests {
             hashes("كِتَاب عـــلم می\u{200C}شود"),
             hashes("کتاب علم میشود")
         );
+        // Hindi: nukta and chandrabindu as house styles write them or not.
+        assert_eq!(hashes("ज़रूरत पाँच"), hashes("जरूरत पांच"));
+        assert_ne!(hashes("पांच"), hashes("पाच"));
         // Letters that differ stay apart.
         assert_ne!(hashes("کتاب"), hashes("کتب"));
     }
