@@ -214,6 +214,7 @@ pub fn normalize_word(word: &str, out: &mut String) {
         }
         match fold_typography(c)
             .or_else(|| fold_script_letter(c))
+            .or_else(|| ascii_digit(c))
             .or_else(|| latin_base(c))
         {
             Some(folded) => out.push(folded.to_ascii_lowercase()),
@@ -236,6 +237,21 @@ fn latin_base(c: char) -> Option<char> {
         Some(_) => marks_only &= ('\u{0300}'..='\u{036F}').contains(&d),
     });
     base.filter(|b| b.is_ascii_alphabetic() && marks_only && *b != c)
+}
+
+/// The ASCII digit of a decimal digit of another script: Urdu and Persian
+/// sites write `۲۰۲۴` or `2024`, Arabic ones `٢٠٢٤`, Hindi ones `२०२४`,
+/// for the same year.
+fn ascii_digit(c: char) -> Option<char> {
+    const ZEROS: [u32; 15] = [
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
+        0x0D66, 0x0E50, 0x0ED0, 0x1040,
+    ];
+    let code = u32::from(c);
+    ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&code))
+        .and_then(|&zero| char::from_digit(code - zero, 10))
 }
 
 /// Marks that writers put in or leave out without changing the word:
@@ -703,6 +719,8 @@ mod tests {
             hashes("كِتَاب عـــلم می\u{200C}شود"),
             hashes("کتاب علم میشود")
         );
+        // Digits of other scripts.
+        assert_eq!(hashes("۲۰۲۴ ٢٠٢٤ २०२४ ২৫"), hashes("2024 2024 2024 25"));
         // Hindi: nukta and chandrabindu as house styles write them or not.
         assert_eq!(hashes("ज़रूरत पाँच"), hashes("जरूरत पांच"));
         assert_ne!(hashes("पांच"), hashes("पाच"));
