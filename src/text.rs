@@ -270,7 +270,8 @@ fn is_silent_mark(c: char) -> bool {
 /// Folds the letters that keyboards and house styles write in two ways.
 /// Arabic script: the Arabic and the Persian/Urdu yeh and kaf (`ي`/`ى` and
 /// `ی`, `ك` and `ک`), alef with hamza or madda and bare alef (`أ إ آ ٱ` and
-/// `ا`), the heh of Arabic keyboards and the Urdu heh goal (`ه` and `ہ`),
+/// `ا`), the heh of Arabic keyboards, the Urdu heh goal and the teh
+/// marbuta that Egyptian and informal Arabic write as heh (`ه`, `ہ`, `ة`),
 /// as the Arabic and Persian analysers of search engines fold them.
 /// Devanagari: chandrabindu and anusvara (`पाँच` and `पांच`), as Hindi
 /// analysers do.
@@ -279,7 +280,7 @@ fn fold_script_letter(c: char) -> Option<char> {
         '\u{064A}' | '\u{0649}' => '\u{06CC}',
         '\u{0643}' => '\u{06A9}',
         '\u{0623}' | '\u{0625}' | '\u{0622}' | '\u{0671}' => '\u{0627}',
-        '\u{0647}' => '\u{06C1}',
+        '\u{0647}' | '\u{0629}' => '\u{06C1}',
         '\u{0901}' => '\u{0902}',
         _ => return None,
     })
@@ -714,6 +715,7 @@ mod tests {
         // Arabic and Persian yeh and kaf, hamza on alef, heh and heh goal.
         assert_eq!(hashes("يك كتاب أحمد"), hashes("یک کتاب احمد"));
         assert_eq!(hashes("ته"), hashes("تہ"));
+        assert_eq!(hashes("مدرسة"), hashes("مدرسه"));
         // Diacritics, tatweel and zero-width non-joiners.
         assert_eq!(
             hashes("كِتَاب عـــلم می\u{200C}شود"),
