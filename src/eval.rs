@@ -486,27 +486,15 @@ pub fn detect_pair(
     config: &crate::align::AlignConfig,
 ) -> PairResult {
     let pair = decide(&copy.doc, 0, &source.doc, 1, config);
-    let as_truth = pair.copy == 0;
-    // The score as the truth orients the pair (a pair decided mutual is
-    // reported with its sides in the other order).
-    let oriented = if as_truth {
-        pair.clone()
-    } else {
-        pair.clone().flipped()
-    };
-    let detections: Vec<SpanPair> = pair
+    // The pair as the truth orients it (a pair decided mutual is reported
+    // with its sides in the other order).
+    let oriented = if pair.copy == 0 { pair } else { pair.flipped() };
+    let detections: Vec<SpanPair> = oriented
         .passages
         .iter()
-        .map(|p| {
-            let (c, s) = if as_truth {
-                (p.copy_span, p.source_span)
-            } else {
-                (p.source_span, p.copy_span)
-            };
-            SpanPair {
-                copy: [c.start, c.end],
-                source: [s.start, s.end],
-            }
+        .map(|p| SpanPair {
+            copy: [p.copy_span.start, p.copy_span.end],
+            source: [p.source_span.start, p.source_span.end],
         })
         .collect();
     PairResult {

@@ -230,6 +230,11 @@ pub fn normalize_word(word: &str, out: &mut String) {
 /// and fonts swap look-alike marks (Romanian `ş`/`ș`). Letters that are no
 /// ASCII letter with marks (`ø`, `ł`, Cyrillic, Greek) are kept.
 fn latin_base(c: char) -> Option<char> {
+    // Only the Latin blocks hold such letters: other scripts skip the
+    // decomposition.
+    if !matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}') {
+        return None;
+    }
     let mut base: Option<char> = None;
     let mut marks_only = true;
     unicode_normalization::char::decompose_canonical(c, |d| match base {
