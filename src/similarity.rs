@@ -94,6 +94,38 @@ pub fn contained_at_least<T: Ord>(a: &[T], b: &[T], threshold: f64) -> bool {
     }
 }
 
+/// Which of two sets holds the other at `threshold`: `(a in b, b in a)`,
+/// where "x in y" is `Overlap::of(x, y).left_in_right() >= threshold`. The
+/// smaller set is tested first, as [`contained_at_least`] does; the larger
+/// only when the smaller passed and is big enough to hold it. A paragraph
+/// with an outlet's footer run into it holds the footer, but the footer
+/// does not hold it.
+///
+/// ```
+/// use reprint::similarity::held_at_least;
+/// let (footer, story) = ([1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8]);
+/// assert_eq!(held_at_least(&footer, &story, 0.5), (true, false));
+/// assert_eq!(held_at_least(&story, &story, 0.5), (true, true));
+/// ```
+pub fn held_at_least<T: Ord>(a: &[T], b: &[T], threshold: f64) -> (bool, bool) {
+    let swapped = a.len() > b.len();
+    let (small, large) = if swapped { (b, a) } else { (a, b) };
+    let small_in_large = match shared_needed(small.len(), threshold) {
+        Some(needed) => count_shared(small, large, needed) >= needed,
+        None => false,
+    };
+    let large_in_small = small_in_large
+        && match shared_needed(large.len(), threshold) {
+            Some(needed) if needed <= small.len() => count_shared(small, large, needed) >= needed,
+            _ => false,
+        };
+    if swapped {
+        (large_in_small, small_in_large)
+    } else {
+        (small_in_large, large_in_small)
+    }
+}
+
 /// The least `k` with `k / n >= threshold` as `ratio` computes it (`None`
 /// when no `k <= n` reaches it); for `n = 0`, `ratio` is 0.
 fn shared_needed(n: usize, threshold: f64) -> Option<usize> {
@@ -166,6 +198,22 @@ pub fn union_of<'a, T: Ord + Copy + 'a>(sets: impl IntoIterator<Item = &'a [T]>)
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn held_at_least_agrees_with_the_overlap(
+            a in proptest::collection::btree_set(0u32..60, 0..40),
+            b in proptest::collection::btree_set(0u32..60, 0..40),
+            t in 0.05f64..1.0,
+        ) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let o = Overlap::of(&a, &b);
+            prop_assert_eq!(
+                held_at_least(&a, &b, t),
+                (o.left_in_right() >= t, o.right_in_left() >= t)
+            );
+        }
+    }
 
     #[test]
     fn empty_sets_score_zero() {

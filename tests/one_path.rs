@@ -189,6 +189,102 @@ fn an_outlet_footer_shared_by_unrelated_stories_is_no_pair() {
     assert_eq!(run.code, 1, "{}", run.stdout);
 }
 
+/// `text` wrapped at `width` characters, lines separated by single line
+/// breaks.
+fn hard_wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split_whitespace() {
+        let line = lines.last_mut().unwrap();
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            lines.push(word.to_string());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    lines.join("\n")
+}
+
+/// `n` unrelated short articles, each of words drawn from a small
+/// vocabulary by a fixed generator.
+fn unrelated_articles(n: usize) -> Vec<String> {
+    const WORDS: [&str; 40] = [
+        "council", "river", "market", "school", "train", "harbour", "museum", "garden", "bridge",
+        "festival", "hospital", "library", "stadium", "airport", "factory", "forest", "village",
+        "station", "theatre", "bakery", "mayor", "teacher", "farmer", "driver", "doctor", "artist",
+        "builder", "student", "nurse", "pilot", "opened", "closed", "visited", "repaired",
+        "painted", "funded", "moved", "praised", "planned", "sold",
+    ];
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    (0..n)
+        .map(|_| {
+            let words: Vec<&str> = (0..40)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    WORDS[(state % WORDS.len() as u64) as usize]
+                })
+                .collect();
+            format!("{}.", words.join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn a_copy_with_the_outlet_footer_run_into_its_only_paragraph_is_found() {
+    // The outlet's footer ends its 150 other articles. Its copy of the
+    // wire story is hard-wrapped with no blank line, so the footer's line
+    // is part of the copy's one paragraph: that paragraph holds the
+    // footer, but is not boilerplate because of it.
+    let c = Corpus::new();
+    let footer = "Copyright 2026 The Example Gazette. All rights reserved. Subscribe to our newsletter for the day's top stories.";
+    let mut lines: Vec<String> = unrelated_articles(150)
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            record(
+                &format!("gazette{i}"),
+                Some("2026-03-03"),
+                &format!("{s}\n\n{footer}"),
+            )
+        })
+        .collect();
+    lines.push(record(
+        "wire",
+        Some("2026-03-04T08:00:00Z"),
+        &WIRE.join("\n\n"),
+    ));
+    // The first paragraph, short beside the footer.
+    let copy = format!("{}\n{footer}", hard_wrap(WIRE[0], 70));
+    lines.push(record("gazette-copy", Some("2026-03-04T09:00:00Z"), &copy));
+    let path = feed(&c, &lines);
+    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = run.json();
+    let pairs = json["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["copy"], "gazette-copy");
+    assert_eq!(pairs[0]["source"], "wire");
+    // The footer's line is counted in the copy (only whole paragraphs are
+    // set aside as boilerplate): about two fifths of its words.
+    assert!(
+        pairs[0]["copy_in_source"].as_f64().unwrap() > 0.5,
+        "{pairs:?}"
+    );
+    let boilerplate = json["boilerplate"].as_array().unwrap();
+    assert_eq!(boilerplate.len(), 1, "{boilerplate:?}");
+    assert!(
+        boilerplate[0]["excerpt"]
+            .as_str()
+            .unwrap()
+            .starts_with("Copyright")
+    );
+    assert_eq!(json["documents"][151]["boilerplate_paragraphs"], 0);
+}
+
 #[test]
 fn compare_on_a_feed_equals_the_scan_pair() {
     let c = Corpus::new();

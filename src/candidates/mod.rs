@@ -21,8 +21,8 @@ use crate::shingle::ShingledDocument;
 
 mod rewrite;
 pub(crate) use rewrite::{
-    REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates, rewriting_carriers,
-    sampled_grams,
+    GramKind, REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates,
+    rewriting_carriers, sampled_grams,
 };
 
 /// Units with the same shingle set: `(document, unit)` members.
@@ -68,11 +68,14 @@ pub(crate) fn set_key(set: &[u32]) -> u64 {
     xxh3_64(&bytes) ^ (set.len() as u64).rotate_left(32)
 }
 
-/// Each group's family: the documents that carry it or a verified
-/// near-copy of it. Only the number of documents and the first of them (in
-/// document order) are kept: a paragraph with an outlet's footer run into
-/// it is a near-copy of every outlet's footer, and a list of nearly the
-/// whole corpus for each such paragraph grew with the square of the feed.
+/// Each group's family: the documents that carry it or a paragraph that
+/// holds it (a verified near-copy holding at least the threshold of its
+/// shingles). Holding is directed: a paragraph with an outlet's footer run
+/// into it holds the footer, so it is in the footer's family, but the
+/// footer's carriers are not in its family, and the story around the footer
+/// is not common because the footer is. Only the number of documents and
+/// the first of them (in document order) are kept: a list of nearly the
+/// whole corpus for each such footer grew with the square of the feed.
 pub(crate) struct Families {
     /// Documents in each group's family.
     pub(crate) count: Vec<u32>,
@@ -88,16 +91,16 @@ pub(crate) const FAMILY_KEPT: usize = if HUGE_FAMILY + 1 > MAX_CARRIERS {
     MAX_CARRIERS
 };
 
-/// The families of `groups` (see [`Families`]) among `documents` documents.
+/// The families of `groups` (see [`Families`]) among `documents` documents;
+/// `holds` lists `(held, holder)`: group `holder` holds group `held`.
 pub(crate) fn family_documents(
     groups: &[Group],
-    edges: &[(u32, u32)],
+    holds: &[(u32, u32)],
     documents: usize,
 ) -> Families {
     let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-    for &(a, b) in edges {
-        neighbours[a as usize].push(b);
-        neighbours[b as usize].push(a);
+    for &(held, holder) in holds {
+        neighbours[held as usize].push(holder);
     }
     let own: Vec<Vec<u32>> = groups
         .par_iter()
@@ -329,17 +332,19 @@ mod tests {
 
     #[test]
     fn a_family_counts_each_document_once_and_keeps_the_first() {
-        // Group 0 (a footer in documents 0..300) is a near-copy of group 1
-        // (documents 5 and 400) and of group 2 (document 2, twice).
+        // Group 0 (a footer in documents 0..300) and group 1 (documents 5
+        // and 400) hold each other; group 2 (document 2, twice) holds the
+        // footer but not the other way round (a story with the footer run
+        // into it).
         let footer: Vec<u32> = (0..300).collect();
         let groups = vec![group(&footer), group(&[400, 5]), group(&[2, 2])];
-        let edges = [(0, 1), (2, 0)];
-        let f = family_documents(&groups, &edges, 401);
-        assert_eq!(f.count, vec![301, 301, 300]);
+        let holds = [(0, 1), (1, 0), (0, 2)];
+        let f = family_documents(&groups, &holds, 401);
+        assert_eq!(f.count, vec![301, 301, 1]);
         let expected: Vec<u32> = (0..FAMILY_KEPT as u32).collect();
         assert_eq!(f.first[0], expected);
         assert_eq!(f.first[1], expected);
-        assert_eq!(f.first[2], expected);
+        assert_eq!(f.first[2], vec![2]);
         // A lone group is its own family.
         let f = family_documents(&[group(&[7, 3])], &[], 8);
         assert_eq!((f.count[0], f.first[0].clone()), (2, vec![3, 7]));

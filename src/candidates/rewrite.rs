@@ -32,9 +32,27 @@ pub(crate) fn sampled_grams(
     let mut g: Vec<u32> = Vec::new();
     crate::score::for_each_char_gram(&text, &spans, |h| {
         if h % REWRITE_SAMPLE == 0 {
-            g.push((h >> 32) as u32);
+            g.push(gram_key(h, GramKind::Chars));
         }
     });
+    // Word pairs too: in a large corpus of a language written with
+    // spaces, few of a short copy's character grams are rare, while most
+    // of its word pairs are.
+    let (mut tokens, mut pairs) = (Vec::new(), Vec::new());
+    for span in &spans {
+        tokens.clear();
+        pairs.clear();
+        crate::text::tokenize(&text, span.clone(), &mut tokens);
+        if tokens.len() >= 2 {
+            crate::shingle::shingles(&tokens, 2, &mut pairs);
+        }
+        g.extend(
+            pairs
+                .iter()
+                .filter(|&&h| h % WORD_PAIR_SAMPLE == 0)
+                .map(|&h| gram_key(h, GramKind::WordPairs)),
+        );
+    }
     g.sort_unstable();
     g.dedup();
     Ok(g)
@@ -43,6 +61,37 @@ pub(crate) fn sampled_grams(
 /// One character gram in this many (by hash) is sampled for
 /// [`rewrite_candidates`].
 pub(crate) const REWRITE_SAMPLE: u64 = 8;
+
+/// One word pair in this many (by hash) is sampled with the character
+/// grams.
+pub(crate) const WORD_PAIR_SAMPLE: u64 = 4;
+
+/// The two kinds of sampled grams, told apart by the top bit of their key
+/// and counted apart: a pair is a rewrite candidate when it qualifies on
+/// either. Character grams carry rewrites whose words vary in spelling and
+/// spacing (Urdu, where word pairs dilute them); word pairs carry short
+/// edited copies in a large corpus, where few character grams are rare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GramKind {
+    Chars = 0,
+    WordPairs = 1,
+}
+
+impl GramKind {
+    /// The kind of a sampled gram key.
+    pub(crate) fn of(key: u32) -> GramKind {
+        if key >> 31 == 0 {
+            GramKind::Chars
+        } else {
+            GramKind::WordPairs
+        }
+    }
+}
+
+/// A sampled gram's key: 31 bits of its hash under the kind's bit.
+fn gram_key(hash: u64, kind: GramKind) -> u32 {
+    ((hash >> 33) as u32) | ((kind as u32) << 31)
+}
 
 /// Sampled grams carried by more documents than this are left out of
 /// [`rewrite_candidates`]: phrases of the language, outlet boilerplate, and
@@ -97,12 +146,13 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
         .into_par_iter()
         .map(|d| sample.grams_of(d, grams))
         .collect::<Result<_>>()?;
-    // Each document's rare grams, its own included: the denominator of its
-    // share.
-    let mut rare = vec![0u32; n];
+    // Each document's rare grams of each kind, its own included: the
+    // denominator of its share.
+    let mut rare = vec![[0u32; 2]; n];
     let mut common: Vec<u64> = Vec::new();
-    // Every (document pair, shared rare gram), as the pair `a << 32 | b`.
-    let mut pairs: Vec<u64> = Vec::new();
+    // Every (document pair, shared rare gram), as the pair `a << 32 | b`,
+    // by kind.
+    let mut pairs: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
     // The postings (gram, document) are built for one range of grams at a
     // time (by their top bits; each document's grams are sorted, so a
     // range is a slice of them): a sixteenth of the memory of all at once.
@@ -123,16 +173,18 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
         postings.par_sort_unstable();
         let gram = |p: &u64| p >> 32;
         let doc = |p: &u64| *p as u32;
+        // The kind's bit is the top bit of the range.
+        let kind = usize::from(pass >= GRAM_PASSES / 2);
         for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
             if l.len() <= REWRITE_MAX_DF {
                 for p in l {
-                    rare[doc(p) as usize] += 1;
+                    rare[doc(p) as usize][kind] += 1;
                 }
             } else {
                 common.push(gram(&l[0]));
             }
         }
-        pairs.par_extend(
+        pairs[kind].par_extend(
             postings
                 .par_chunk_by(|a, b| gram(a) == gram(b))
                 .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
@@ -145,19 +197,21 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
         );
     }
     drop(doc_grams);
-    let share = REWRITE_SHARE.max(baseline(&sample, &common) * BASELINE_FACTOR);
-    drop(sample);
-    pairs.par_sort_unstable();
-    Ok(pairs
-        .chunk_by(|a, b| a == b)
-        .filter_map(|run| {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for (kind, mut pairs) in pairs.into_iter().enumerate() {
+        let share = REWRITE_SHARE.max(baseline(&sample, &common, kind) * BASELINE_FACTOR);
+        pairs.par_sort_unstable();
+        out.par_extend(pairs.par_chunk_by(|a, b| a == b).filter_map(|run| {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
             let shared = run.len();
-            let smaller = rare[a as usize].min(rare[b as usize]).max(1) as usize;
+            let smaller = rare[a as usize][kind].min(rare[b as usize][kind]).max(1) as usize;
             (shared >= REWRITE_MIN_SHARED && shared as f64 >= share * smaller as f64)
                 .then_some((a, b))
-        })
-        .collect())
+        }));
+    }
+    out.par_sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 /// A document's sampled grams by number, or the error reading its text.
@@ -203,8 +257,9 @@ pub(crate) fn rewriting_carriers(
 /// language shares little (UPPC's unrelated texts 0.17 at most); text from
 /// a small vocabulary shares much, and then a share that high says nothing.
 /// Corpora of fewer than [`BASELINE_MIN_DOCS`] documents have too few
-/// pairs to tell unrelated ones from the rest: 0.
-fn baseline(sample: &BaselineSample, common: &[u64]) -> f64 {
+/// pairs to tell unrelated ones from the rest: 0. Grams of one kind
+/// ([`GramKind`] as a number).
+fn baseline(sample: &BaselineSample, common: &[u64], kind: usize) -> f64 {
     if sample.pairs.is_empty() {
         return 0.0;
     }
@@ -213,6 +268,7 @@ fn baseline(sample: &BaselineSample, common: &[u64]) -> f64 {
         .par_iter()
         .map(|g| {
             g.iter()
+                .filter(|&&g| GramKind::of(g) as usize == kind)
                 .map(|&g| u64::from(g))
                 .filter(|g| common.binary_search(g).is_err())
                 .collect()
@@ -291,6 +347,36 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_of_gram_is_counted_apart() {
+        // Documents 0 and 1 share 12 word pairs and no character gram;
+        // documents 2 and 3 share 12 character grams and no word pair.
+        // Counted together, 12 of 52 grams fall short of a quarter; each
+        // kind alone is shared whole.
+        let pairs =
+            |from: u32, n: u32| -> Vec<u32> { (from..from + n).map(|g| g | 1 << 31).collect() };
+        let kinds = |mut chars: Vec<u32>, words: Vec<u32>| {
+            chars.extend(words);
+            chars.sort_unstable();
+            chars
+        };
+        let docs = [
+            kinds(grams(0, 40), pairs(0, 12)),
+            kinds(grams(100, 40), pairs(0, 12)),
+            kinds(grams(200, 12), pairs(100, 40)),
+            kinds(grams(200, 12), pairs(200, 40)),
+        ];
+        assert!(
+            docs[0]
+                .iter()
+                .all(|&g| g < 1 << 31 || GramKind::of(g) == GramKind::WordPairs)
+        );
+        assert_eq!(
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone())).unwrap(),
+            vec![(0, 1), (2, 3)]
+        );
+    }
+
+    #[test]
     fn grams_of_every_range_count_as_one_pass_over_all_would() {
         // 30 documents drawing grams from the whole 32-bit range (so every
         // pass holds some), related in chains: a brute-force count of the
@@ -317,9 +403,20 @@ mod tests {
         let mut expected = Vec::new();
         for a in 0..docs.len() {
             for b in a + 1..docs.len() {
-                let shared = docs[a].iter().filter(|g| docs[b].contains(g)).count();
-                let smaller = docs[a].len().min(docs[b].len());
-                if shared >= REWRITE_MIN_SHARED && shared as f64 >= REWRITE_SHARE * smaller as f64 {
+                let qualifies = |kind: GramKind| {
+                    let of = |d: usize| -> Vec<u32> {
+                        docs[d]
+                            .iter()
+                            .copied()
+                            .filter(|&g| GramKind::of(g) == kind)
+                            .collect()
+                    };
+                    let (x, y) = (of(a), of(b));
+                    let shared = x.iter().filter(|g| y.contains(g)).count();
+                    let smaller = x.len().min(y.len());
+                    shared >= REWRITE_MIN_SHARED && shared as f64 >= REWRITE_SHARE * smaller as f64
+                };
+                if qualifies(GramKind::Chars) || qualifies(GramKind::WordPairs) {
                     expected.push((a as u32, b as u32));
                 }
             }

@@ -146,8 +146,10 @@ impl Index {
         let mut out: Vec<u64> = per_doc
             .par_iter()
             .flat_map_iter(|grams| {
-                let mut hits: Vec<(u64, u64)> = Vec::new();
+                // (indexed document, its gram count, the gram's kind).
+                let mut hits: Vec<(u64, u64, usize)> = Vec::new();
                 for g in grams {
+                    let kind = GramKind::of(*g as u32) as usize;
                     let q = keys.binary_search(g).unwrap_or(0) as u32;
                     let lo = found.partition_point(|f| f.0 < q);
                     let hi = found.partition_point(|f| f.0 <= q);
@@ -157,14 +159,19 @@ impl Index {
                     hits.extend(
                         found[lo..hi]
                             .iter()
-                            .map(|&(_, v)| (v >> UNIT_BITS, v & UNIT_MASK)),
+                            .map(|&(_, v)| (v >> UNIT_BITS, v & UNIT_MASK, kind)),
                     );
                 }
                 hits.sort_unstable();
-                let own = grams.len();
-                hits.chunk_by(|a, b| a.0 == b.0)
+                let mut own = [0usize; 2];
+                for g in grams {
+                    own[GramKind::of(*g as u32) as usize] += 1;
+                }
+                // Counted by kind, as the scan does; the indexed document's
+                // count is of both kinds, loosened by half.
+                hits.chunk_by(|a, b| (a.0, a.2) == (b.0, b.2))
                     .filter(|run| {
-                        let smaller = own.min(run[0].1 as usize).max(1);
+                        let smaller = own[run[0].2].min(run[0].1 as usize).max(1);
                         run.len() >= REWRITE_MIN_SHARED
                             && run.len() as f64 >= 0.5 * REWRITE_SHARE * smaller as f64
                     })

@@ -42,7 +42,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use crate::candidates::{REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, sampled_grams};
+use crate::candidates::{
+    GramKind, REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, sampled_grams,
+};
 use crate::cluster::{Cluster, Keep, cluster_after};
 use crate::corpus::{Document, KeptText};
 use crate::date::Date;

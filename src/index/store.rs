@@ -43,8 +43,9 @@ use crate::error::{Error, Result};
 /// version is refused, never misread. Version 3: paragraph set keys over
 /// 32-bit shingle keys ([`crate::shingle::shingle_key`]). Version 4: the
 /// tokeniser splits digits from non-ASCII letters and folds Arabic-script
-/// letter variants, so keys of such text differ from version 3's.
-pub const FORMAT_VERSION: u32 = 4;
+/// letter variants, so keys of such text differ from version 3's. Version
+/// 5: the rewrite grams sample word pairs as well as character grams.
+pub const FORMAT_VERSION: u32 = 5;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";

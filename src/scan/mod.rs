@@ -44,7 +44,7 @@ use crate::minhash::MinHasher;
 use crate::reuse::ReusePair;
 use crate::score::decide;
 use crate::shingle::ShingledDocument;
-use crate::similarity::contained_at_least;
+use crate::similarity::{contained_at_least, held_at_least};
 use crate::sketch::{AlignShare, LshCandidates};
 
 /// What a scan of part of a corpus knows about the rest of it (see
@@ -377,18 +377,31 @@ impl Detector {
         // The sets by group in one flat table: one memory access to find
         // a candidate's set instead of three dependent ones.
         let group_sets: Vec<&[u32]> = groups.iter().map(set_of).collect();
-        let edges: Vec<(u32, u32)> = candidates
+        // A verified edge: the smaller of the two holds the threshold of its
+        // shingles in the larger; which holds which is kept for the
+        // families.
+        let verified: Vec<(u32, u32, (bool, bool))> = candidates
             .par_iter()
-            .filter(|&&(a, b)| {
-                contained_at_least(group_sets[a as usize], group_sets[b as usize], threshold)
+            .filter_map(|&(a, b)| {
+                let held = held_at_least(group_sets[a as usize], group_sets[b as usize], threshold);
+                (held.0 || held.1).then_some((a, b, held))
             })
-            .copied()
             .collect();
+        let edges: Vec<(u32, u32)> = verified.iter().map(|&(a, b, _)| (a, b)).collect();
+        let holds: Vec<(u32, u32)> = verified
+            .iter()
+            .flat_map(|&(a, b, (a_in_b, b_in_a))| {
+                [a_in_b.then_some((a, b)), b_in_a.then_some((b, a))]
+            })
+            .flatten()
+            .collect();
+        drop(verified);
         stats.verified = edges.len();
         times.lap("verify candidates");
 
         // Stage 7: assemble.
-        let mut families = family_documents(&groups, &edges, data.len());
+        let mut families = family_documents(&groups, &holds, data.len());
+        drop(holds);
         if let Some(n) = neighbourhood.filter(|n| !n.unseen_carriers.is_empty()) {
             for (g, group) in groups.iter().enumerate() {
                 if let Some(&unseen) = n.unseen_carriers.get(&set_key(set_of(group))) {
