@@ -349,7 +349,9 @@ fn compare(py: Python<'_>, batch: Batch<'_>) -> PyResult<String> {
         )));
     };
     py.detach(|| {
-        let pair = detector.compare(a, b, &[], &[]).map_err(engine_error)?;
+        let pair = detector
+            .compare(a, b, &[], &[], &[])
+            .map_err(engine_error)?;
         let mut out = Vec::new();
         report::write_compare_json([a, b], &pair, &mut out).map_err(engine_error)?;
         String::from_utf8(out).map_err(|e| ReprintError::new_err(e.to_string()))

@@ -42,11 +42,11 @@ pub fn run(o: CompareOpts) -> Result<ExitCode> {
                 .map(|d| d.boilerplate.clone())
                 .unwrap_or_default()
         };
-        (of(&a.id), of(&b.id))
+        (of(&a.id), of(&b.id), report.boilerplate_keys)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
-    let pair = detector.compare(a, b, &boilerplate.0, &boilerplate.1)?;
+    let pair = detector.compare(a, b, &boilerplate.0, &boilerplate.1, &boilerplate.2)?;
     let mut out = Output::open(None)?;
     match o.format {
         CompareFormatArg::Table => {

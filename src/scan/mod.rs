@@ -22,7 +22,7 @@ mod decide;
 mod report;
 mod timing;
 
-use decide::{decide_pairs, pair_doc};
+use decide::{boilerplate_keys, decide_pairs, pair_doc};
 use report::similarity_matrix;
 
 pub use config::{Config, DetectorBuilder, Metric};
@@ -288,7 +288,7 @@ impl Detector {
     /// let a = shingle(Document::from_text("a", "a", text.into()));
     /// let own = "Our reporter asked residents near the old pier what they expect from the new service next year.";
     /// let b = shingle(Document::from_text("b", "b", format!("{text}\n\n{own}")));
-    /// let pair = d.compare(&a, &b, &[], &[])?;
+    /// let pair = d.compare(&a, &b, &[], &[], &[])?;
     /// assert_eq!((pair.copy, pair.source), (0, 1));
     /// assert_eq!(pair.passages.len(), 1);
     /// # Ok::<(), reprint::Error>(())
@@ -299,14 +299,15 @@ impl Detector {
         b: &ShingledDocument,
         a_boilerplate: &[usize],
         b_boilerplate: &[usize],
+        boilerplate_keys: &[u64],
     ) -> Result<ReusePair> {
         let (ta, tb) = (
             KeptText::read_or_empty(a.text.as_ref())?,
             KeptText::read_or_empty(b.text.as_ref())?,
         );
         let (pa, pb) = (
-            pair_doc(a, &ta, a_boilerplate),
-            pair_doc(b, &tb, b_boilerplate),
+            pair_doc(a, &ta, a_boilerplate, boilerplate_keys),
+            pair_doc(b, &tb, b_boilerplate, boilerplate_keys),
         );
         Ok(decide(&pa, 0, &pb, 1, &self.config.align))
     }
@@ -573,10 +574,19 @@ impl Detector {
                 .filter(|&p| is_boilerplate(d as u32, p as u32))
                 .collect()
         };
+        // The boilerplate's text, for the lines of it run into other
+        // paragraphs.
+        let mut bp_groups: Vec<u32> = boilerplate_groups.keys().copied().collect();
+        bp_groups.sort_unstable();
+        let bp_keys = boilerplate_keys(
+            &data,
+            bp_groups.iter().map(|&g| groups[g as usize].members[0]),
+        )?;
         pairs.extend(decide_pairs(
             &data,
             candidates,
             &boilerplate_of,
+            &bp_keys,
             &self.config.align,
         )?);
         times.lap("align and score");
@@ -645,6 +655,7 @@ impl Detector {
             pairs,
             matrix,
             boilerplate,
+            boilerplate_keys: bp_keys,
             params: self.params(),
             stats,
         })

@@ -109,6 +109,11 @@ pub struct ScanReport {
     pub matrix: Option<Matrix>,
     /// Boilerplate set aside, most widespread first.
     pub boilerplate: Vec<Boilerplate>,
+    /// The boilerplate paragraphs' texts as sorted [`crate::text::WordsKey`]s:
+    /// lines of other paragraphs with these words are set aside too (a
+    /// footer run into a hard-wrapped article). [`super::Detector::compare`] takes
+    /// them to decide a pair of the scanned feed as the scan did.
+    pub boilerplate_keys: Vec<u64>,
     /// Parameters used.
     pub params: Params,
     /// Stage counts.
