@@ -150,55 +150,53 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
     // denominator of its share.
     let mut rare = vec![[0u32; 2]; n];
     let mut common: Vec<u64> = Vec::new();
-    // Every (document pair, shared rare gram), as the pair `a << 32 | b`,
-    // by kind.
-    let mut pairs: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
-    // The postings (gram, document) are built for one range of grams at a
-    // time (by their top bits; each document's grams are sorted, so a
-    // range is a slice of them): a sixteenth of the memory of all at once.
-    for pass in 0..GRAM_PASSES {
-        let slice = |g: &[u32]| -> std::ops::Range<usize> {
-            let top = |h: &u32| (*h >> (32 - GRAM_PASS_BITS)) as usize;
-            g.partition_point(|h| top(h) < pass)..g.partition_point(|h| top(h) <= pass)
-        };
-        let mut postings: Vec<u64> = doc_grams
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(d, g)| {
-                g[slice(g)]
-                    .iter()
-                    .map(move |&h| (u64::from(h) << 32) | d as u64)
-            })
-            .collect();
-        postings.par_sort_unstable();
-        let gram = |p: &u64| p >> 32;
-        let doc = |p: &u64| *p as u32;
-        // The kind's bit is the top bit of the range.
-        let kind = usize::from(pass >= GRAM_PASSES / 2);
-        for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
-            if l.len() <= REWRITE_MAX_DF {
-                for p in l {
-                    rare[doc(p) as usize][kind] += 1;
-                }
-            } else {
-                common.push(gram(&l[0]));
-            }
-        }
-        pairs[kind].par_extend(
-            postings
-                .par_chunk_by(|a, b| gram(a) == gram(b))
-                .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
-                .flat_map_iter(|l| {
-                    (0..l.len()).flat_map(move |i| {
-                        (i + 1..l.len())
-                            .map(move |j| (u64::from(doc(&l[i])) << 32) | u64::from(doc(&l[j])))
-                    })
-                }),
-        );
-    }
-    drop(doc_grams);
     let mut out: Vec<(u32, u32)> = Vec::new();
-    for (kind, mut pairs) in pairs.into_iter().enumerate() {
+    // One kind at a time (the kind's bit is the top bit of the gram), so
+    // that only one kind's shared grams are held.
+    for kind in 0..2 {
+        // Every (document pair, shared rare gram), as the pair `a << 32 | b`.
+        let mut pairs: Vec<u64> = Vec::new();
+        // The postings (gram, document) are built for one range of grams at a
+        // time (by their top bits; each document's grams are sorted, so a
+        // range is a slice of them): a sixteenth of the memory of all at once.
+        for pass in kind * GRAM_PASSES / 2..(kind + 1) * GRAM_PASSES / 2 {
+            let slice = |g: &[u32]| -> std::ops::Range<usize> {
+                let top = |h: &u32| (*h >> (32 - GRAM_PASS_BITS)) as usize;
+                g.partition_point(|h| top(h) < pass)..g.partition_point(|h| top(h) <= pass)
+            };
+            let mut postings: Vec<u64> = doc_grams
+                .par_iter()
+                .enumerate()
+                .flat_map_iter(|(d, g)| {
+                    g[slice(g)]
+                        .iter()
+                        .map(move |&h| (u64::from(h) << 32) | d as u64)
+                })
+                .collect();
+            postings.par_sort_unstable();
+            let gram = |p: &u64| p >> 32;
+            let doc = |p: &u64| *p as u32;
+            for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
+                if l.len() <= REWRITE_MAX_DF {
+                    for p in l {
+                        rare[doc(p) as usize][kind] += 1;
+                    }
+                } else {
+                    common.push(gram(&l[0]));
+                }
+            }
+            pairs.par_extend(
+                postings
+                    .par_chunk_by(|a, b| gram(a) == gram(b))
+                    .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
+                    .flat_map_iter(|l| {
+                        (0..l.len()).flat_map(move |i| {
+                            (i + 1..l.len())
+                                .map(move |j| (u64::from(doc(&l[i])) << 32) | u64::from(doc(&l[j])))
+                        })
+                    }),
+            );
+        }
         let share = REWRITE_SHARE.max(baseline(&sample, &common, kind) * BASELINE_FACTOR);
         pairs.par_sort_unstable();
         out.par_extend(pairs.par_chunk_by(|a, b| a == b).filter_map(|run| {
@@ -209,6 +207,7 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
                 .then_some((a, b))
         }));
     }
+    drop(doc_grams);
     out.par_sort_unstable();
     out.dedup();
     Ok(out)
