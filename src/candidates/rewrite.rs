@@ -146,14 +146,14 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
         .into_par_iter()
         .map(|d| sample.grams_of(d, grams))
         .collect::<Result<_>>()?;
-    // Each document's rare grams of each kind, its own included: the
-    // denominator of its share.
-    let mut rare = vec![[0u32; 2]; n];
     let mut common: Vec<u64> = Vec::new();
     let mut out: Vec<(u32, u32)> = Vec::new();
     // One kind at a time (the kind's bit is the top bit of the gram), so
     // that only one kind's shared grams are held.
     for kind in 0..2 {
+        // Each document's rare grams of the kind, its own included: the
+        // denominator of its share.
+        let mut rare = vec![0u32; n];
         // Every (document pair, shared rare gram), as the pair `a << 32 | b`.
         let mut pairs: Vec<u64> = Vec::new();
         // The postings (gram, document) are built for one range of grams at a
@@ -179,7 +179,7 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
             for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
                 if l.len() <= REWRITE_MAX_DF {
                     for p in l {
-                        rare[doc(p) as usize][kind] += 1;
+                        rare[doc(p) as usize] += 1;
                     }
                 } else {
                     common.push(gram(&l[0]));
@@ -202,7 +202,7 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
         out.par_extend(pairs.par_chunk_by(|a, b| a == b).filter_map(|run| {
             let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
             let shared = run.len();
-            let smaller = rare[a as usize][kind].min(rare[b as usize][kind]).max(1) as usize;
+            let smaller = rare[a as usize].min(rare[b as usize]).max(1) as usize;
             (shared >= REWRITE_MIN_SHARED && shared as f64 >= share * smaller as f64)
                 .then_some((a, b))
         }));
