@@ -154,6 +154,15 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
         // Each document's rare grams of the kind, its own included: the
         // denominator of its share.
         let mut rare = vec![0u32; n];
+        // Word pairs carried by more than half as many documents are left
+        // out: the pairs of their carriers were most of the memory peak
+        // of a million-article scan (8.91 -> 7.12 GB; recall 0.9988 ->
+        // 0.9985 there, the generated wire feed unchanged).
+        let max_df = if kind == 0 {
+            REWRITE_MAX_DF
+        } else {
+            REWRITE_MAX_DF / 2
+        };
         // Every (document pair, shared rare gram), as the pair `a << 32 | b`.
         let mut pairs: Vec<u64> = Vec::new();
         // The postings (gram, document) are built for one range of grams at a
@@ -177,7 +186,7 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
             let gram = |p: &u64| p >> 32;
             let doc = |p: &u64| *p as u32;
             for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
-                if l.len() <= REWRITE_MAX_DF {
+                if l.len() <= max_df {
                     for p in l {
                         rare[doc(p) as usize] += 1;
                     }
@@ -188,7 +197,7 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
             pairs.par_extend(
                 postings
                     .par_chunk_by(|a, b| gram(a) == gram(b))
-                    .filter(|l| l.len() >= 2 && l.len() <= REWRITE_MAX_DF)
+                    .filter(|l| l.len() >= 2 && l.len() <= max_df)
                     .flat_map_iter(|l| {
                         (0..l.len()).flat_map(move |i| {
                             (i + 1..l.len())
