@@ -21,7 +21,7 @@ use crate::shingle::ShingledDocument;
 
 mod rewrite;
 pub(crate) use rewrite::{
-    GramKind, REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates,
+    GramKind, KnownPairs, REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates,
     rewriting_carriers, sampled_grams,
 };
 

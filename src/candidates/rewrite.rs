@@ -55,6 +55,9 @@ pub(crate) fn sampled_grams(
     }
     g.sort_unstable();
     g.dedup();
+    // Held for every document of the corpus at once: without the slack of
+    // the vector's growth (a third of its capacity on a news feed).
+    g.shrink_to_fit();
     Ok(g)
 }
 
@@ -138,8 +141,14 @@ pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 /// sampled grams ([`sampled_grams`]: sorted, distinct), for the `n`
 /// documents of the corpus; each document's grams are asked for once (and
 /// again for the few documents of the baseline), and not held. Pairs
-/// `(a, b)` with `a < b`, sorted; the first error of `grams`, if any.
-pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u32, u32)>> {
+/// `(a, b)` with `a < b`, sorted, without those `known` holds
+/// (candidates already: their shared grams are never held, which on a feed
+/// of copies is most of them); the first error of `grams`, if any.
+pub(crate) fn rewrite_candidates(
+    n: usize,
+    grams: &GramsOf<'_>,
+    known: &KnownPairs,
+) -> Result<Vec<(u32, u32)>> {
     let sample = BaselineSample::new(n, grams)?;
     // Each document's grams, asked for once: four bytes a gram.
     let doc_grams: Vec<Vec<u32>> = (0..n)
@@ -200,8 +209,17 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
                     .filter(|l| l.len() >= 2 && l.len() <= max_df)
                     .flat_map_iter(|l| {
                         (0..l.len()).flat_map(move |i| {
-                            (i + 1..l.len())
-                                .map(move |j| (u64::from(doc(&l[i])) << 32) | u64::from(doc(&l[j])))
+                            let a = doc(&l[i]);
+                            // The partners of `a` that are candidates
+                            // already, walked along with the list (both
+                            // sorted).
+                            let mut skip = known.partners(a).iter().peekable();
+                            l[i + 1..].iter().filter_map(move |p| {
+                                let b = doc(p);
+                                while skip.next_if(|&&k| k < b).is_some() {}
+                                (skip.peek() != Some(&&b))
+                                    .then_some((u64::from(a) << 32) | u64::from(b))
+                            })
                         })
                     }),
             );
@@ -225,6 +243,53 @@ pub(crate) fn rewrite_candidates(n: usize, grams: &GramsOf<'_>) -> Result<Vec<(u
 /// A document's sampled grams by number, or the error reading its text.
 pub(crate) type GramsOf<'a> = dyn Fn(usize) -> Result<Vec<u32>> + Sync + 'a;
 
+/// Document pairs that are candidates already, which
+/// [`rewrite_candidates`] leaves out: for each document, its partners of
+/// higher number, sorted (an adjacency table: two memory accesses a
+/// document, then a walk along its partners).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KnownPairs {
+    /// `partners[offsets[a]..offsets[a + 1]]` are document a's.
+    offsets: Vec<usize>,
+    partners: Vec<u32>,
+}
+
+impl KnownPairs {
+    /// The table of `pairs` (in any order and orientation) among `n`
+    /// documents.
+    pub(crate) fn new(n: usize, pairs: &[(u32, u32)]) -> KnownPairs {
+        let mut sorted: Vec<(u32, u32)> = pairs
+            .iter()
+            .map(|&(a, b)| (a.min(b), a.max(b)))
+            .filter(|&(a, _)| (a as usize) < n)
+            .collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut offsets = vec![0usize; n + 1];
+        for &(a, _) in &sorted {
+            offsets[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        KnownPairs {
+            offsets,
+            partners: sorted.into_iter().map(|(_, b)| b).collect(),
+        }
+    }
+
+    /// Document a's known partners of higher number, sorted.
+    fn partners(&self, a: u32) -> &[u32] {
+        match (
+            self.offsets.get(a as usize),
+            self.offsets.get(a as usize + 1),
+        ) {
+            (Some(&from), Some(&to)) => &self.partners[from..to],
+            _ => &[],
+        }
+    }
+}
+
 /// Pairs of carriers of the `boilerplate` groups (at most
 /// [`super::MAX_CARRIERS`] a group, as [`super::find_boilerplate`] examines
 /// them; `family_docs[g]` the carriers of group g) that are rewrites of
@@ -247,10 +312,14 @@ pub(crate) fn rewriting_carriers(
         .collect();
     carriers.par_sort_unstable();
     carriers.dedup();
-    let local = rewrite_candidates(carriers.len(), &|i| {
-        let d = carriers[i];
-        sampled_grams(&data[d as usize], |p| is_common(d, p as u32))
-    })?;
+    let local = rewrite_candidates(
+        carriers.len(),
+        &|i| {
+            let d = carriers[i];
+            sampled_grams(&data[d as usize], |p| is_common(d, p as u32))
+        },
+        &KnownPairs::default(),
+    )?;
     let mut pairs: Vec<(u32, u32)> = local
         .into_iter()
         .map(|(a, b)| (carriers[a as usize], carriers[b as usize]))
@@ -349,9 +418,34 @@ mod tests {
         }
         let docs = [a, b, c, d];
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone())).unwrap(),
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
+                .unwrap(),
             vec![(0, 1), (1, 3)]
         );
+    }
+
+    #[test]
+    fn pairs_known_already_are_left_out_and_nothing_else_changes() {
+        // Five documents sharing one block of grams: every pair qualifies.
+        let docs: Vec<Vec<u32>> = (0..5u32)
+            .map(|d| {
+                let mut g = grams(0, 30);
+                g.extend(grams(1000 + d * 100, 10));
+                g
+            })
+            .collect();
+        let all = rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
+            .unwrap();
+        assert_eq!(all.len(), 10);
+        // Known in either orientation, with a repeat and a document out
+        // of range.
+        let known = KnownPairs::new(5, &[(1, 0), (2, 4), (0, 1), (3, 4), (9, 2)]);
+        let rest = rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &known).unwrap();
+        let expected: Vec<(u32, u32)> = all
+            .into_iter()
+            .filter(|p| ![(0, 1), (2, 4), (3, 4)].contains(p))
+            .collect();
+        assert_eq!(rest, expected);
     }
 
     #[test]
@@ -379,7 +473,8 @@ mod tests {
                 .all(|&g| g < 1 << 31 || GramKind::of(g) == GramKind::WordPairs)
         );
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone())).unwrap(),
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
+                .unwrap(),
             vec![(0, 1), (2, 3)]
         );
     }
@@ -437,7 +532,8 @@ mod tests {
             .collect();
         assert_eq!(spread.len(), GRAM_PASSES);
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone())).unwrap(),
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
+                .unwrap(),
             expected
         );
     }
@@ -454,7 +550,7 @@ mod tests {
             })
             .collect();
         assert!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()))
+            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
                 .unwrap()
                 .is_empty()
         );

@@ -33,9 +33,9 @@ use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::candidates::{
-    Group, HUGE_FAMILY, MAX_CARRIERS, expand_matches, family_documents, find_boilerplate,
-    group_paragraphs, huge_touch, identical_documents, rewrite_candidates, rewriting_carriers,
-    sampled_grams, set_key,
+    Group, HUGE_FAMILY, KnownPairs, MAX_CARRIERS, expand_matches, family_documents,
+    find_boilerplate, group_paragraphs, huge_touch, identical_documents, rewrite_candidates,
+    rewriting_carriers, sampled_grams, set_key,
 };
 use crate::corpus::{Document, KeptText};
 use crate::error::{Error, Result};
@@ -545,9 +545,15 @@ impl Detector {
         times.lap("families and boilerplate");
         // Rewrites: documents sharing many rare character grams outside
         // boilerplate, though no paragraph matched.
-        let rewrites = rewrite_candidates(data.len(), &|d| {
-            sampled_grams(&data[d], |p| is_boilerplate(d as u32, p as u32))
-        })?;
+        // Pairs that are candidates already are left out as the grams'
+        // pairs are listed.
+        let known = KnownPairs::new(data.len(), &candidates);
+        let rewrites = rewrite_candidates(
+            data.len(),
+            &|d| sampled_grams(&data[d], |p| is_boilerplate(d as u32, p as u32)),
+            &known,
+        )?;
+        drop(known);
         crate::memory::release_free_memory();
         let mut candidates = candidates;
         candidates.extend(
