@@ -55,9 +55,6 @@ pub(crate) fn sampled_grams(
     }
     g.sort_unstable();
     g.dedup();
-    // Held for every document of the corpus at once: without the slack of
-    // the vector's growth (a third of its capacity on a news feed).
-    g.shrink_to_fit();
     Ok(g)
 }
 
@@ -150,16 +147,16 @@ pub(crate) fn rewrite_candidates(
     known: &KnownPairs,
 ) -> Result<Vec<(u32, u32)>> {
     let sample = BaselineSample::new(n, grams)?;
-    // Each document's grams, asked for once: four bytes a gram.
-    let doc_grams: Vec<Vec<u32>> = (0..n)
-        .into_par_iter()
-        .map(|d| sample.grams_of(d, grams))
-        .collect::<Result<_>>()?;
+    // Each document's grams, asked for once: four bytes a gram, in one
+    // table per kind.
+    let mut by_kind = gram_tables(n, &sample, grams)?;
     let mut common: Vec<u64> = Vec::new();
     let mut out: Vec<(u32, u32)> = Vec::new();
     // One kind at a time (the kind's bit is the top bit of the gram), so
-    // that only one kind's shared grams are held.
+    // that only one kind's shared grams are held; its table is dropped
+    // when it is done, before the next kind's pairs are listed.
     for kind in 0..2 {
+        let doc_grams = std::mem::take(&mut by_kind[kind]);
         // Each document's rare grams of the kind, its own included: the
         // denominator of its share.
         let mut rare = vec![0u32; n];
@@ -182,10 +179,10 @@ pub(crate) fn rewrite_candidates(
                 let top = |h: &u32| (*h >> (32 - GRAM_PASS_BITS)) as usize;
                 g.partition_point(|h| top(h) < pass)..g.partition_point(|h| top(h) <= pass)
             };
-            let mut postings: Vec<u64> = doc_grams
-                .par_iter()
-                .enumerate()
-                .flat_map_iter(|(d, g)| {
+            let mut postings: Vec<u64> = (0..n)
+                .into_par_iter()
+                .flat_map_iter(|d| {
+                    let g = doc_grams.of(d);
                     g[slice(g)]
                         .iter()
                         .map(move |&h| (u64::from(h) << 32) | d as u64)
@@ -234,10 +231,55 @@ pub(crate) fn rewrite_candidates(
                 .then_some((a, b))
         }));
     }
-    drop(doc_grams);
     out.par_sort_unstable();
     out.dedup();
     Ok(out)
+}
+
+/// The sampled grams of every document of a corpus, of one kind: one
+/// allocation rather than one per document, so that dropping it gives the
+/// memory back at once.
+#[derive(Debug, Default)]
+struct GramTable {
+    /// Document d's grams are `grams[offsets[d]..offsets[d + 1]]`.
+    offsets: Vec<usize>,
+    grams: Vec<u32>,
+}
+
+impl GramTable {
+    /// Document d's grams, sorted.
+    fn of(&self, d: usize) -> &[u32] {
+        &self.grams[self.offsets[d]..self.offsets[d + 1]]
+    }
+}
+
+/// Documents whose grams are asked for at once while the tables are
+/// filled: their grams are held twice only in this batch.
+const GRAM_BATCH: usize = 8192;
+
+/// A [`GramTable`] per [`GramKind`] (by its number) of the `n` documents'
+/// grams (`grams`, through the baseline's sample).
+fn gram_tables(n: usize, sample: &BaselineSample, grams: &GramsOf<'_>) -> Result<[GramTable; 2]> {
+    let mut tables: [GramTable; 2] = Default::default();
+    for t in &mut tables {
+        t.offsets.reserve(n + 1);
+        t.offsets.push(0);
+    }
+    for from in (0..n).step_by(GRAM_BATCH) {
+        let batch: Vec<Vec<u32>> = (from..(from + GRAM_BATCH).min(n))
+            .into_par_iter()
+            .map(|d| sample.grams_of(d, grams))
+            .collect::<Result<_>>()?;
+        for g in batch {
+            // Sorted: the character grams (top bit clear) come first.
+            let cut = g.partition_point(|&h| GramKind::of(h) == GramKind::Chars);
+            for (t, part) in tables.iter_mut().zip([&g[..cut], &g[cut..]]) {
+                t.grams.extend_from_slice(part);
+                t.offsets.push(t.grams.len());
+            }
+        }
+    }
+    Ok(tables)
 }
 
 /// A document's sampled grams by number, or the error reading its text.
