@@ -146,17 +146,26 @@ pub(crate) fn rewrite_candidates(
     grams: &GramsOf<'_>,
     known: &KnownPairs,
 ) -> Result<Vec<(u32, u32)>> {
+    candidates_listing(n, grams, known, MAX_LISTED_PAIRS)
+}
+
+/// [`rewrite_candidates`] with at most `max_listed` (document pair, shared
+/// gram) entries listed at once.
+fn candidates_listing(
+    n: usize,
+    grams: &GramsOf<'_>,
+    known: &KnownPairs,
+    max_listed: usize,
+) -> Result<Vec<(u32, u32)>> {
     let sample = BaselineSample::new(n, grams)?;
     // Each document's grams, asked for once: four bytes a gram, in one
     // table per kind.
-    let mut by_kind = gram_tables(n, &sample, grams)?;
+    let tables = gram_tables(n, &sample, grams)?;
     let mut common: Vec<u64> = Vec::new();
     let mut out: Vec<(u32, u32)> = Vec::new();
     // One kind at a time (the kind's bit is the top bit of the gram), so
-    // that only one kind's shared grams are held; its table is dropped
-    // when it is done, before the next kind's pairs are listed.
-    for kind in 0..2 {
-        let doc_grams = std::mem::take(&mut by_kind[kind]);
+    // that only one kind's shared grams are held.
+    for (kind, table) in tables.into_iter().enumerate() {
         // Each document's rare grams of the kind, its own included: the
         // denominator of its share.
         let mut rare = vec![0u32; n];
@@ -169,8 +178,11 @@ pub(crate) fn rewrite_candidates(
         } else {
             REWRITE_MAX_DF / 2
         };
-        // Every (document pair, shared rare gram), as the pair `a << 32 | b`.
-        let mut pairs: Vec<u64> = Vec::new();
+        // The carriers of every rare gram carried by two documents or more,
+        // one run of documents (sorted) after another: all that the pairs
+        // are listed from.
+        let mut carriers: Vec<u32> = Vec::new();
+        let mut run_ends: Vec<usize> = Vec::new();
         // The postings (gram, document) are built for one range of grams at a
         // time (by their top bits; each document's grams are sorted, so a
         // range is a slice of them): a sixteenth of the memory of all at once.
@@ -182,7 +194,7 @@ pub(crate) fn rewrite_candidates(
             let mut postings: Vec<u64> = (0..n)
                 .into_par_iter()
                 .flat_map_iter(|d| {
-                    let g = doc_grams.of(d);
+                    let g = table.of(d);
                     g[slice(g)]
                         .iter()
                         .map(move |&h| (u64::from(h) << 32) | d as u64)
@@ -190,46 +202,69 @@ pub(crate) fn rewrite_candidates(
                 .collect();
             postings.par_sort_unstable();
             let gram = |p: &u64| p >> 32;
-            let doc = |p: &u64| *p as u32;
             for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
-                if l.len() <= max_df {
-                    for p in l {
-                        rare[doc(p) as usize] += 1;
-                    }
-                } else {
+                if l.len() > max_df {
                     common.push(gram(&l[0]));
+                    continue;
+                }
+                for &p in l {
+                    rare[p as u32 as usize] += 1;
+                }
+                if l.len() >= 2 {
+                    carriers.extend(l.iter().map(|&p| p as u32));
+                    run_ends.push(carriers.len());
                 }
             }
-            pairs.par_extend(
-                postings
-                    .par_chunk_by(|a, b| gram(a) == gram(b))
-                    .filter(|l| l.len() >= 2 && l.len() <= max_df)
-                    .flat_map_iter(|l| {
-                        (0..l.len()).flat_map(move |i| {
-                            let a = doc(&l[i]);
-                            // The partners of `a` that are candidates
-                            // already, walked along with the list (both
-                            // sorted).
-                            let mut skip = known.partners(a).iter().peekable();
-                            l[i + 1..].iter().filter_map(move |p| {
-                                let b = doc(p);
-                                while skip.next_if(|&&k| k < b).is_some() {}
-                                (skip.peek() != Some(&&b))
-                                    .then_some((u64::from(a) << 32) | u64::from(b))
-                            })
-                        })
-                    }),
-            );
         }
+        // The kind's grams have done their work before its pairs are
+        // listed.
+        drop(table);
         let share = REWRITE_SHARE.max(baseline(&sample, &common, kind) * BASELINE_FACTOR);
-        pairs.par_sort_unstable();
-        out.par_extend(pairs.par_chunk_by(|a, b| a == b).filter_map(|run| {
-            let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-            let shared = run.len();
-            let smaller = rare[a as usize].min(rare[b as usize]).max(1) as usize;
-            (shared >= REWRITE_MIN_SHARED && shared as f64 >= share * smaller as f64)
-                .then_some((a, b))
-        }));
+        let run = |r: usize| &carriers[if r == 0 { 0 } else { run_ends[r - 1] }..run_ends[r]];
+        // Every (document pair, shared rare gram), as the pair `a << 32 |
+        // b`, is listed for one part of the documents `a` at a time when
+        // they are too many to hold at once.
+        let listed: usize = (0..run_ends.len())
+            .map(|r| run(r).len() * (run(r).len() - 1) / 2)
+            .sum();
+        let parts = listed.div_ceil(max_listed.max(1)).max(1);
+        // Listed a sixteenth of the runs at a time: a parallel collection
+        // holds what it collects twice before it ends.
+        let step = run_ends.len().div_ceil(16).max(1);
+        for part in 0..parts {
+            let mut pairs: Vec<u64> = Vec::new();
+            for from in (0..run_ends.len()).step_by(step) {
+                pairs.par_extend(
+                    (from..(from + step).min(run_ends.len()))
+                        .into_par_iter()
+                        .flat_map_iter(|r| {
+                            let l = run(r);
+                            (0..l.len())
+                                .filter(move |&i| l[i] as usize % parts == part)
+                                .flat_map(move |i| {
+                                    let a = l[i];
+                                    // The partners of `a` that are candidates
+                                    // already, walked along with the run (both
+                                    // sorted).
+                                    let mut skip = known.partners(a).iter().peekable();
+                                    l[i + 1..].iter().filter_map(move |&b| {
+                                        while skip.next_if(|&&k| k < b).is_some() {}
+                                        (skip.peek() != Some(&&b))
+                                            .then_some((u64::from(a) << 32) | u64::from(b))
+                                    })
+                                })
+                        }),
+                );
+            }
+            pairs.par_sort_unstable();
+            out.par_extend(pairs.par_chunk_by(|a, b| a == b).filter_map(|run| {
+                let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
+                let shared = run.len();
+                let smaller = rare[a as usize].min(rare[b as usize]).max(1) as usize;
+                (shared >= REWRITE_MIN_SHARED && shared as f64 >= share * smaller as f64)
+                    .then_some((a, b))
+            }));
+        }
     }
     out.par_sort_unstable();
     out.dedup();
@@ -252,6 +287,11 @@ impl GramTable {
         &self.grams[self.offsets[d]..self.offsets[d + 1]]
     }
 }
+
+/// Most (document pair, shared gram) entries listed at once (eight bytes
+/// each: 512 MiB); more are listed for one part of the documents at a
+/// time.
+const MAX_LISTED_PAIRS: usize = 1 << 26;
 
 /// Documents whose grams are asked for at once while the tables are
 /// filled: their grams are held twice only in this batch.
@@ -567,6 +607,19 @@ mod tests {
             }
         }
         assert!(expected.len() > 5, "{expected:?}");
+        // Listed a few entries at a time: the same pairs.
+        for max_listed in [1, 7, 50] {
+            assert_eq!(
+                candidates_listing(
+                    docs.len(),
+                    &|d| Ok(docs[d].clone()),
+                    &KnownPairs::default(),
+                    max_listed
+                )
+                .unwrap(),
+                expected
+            );
+        }
         let spread: std::collections::BTreeSet<u32> = docs
             .iter()
             .flatten()
