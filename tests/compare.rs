@@ -89,3 +89,32 @@ fn compare_picks_documents_from_a_feed_by_id() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("'zzz'"), "{}", run.stderr);
 }
+
+#[test]
+fn a_mutual_pair_is_listed_in_input_order_the_first_article_as_the_copy() {
+    // Two undated articles that share most of their text and each add a
+    // paragraph of their own: neither dates nor coverage tell who copied.
+    let c = Corpus::new();
+    let shared = wire(2).join("\n\n");
+    let a = c.write("a.txt", format!("{}\n\n{shared}", paragraph(11)));
+    let b = c.write("b.txt", format!("{shared}\n\n{}", paragraph(12)));
+    for (first, second) in [(&a, &b), (&b, &a)] {
+        let run = reprint(
+            &[
+                "compare",
+                "-f",
+                "json",
+                first.to_str().unwrap(),
+                second.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let json = run.json();
+        let pair = &json["pair"];
+        assert_eq!(pair["direction"], "mutual", "{pair}");
+        let name = |p: &std::path::Path| p.file_stem().unwrap().to_str().unwrap().to_string();
+        assert_eq!(pair["copy"], name(first), "{pair}");
+        assert_eq!(pair["source"], name(second), "{pair}");
+    }
+}

@@ -332,7 +332,10 @@ fn union(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
 
 /// Decides which of two documents is the source, from their dates and the
 /// coverages (`left_in_right`: share of the left document covered by the
-/// passages). Returns `(source_is_left, direction)`.
+/// passages). Returns `(source_is_left, direction)`. When neither tells
+/// (mutual) the left document stays the copy: callers pass the one they
+/// read as the copy first (`compare A B`: A), and a mutual pair is listed
+/// in that order.
 pub fn decide_direction(
     left: Option<&Date>,
     right: Option<&Date>,
@@ -351,7 +354,7 @@ pub fn decide_direction(
     } else if right_in_left - left_in_right >= DIRECTION_MARGIN {
         (true, Direction::Containment)
     } else {
-        (true, Direction::Mutual)
+        (false, Direction::Mutual)
     }
 }
 
@@ -445,7 +448,9 @@ fn align_as_copy(c: &PairDoc, s: &PairDoc, config: &AlignConfig) -> Oriented {
 /// let para = |t: &str| reprint::text::split_paragraphs(t, 0);
 /// let a = PairDoc::new(wire, 0, para(wire), vec![], None);
 /// let b = PairDoc::new(&copy, 0, para(&copy), vec![], None);
-/// let pair = decide(&a, 0, &b, 1, &AlignConfig::default());
+/// // Undated, nearly the same coverage both ways (mutual): listed as
+/// // given, the first document as the copy.
+/// let pair = decide(&b, 1, &a, 0, &AlignConfig::default());
 /// assert_eq!((pair.copy, pair.source), (1, 0));
 /// assert_eq!(pair.passages.len(), 1);
 /// assert_eq!(pair.passages[0].copy.first, 2);
@@ -654,7 +659,7 @@ mod tests {
         );
         assert_eq!(
             decide_direction(None, None, 0.5, 0.55),
-            (true, Direction::Mutual)
+            (false, Direction::Mutual)
         );
     }
 
