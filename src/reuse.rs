@@ -81,7 +81,9 @@ pub enum Direction {
     Date,
     /// Same or unknown dates; the copy is mostly contained in the source.
     Containment,
-    /// Neither dates nor containment tell; listed in input order.
+    /// Neither dates nor containment tell; listed as the aligner read the
+    /// pair (`compare A B`: A as the copy; `scan`: the article with less
+    /// text).
     Mutual,
 }
 
