@@ -380,18 +380,19 @@ fn align_units(
     if ua.is_empty() || ub.is_empty() {
         return Alignment::default();
     }
-    // Document frequencies over the sentences of both documents.
-    let mut df: AHashMap<u64, u32> = AHashMap::new();
+    // Document frequencies over the sentences of both documents, turned
+    // into inverse document frequencies in place.
+    let words: usize = ua.iter().chain(ub).map(|u| u.counts.len()).sum();
+    let mut idf: AHashMap<u64, f64> = AHashMap::with_capacity(words);
     for u in ua.iter().chain(ub) {
         for &(w, _) in &u.counts {
-            *df.entry(w).or_insert(0) += 1;
+            *idf.entry(w).or_insert(0.0) += 1.0;
         }
     }
     let n = (ua.len() + ub.len()) as f64;
-    let idf: AHashMap<u64, f64> = df
-        .into_iter()
-        .map(|(w, d)| (w, (n / f64::from(d)).ln()))
-        .collect();
+    for df in idf.values_mut() {
+        *df = (n / *df).ln();
+    }
     let va = vectors(ua, &idf);
     let vb = vectors(ub, &idf);
 
