@@ -542,6 +542,22 @@ impl Detector {
             .collect();
         drop(matches);
         drop(needed_sets);
+        // What the aligner and the report need of the boilerplate groups
+        // (each one's first member and its number of members), sorted by
+        // group: the groups (a vector of members per distinct paragraph)
+        // and the verified edges are freed before the rewrite candidates,
+        // the next peak.
+        let mut bp_groups: Vec<(u32, (u32, u32), usize)> = boilerplate_groups
+            .keys()
+            .map(|&g| {
+                let members = &groups[g as usize].members;
+                (g, members[0], members.len())
+            })
+            .collect();
+        bp_groups.sort_unstable();
+        drop(groups);
+        drop(edges);
+        crate::memory::release_free_memory();
         times.lap("families and boilerplate");
         // Rewrites: documents sharing many rare character grams outside
         // boilerplate, though no paragraph matched.
@@ -582,12 +598,7 @@ impl Detector {
         };
         // The boilerplate's text, for the lines of it run into other
         // paragraphs.
-        let mut bp_groups: Vec<u32> = boilerplate_groups.keys().copied().collect();
-        bp_groups.sort_unstable();
-        let bp_keys = boilerplate_keys(
-            &data,
-            bp_groups.iter().map(|&g| groups[g as usize].members[0]),
-        )?;
+        let bp_keys = boilerplate_keys(&data, bp_groups.iter().map(|&(_, first, _)| first))?;
         pairs.extend(decide_pairs(
             &data,
             candidates,
@@ -614,15 +625,15 @@ impl Detector {
         let mut boilerplate: Vec<Boilerplate> = boilerplate_groups
             .iter()
             .map(|(&g, &related_share)| {
-                let group = &groups[g as usize];
-                let (d, p) = group.members[0];
+                let at = bp_groups.partition_point(|&(h, _, _)| h < g);
+                let (_, (d, p), members) = bp_groups[at];
                 let doc = &data[d as usize];
                 let text = KeptText::read_or_empty(doc.text.as_ref())?;
                 let span = doc.paragraphs[p as usize].span.clone();
                 Ok(Boilerplate {
                     excerpt: excerpt(text.get(span).unwrap_or(""), 80),
                     documents: families.count[g as usize] as usize,
-                    paragraphs: group.members.len(),
+                    paragraphs: members,
                     example: (d as usize, p as usize + 1),
                     related_share,
                 })
