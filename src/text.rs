@@ -151,6 +151,13 @@ impl WordsKey {
     pub fn finish(&self) -> Option<u64> {
         (self.words > 0).then(|| self.acc ^ self.words.wrapping_mul(0xC2B2_AE3D_27D4_EB4F))
     }
+
+    /// The key of `tokens` in order (see [`WordsKey::finish`]).
+    pub fn of(tokens: &[Token]) -> Option<u64> {
+        let mut key = WordsKey::default();
+        tokens.iter().for_each(|t| key.push(t));
+        key.finish()
+    }
 }
 
 /// One normalised token: a word, or a single character of a script written

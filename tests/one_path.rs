@@ -64,14 +64,26 @@ fn the_one_pair(
     ];
     lines.extend(others());
     let path = feed(c, &lines);
-    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
+    let (_, pair) = scan_one_pair(&path, copy.0, source.0);
+    (path, pair)
+}
+
+/// `scan -f json` of `path`, which must report exactly one pair, `copy`
+/// copying `source`: the whole report and that pair.
+fn scan_one_pair(
+    path: &std::path::Path,
+    copy: &str,
+    source: &str,
+) -> (serde_json::Value, serde_json::Value) {
+    let run = reprint_paths(&["scan", "-f", "json"], &[path]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json = run.json();
     let pairs = json["pairs"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "{pairs:?}");
-    assert_eq!(pairs[0]["copy"], copy.0);
-    assert_eq!(pairs[0]["source"], source.0);
-    (path, pairs[0].clone())
+    assert_eq!(pairs[0]["copy"], copy);
+    assert_eq!(pairs[0]["source"], source);
+    let pair = pairs[0].clone();
+    (json, pair)
 }
 
 #[test]
@@ -261,17 +273,11 @@ fn a_copy_with_the_outlet_footer_run_into_its_only_paragraph_is_found() {
     let copy = format!("{}\n{footer}", hard_wrap(WIRE[0], 70));
     lines.push(record("gazette-copy", Some("2026-03-04T09:00:00Z"), &copy));
     let path = feed(&c, &lines);
-    let run = reprint_paths(&["scan", "-f", "json"], &[&path]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
-    let pairs = json["pairs"].as_array().unwrap();
-    assert_eq!(pairs.len(), 1, "{pairs:?}");
-    assert_eq!(pairs[0]["copy"], "gazette-copy");
-    assert_eq!(pairs[0]["source"], "wire");
+    let (json, pair) = scan_one_pair(&path, "gazette-copy", "wire");
     // The footer's line is set aside as the footer is elsewhere: the copy
     // is all wire copy (with it, about two fifths of its words are not).
-    let copied = pairs[0]["copy_in_source"].as_f64().unwrap();
-    assert!(copied > 0.95, "{pairs:?}");
+    let copied = pair["copy_in_source"].as_f64().unwrap();
+    assert!(copied > 0.95, "{pair}");
     let boilerplate = json["boilerplate"].as_array().unwrap();
     assert_eq!(boilerplate.len(), 1, "{boilerplate:?}");
     assert!(
@@ -495,16 +501,10 @@ fn a_story_run_by_two_outlets_one_excerpting_it_gives_every_pair() {
 #[test]
 fn a_rewritten_story_is_found_by_scan() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rewrite");
-    let run = crate::util::reprint_paths(&["scan", "-f", "json"], &[&dir]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let json = run.json();
-    let pairs = json["pairs"].as_array().unwrap();
-    assert_eq!(pairs.len(), 1, "{pairs:?}");
-    assert_eq!(pairs[0]["copy"], "rewrite");
-    assert_eq!(pairs[0]["source"], "wire");
-    assert!(pairs[0]["copy_in_source"].as_f64().unwrap() > 0.9);
+    let (_, pair) = scan_one_pair(&dir, "rewrite", "wire");
+    assert!(pair["copy_in_source"].as_f64().unwrap() > 0.9);
     assert!(
-        pairs[0]["verbatim"].as_f64().unwrap() < 0.5,
+        pair["verbatim"].as_f64().unwrap() < 0.5,
         "a rewrite, not a copy"
     );
 }

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::reuse::ReusePair;
 use crate::score::{PairDoc, decide_reused};
 use crate::shingle::ShingledDocument;
-use crate::text::{Token, WordsKey, tokenize};
+use crate::text::{WordsKey, tokenize};
 
 /// Candidate pairs aligned per batch (the documents of one batch are
 /// prepared together, then dropped).
@@ -72,15 +72,18 @@ pub(crate) fn boilerplate_lines(
         if !para.contains('\n') {
             continue;
         }
-        let mut lines: Vec<(std::ops::Range<usize>, Vec<Token>)> = Vec::new();
+        // The paragraph's tokens line by line, in one vector: each line
+        // with words keeps its byte span and its tokens' range.
+        tokens.clear();
+        let mut lines: Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> = Vec::new();
         let mut at = span.start;
         for line in para.split('\n') {
             let range = at..at + line.len();
             at = range.end + 1;
-            tokens.clear();
+            let first = tokens.len();
             tokenize(text, range.clone(), &mut tokens);
-            if !tokens.is_empty() {
-                lines.push((range, tokens.clone()));
+            if tokens.len() > first {
+                lines.push((range, first..tokens.len()));
             }
         }
         let mut i = 0;
@@ -88,7 +91,7 @@ pub(crate) fn boilerplate_lines(
             let mut key = WordsKey::default();
             let mut found = None;
             for (j, (_, line_tokens)) in lines.iter().enumerate().skip(i).take(BOILERPLATE_LINES) {
-                line_tokens.iter().for_each(|t| key.push(t));
+                tokens[line_tokens.clone()].iter().for_each(|t| key.push(t));
                 if key.finish().is_some_and(|k| keys.binary_search(&k).is_ok()) {
                     found = Some(j);
                     break;
@@ -125,9 +128,7 @@ pub(super) fn boilerplate_keys(
         }
         tokens.clear();
         tokenize(&text, span, &mut tokens);
-        let mut key = WordsKey::default();
-        tokens.iter().for_each(|t| key.push(t));
-        keys.extend(key.finish());
+        keys.extend(WordsKey::of(&tokens));
     }
     keys.sort_unstable();
     keys.dedup();
@@ -194,9 +195,7 @@ mod tests {
     fn key(text: &str) -> u64 {
         let mut tokens = Vec::new();
         tokenize(text, 0..text.len(), &mut tokens);
-        let mut key = WordsKey::default();
-        tokens.iter().for_each(|t| key.push(t));
-        key.finish().unwrap()
+        WordsKey::of(&tokens).unwrap()
     }
 
     #[test]

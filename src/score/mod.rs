@@ -110,9 +110,7 @@ impl<'t> PairDoc<'t> {
     ) -> PairDoc<'t> {
         let mut tokens = Vec::new();
         tokenize(text, body_start..text.len(), &mut tokens);
-        let mut key = WordsKey::default();
-        tokens.iter().for_each(|t| key.push(t));
-        let words_key = key.finish();
+        let words_key = WordsKey::of(&tokens);
         Self::with_words_key(text, body_start, paragraphs, excluded, date, words_key)
     }
 
