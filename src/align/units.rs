@@ -36,11 +36,9 @@ pub(super) fn sentences(text: &str, start: usize) -> Vec<Vec<Range<usize>>> {
         .into_iter()
         .map(|block| {
             let block_text = &flat[block.clone()];
-            let bounds: Vec<(usize, &str)> = if block_text.is_ascii() {
-                super::ascii_sentences::ascii_sentence_bound_indices(block_text)
-            } else {
-                block_text.split_sentence_bound_indices().collect()
-            };
+            let bounds: Vec<(usize, &str)> =
+                super::ascii_sentences::sentence_bound_indices(block_text)
+                    .unwrap_or_else(|| block_text.split_sentence_bound_indices().collect());
             bounds
                 .into_iter()
                 .flat_map(|(offset, sentence)| {
