@@ -206,6 +206,91 @@ fn eviction_drops_whole_days_and_stats_count_them() {
     assert_eq!(segments, 1, "evicted segment files are removed");
 }
 
+/// The indexed articles a query of `text` pairs with.
+fn sources_of(c: &Corpus, index: &Path, name: &str, text: &str) -> Vec<String> {
+    let q = c.write(&format!("{name}.txt"), text);
+    let run = reprint_paths(&["index", "query", "-f", "json"], &[index, &q]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    run.json()["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| {
+            let (copy, source) = (p["copy"].as_str().unwrap(), p["source"].as_str().unwrap());
+            if copy == name { source } else { copy }.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn daily_segments_are_merged_and_eviction_inside_a_merged_one_hides_its_days() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    let text =
+        |day: usize, i: usize| paragraph(day * 10 + i) + "\n\n" + &paragraph(day * 10 + i + 5000);
+    let add_day = |day: usize| {
+        let lines: String = (0..3)
+            .map(|i| {
+                record(
+                    &format!("d{day}-{i}"),
+                    Some(&format!("2026-03-{day:02}")),
+                    &text(day, i),
+                ) + "\n"
+            })
+            .collect();
+        let f = c.write(&format!("day{day}.jsonl"), lines);
+        let run = add(&index, &f);
+        assert!(run.code <= 1, "{}", run.stderr);
+    };
+    for day in 1..=12 {
+        add_day(day);
+    }
+    let files = || std::fs::read_dir(index.join("segments")).unwrap().count();
+    // Days 1-8 merged into one segment, days 9-12 one each.
+    assert_eq!(files(), 5);
+    let s = stats(&index);
+    assert_eq!(s["articles"], 36);
+    assert_eq!(s["segments"], 5);
+    assert_eq!(s["partitions"].as_array().unwrap().len(), 12);
+    assert_eq!(sources_of(&c, &index, "q2", &text(2, 0)), ["d2-0"]);
+    assert_eq!(sources_of(&c, &index, "q10", &text(10, 1)), ["d10-1"]);
+
+    // Days 1-3 evicted: the merged segment stays, its first days hidden.
+    let run = reprint_paths(&["index", "evict", "--before", "2026-03-04"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("dropped 3 days"), "{}", run.stderr);
+    assert_eq!(files(), 5);
+    let s = stats(&index);
+    assert_eq!(s["articles"], 27);
+    assert_eq!(s["partitions"][0]["day"], "2026-03-04");
+    assert!(sources_of(&c, &index, "q2", &text(2, 0)).is_empty());
+    assert_eq!(sources_of(&c, &index, "q5", &text(5, 2)), ["d5-2"]);
+    // An evicted id can be added again.
+    let again = c.write(
+        "again.jsonl",
+        record("d2-0", Some("2026-03-13"), &text(2, 0)) + "\n",
+    );
+    let run = add(&index, &again);
+    assert!(run.code <= 1, "{}", run.stderr);
+    assert!(!run.stderr.contains("already indexed"), "{}", run.stderr);
+    assert_eq!(stats(&index)["articles"], 28);
+
+    // Once most of it is evicted, the next add rewrites it without them.
+    let run = reprint_paths(&["index", "evict", "--before", "2026-03-07"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    add_day(14);
+    let s = stats(&index);
+    assert_eq!(s["articles"], 3 * 6 + 1 + 3);
+    let merged: Vec<String> = std::fs::read_dir(index.join("segments"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("2026-03-07-2026-03-08"))
+        .collect();
+    assert_eq!(merged.len(), 1, "days 7-8 rewritten alone");
+    assert!(sources_of(&c, &index, "q6", &text(6, 0)).is_empty());
+    assert_eq!(sources_of(&c, &index, "q8", &text(8, 0)), ["d8-0"]);
+}
+
 #[test]
 fn a_window_set_at_creation_evicts_old_days() {
     let c = Corpus::new();

@@ -140,13 +140,16 @@ pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 /// again for the few documents of the baseline), and not held. Pairs
 /// `(a, b)` with `a < b`, sorted, without those `known` holds
 /// (candidates already: their shared grams are never held, which on a feed
-/// of copies is most of them); the first error of `grams`, if any.
+/// of copies is most of them), and with `b >= first_new` (a neighbourhood
+/// of indexed documents pairs only with the new ones from `first_new` on;
+/// 0 for a whole corpus); the first error of `grams`, if any.
 pub(crate) fn rewrite_candidates(
     n: usize,
     grams: &GramsOf<'_>,
     known: &KnownPairs,
+    first_new: usize,
 ) -> Result<Vec<(u32, u32)>> {
-    candidates_listing(n, grams, known, MAX_LISTED_PAIRS)
+    candidates_listing(n, grams, known, first_new, MAX_LISTED_PAIRS)
 }
 
 /// [`rewrite_candidates`] with at most `max_listed` (document pair, shared
@@ -155,6 +158,7 @@ fn candidates_listing(
     n: usize,
     grams: &GramsOf<'_>,
     known: &KnownPairs,
+    first_new: usize,
     max_listed: usize,
 ) -> Result<Vec<(u32, u32)>> {
     let sample = BaselineSample::new(n, grams)?;
@@ -239,6 +243,8 @@ fn candidates_listing(
                         .into_par_iter()
                         .flat_map_iter(|r| {
                             let l = run(r);
+                            // Partners from the first new document on.
+                            let new = l.partition_point(|&b| (b as usize) < first_new);
                             (0..l.len())
                                 .filter(move |&i| l[i] as usize % parts == part)
                                 .flat_map(move |i| {
@@ -247,7 +253,7 @@ fn candidates_listing(
                                     // already, walked along with the run (both
                                     // sorted).
                                     let mut skip = known.partners(a).iter().peekable();
-                                    l[i + 1..].iter().filter_map(move |&b| {
+                                    l[(i + 1).max(new)..].iter().filter_map(move |&b| {
                                         while skip.next_if(|&&k| k < b).is_some() {}
                                         (skip.peek() != Some(&&b))
                                             .then_some((u64::from(a) << 32) | u64::from(b))
@@ -401,6 +407,7 @@ pub(crate) fn rewriting_carriers(
             sampled_grams(&data[d as usize], |p| is_common(d, p as u32))
         },
         &KnownPairs::default(),
+        0,
     )?;
     let mut pairs: Vec<(u32, u32)> = local
         .into_iter()
@@ -500,8 +507,13 @@ mod tests {
         }
         let docs = [a, b, c, d];
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
-                .unwrap(),
+            rewrite_candidates(
+                docs.len(),
+                &|d| Ok(docs[d].clone()),
+                &KnownPairs::default(),
+                0
+            )
+            .unwrap(),
             vec![(0, 1), (1, 3)]
         );
     }
@@ -516,13 +528,18 @@ mod tests {
                 g
             })
             .collect();
-        let all = rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
-            .unwrap();
+        let all = rewrite_candidates(
+            docs.len(),
+            &|d| Ok(docs[d].clone()),
+            &KnownPairs::default(),
+            0,
+        )
+        .unwrap();
         assert_eq!(all.len(), 10);
         // Known in either orientation, with a repeat and a document out
         // of range.
         let known = KnownPairs::new(5, &[(1, 0), (2, 4), (0, 1), (3, 4), (9, 2)]);
-        let rest = rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &known).unwrap();
+        let rest = rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &known, 0).unwrap();
         let expected: Vec<(u32, u32)> = all
             .into_iter()
             .filter(|p| ![(0, 1), (2, 4), (3, 4)].contains(p))
@@ -555,8 +572,13 @@ mod tests {
                 .all(|&g| g < 1 << 31 || GramKind::of(g) == GramKind::WordPairs)
         );
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
-                .unwrap(),
+            rewrite_candidates(
+                docs.len(),
+                &|d| Ok(docs[d].clone()),
+                &KnownPairs::default(),
+                0
+            )
+            .unwrap(),
             vec![(0, 1), (2, 3)]
         );
     }
@@ -607,18 +629,27 @@ mod tests {
             }
         }
         assert!(expected.len() > 5, "{expected:?}");
-        // Listed a few entries at a time: the same pairs.
+        // Listed a few entries at a time: the same pairs; from a first new
+        // document on: those with a partner from it on.
         for max_listed in [1, 7, 50] {
-            assert_eq!(
-                candidates_listing(
-                    docs.len(),
-                    &|d| Ok(docs[d].clone()),
-                    &KnownPairs::default(),
-                    max_listed
-                )
-                .unwrap(),
-                expected
-            );
+            for first_new in [0, 1, docs.len() / 2, docs.len()] {
+                let want: Vec<(u32, u32)> = expected
+                    .iter()
+                    .copied()
+                    .filter(|&(_, b)| b as usize >= first_new)
+                    .collect();
+                assert_eq!(
+                    candidates_listing(
+                        docs.len(),
+                        &|d| Ok(docs[d].clone()),
+                        &KnownPairs::default(),
+                        first_new,
+                        max_listed
+                    )
+                    .unwrap(),
+                    want
+                );
+            }
         }
         let spread: std::collections::BTreeSet<u32> = docs
             .iter()
@@ -627,8 +658,13 @@ mod tests {
             .collect();
         assert_eq!(spread.len(), GRAM_PASSES);
         assert_eq!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
-                .unwrap(),
+            rewrite_candidates(
+                docs.len(),
+                &|d| Ok(docs[d].clone()),
+                &KnownPairs::default(),
+                0
+            )
+            .unwrap(),
             expected
         );
     }
@@ -645,9 +681,14 @@ mod tests {
             })
             .collect();
         assert!(
-            rewrite_candidates(docs.len(), &|d| Ok(docs[d].clone()), &KnownPairs::default())
-                .unwrap()
-                .is_empty()
+            rewrite_candidates(
+                docs.len(),
+                &|d| Ok(docs[d].clone()),
+                &KnownPairs::default(),
+                0
+            )
+            .unwrap()
+            .is_empty()
         );
     }
 }

@@ -18,9 +18,7 @@ pub(super) fn id_key(id: &str) -> u64 {
     xxh3_64(id.as_bytes())
 }
 
-/// Bits of a band table value that hold the unit (the rest is the
-/// document number).
-pub(super) const UNIT_BITS: u32 = 16;
+/// The unit bits of a band table value (the rest is the document number).
 pub(super) const UNIT_MASK: u64 = (1 << UNIT_BITS) - 1;
 
 pub(super) fn band_key(band: usize, key: u32) -> u64 {

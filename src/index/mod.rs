@@ -30,6 +30,7 @@
 //! an atomically replaced manifest, a writer lock. A writer killed at any
 //! moment leaves the index as it was before the batch.
 
+mod compact;
 mod keys;
 mod lookup;
 mod store;
@@ -52,7 +53,7 @@ use crate::error::{Error, Result};
 use crate::scan::{Config, Detector, Neighbourhood, ScanReport};
 use crate::shingle::ShingledDocument;
 use crate::similarity::contained_at_least;
-use store::{Lock, Manifest, Meta, Segment, SegmentData, SegmentInfo, Table};
+use store::{Lock, Manifest, Meta, Segment, SegmentData, SegmentInfo, Table, UNIT_BITS};
 
 use keys::*;
 pub use store::FORMAT_VERSION;
@@ -295,21 +296,8 @@ impl Index {
             let opened: Result<Vec<Segment>> = manifest
                 .segments
                 .iter()
-                .map(|s| Segment::open(dir, &s.file))
+                .map(|s| Segment::open_listed(dir, s))
                 .collect();
-            let opened = opened.and_then(|segs| {
-                match segs
-                    .iter()
-                    .zip(&manifest.segments)
-                    .find(|(s, i)| s.day != i.day)
-                {
-                    Some((_, i)) => Err(index_error(
-                        &dir.join(store::SEGMENT_DIR).join(&i.file),
-                        "damaged segment: its partition is not the manifest's",
-                    )),
-                    None => Ok(segs),
-                }
-            });
             match opened {
                 Ok(segments) => {
                     return Ok(Index {
@@ -390,11 +378,15 @@ impl Index {
 
     /// Articles, partitions and size on disk.
     pub fn stats(&self) -> IndexStats {
+        // A merged segment's bytes are shared among its partitions by
+        // their documents.
         let mut by_day: std::collections::BTreeMap<i64, (u64, u64)> = Default::default();
         for s in &self.manifest.segments {
-            let e = by_day.entry(s.day).or_default();
-            e.0 += s.docs;
-            e.1 += s.bytes;
+            for &(day, docs) in &s.partitions {
+                let e = by_day.entry(day).or_default();
+                e.0 += docs;
+                e.1 += s.bytes * docs / s.stored.max(1);
+            }
         }
         IndexStats {
             documents: self.len(),
@@ -546,12 +538,15 @@ impl Index {
                 file,
                 day,
                 docs: seg.docs.len() as u64,
+                stored: seg.docs.len() as u64,
                 bytes,
+                live_from: None,
+                partitions: vec![(day, seg.docs.len() as u64)],
             });
         }
         let evicted = match self.meta.window_days {
             Some(window) => {
-                let newest = manifest.segments.iter().map(|s| s.day).max();
+                let newest = manifest.segments.iter().map(SegmentInfo::last_day).max();
                 newest.map_or_else(Vec::new, |n| {
                     drop_before(&mut manifest, n - i64::from(window))
                 })
@@ -559,6 +554,7 @@ impl Index {
             None => Vec::new(),
         };
         self.commit(manifest)?;
+        self.compact()?;
         Ok((
             Added {
                 report,
@@ -593,7 +589,7 @@ impl Index {
         let segments = manifest
             .segments
             .iter()
-            .map(|s| Segment::open(&self.dir, &s.file))
+            .map(|s| Segment::open_listed(&self.dir, s))
             .collect::<Result<Vec<_>>>()?;
         self.manifest = manifest;
         self.segments = segments;
@@ -637,15 +633,21 @@ fn only_lock(dir: &Path) -> bool {
     })
 }
 
-/// Removes the partitions before `day` from `manifest`; returns them.
+/// Removes the partitions before `day` from `manifest`; returns them. A
+/// segment that holds only such partitions is dropped; one that also
+/// holds later ones hides the earlier documents (`live_from`) until
+/// compaction rewrites it.
 fn drop_before(manifest: &mut Manifest, day: i64) -> Vec<i64> {
-    let mut dropped: Vec<i64> = manifest
-        .segments
-        .iter()
-        .filter(|s| s.day < day)
-        .map(|s| s.day)
-        .collect();
-    manifest.segments.retain(|s| s.day >= day);
+    let mut dropped: Vec<i64> = Vec::new();
+    for s in &mut manifest.segments {
+        dropped.extend(s.partitions.iter().map(|p| p.0).filter(|&d| d < day));
+        if s.partitions.first().is_some_and(|p| p.0 < day) {
+            s.partitions.retain(|p| p.0 >= day);
+            s.docs = s.partitions.iter().map(|p| p.1).sum();
+            s.live_from = Some(s.live_from.map_or(day, |f| f.max(day)));
+        }
+    }
+    manifest.segments.retain(|s| !s.partitions.is_empty());
     dropped.sort_unstable();
     dropped.dedup();
     dropped

@@ -9,13 +9,19 @@
 //!   number, replaced atomically (written to a temporary file, synced,
 //!   renamed, directory synced) once every segment it names is on disk;
 //! - `segments/`: immutable segment files, one per batch and partition
-//!   (calendar day). A segment holds its documents (each compressed on its
-//!   own, for random access) and five sorted tables of `(key, value)`:
+//!   (calendar day) as a batch is added, merged into files of many days by
+//!   compaction (see the `compact` module). A segment holds its documents
+//!   (each compressed on its own, for random access, with its day) and
+//!   five sorted tables of `(key, value)`:
 //!   LSH band keys (value: document number << 16 | unit), unit shingle-set
 //!   keys, body word keys and id hashes (value: document number), and
 //!   sampled character grams (value: document number << 16 | its number of
 //!   sampled grams), which propose rewrites.
-//!   Lookups binary-search the memory-mapped tables;
+//!   Lookups binary-search the memory-mapped tables. Evicting the days
+//!   before a date unlinks the segments that hold only such days; in a
+//!   merged segment that also holds later days, the manifest's
+//!   `live_from` hides the earlier documents and their entries until the
+//!   segment is rewritten;
 //! - `LOCK`: the writer's lock (`flock`), with its pid.
 //!
 //! Why files of our own and not an embedded key-value store (fjall, redb):
@@ -45,12 +51,15 @@ use crate::error::{Error, Result};
 /// tokeniser splits digits from non-ASCII letters and folds Arabic-script
 /// letter variants, so keys of such text differ from version 3's. Version
 /// 5: the rewrite grams sample word pairs as well as character grams.
-pub const FORMAT_VERSION: u32 = 5;
+/// Version 6: a segment may hold many days (each document's day is in its
+/// entry) and its blob offsets are relative to the blobs, so a merged
+/// segment is written in one pass.
+pub const FORMAT_VERSION: u32 = 6;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";
 const HEADER_LEN: usize = 144;
-const DOC_ENTRY: usize = 24;
+const DOC_ENTRY: usize = 32;
 const TABLE_ENTRY: usize = 16;
 
 pub(crate) const META_FILE: &str = "index.json";
@@ -88,12 +97,31 @@ pub(crate) struct Meta {
 pub(crate) struct SegmentInfo {
     /// File name under `segments/`.
     pub file: String,
-    /// The partition: days since 1970-01-01.
+    /// Its first partition (days since 1970-01-01) as written.
     pub day: i64,
-    /// Documents in it.
+    /// Its live documents.
     pub docs: u64,
+    /// Documents in the file, evicted ones included.
+    pub stored: u64,
     /// Its size on disk.
     pub bytes: u64,
+    /// Documents of days before this one are evicted: their entries are
+    /// skipped and their records not read.
+    pub live_from: Option<i64>,
+    /// `(day, live documents)` of each partition it holds, by day.
+    pub partitions: Vec<(i64, u64)>,
+}
+
+impl SegmentInfo {
+    /// The newest partition it holds.
+    pub fn last_day(&self) -> i64 {
+        self.partitions.last().map_or(self.day, |p| p.0)
+    }
+
+    /// The share of its documents that are evicted.
+    pub fn evicted_share(&self) -> f64 {
+        1.0 - self.docs as f64 / self.stored.max(1) as f64
+    }
 }
 
 /// What `MANIFEST` holds.
@@ -268,7 +296,7 @@ pub(crate) fn remove_unlisted(dir: &Path, manifest: &Manifest) -> Result<usize> 
 }
 
 /// A segment to be written: documents `(number, compressed record)` in
-/// number order and the three key tables, each `(key, number)` sorted.
+/// number order and the five key tables, each `(key, value)` sorted.
 #[derive(Debug, Default)]
 pub(crate) struct SegmentData {
     pub day: i64,
@@ -280,10 +308,11 @@ pub(crate) struct SegmentData {
     pub grams: Vec<(u64, u64)>,
 }
 
-/// The three key tables of a segment.
+/// The five key tables of a segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Table {
-    /// `(band << 32 | band key)` of every fingerprinted unit.
+    /// `(band << 32 | band key)` of every fingerprinted unit (value:
+    /// document number << [`UNIT_BITS`] | unit).
     Bands,
     /// The shingle-set key of every fingerprinted unit, once per document.
     Units,
@@ -292,85 +321,122 @@ pub(crate) enum Table {
     /// The XXH3-64 of the document's id.
     Ids,
     /// The high half of each sampled character gram (value: document
-    /// number << 16 | the document's sampled grams, at most 65,535).
+    /// number << [`UNIT_BITS`] | the document's sampled grams, at most
+    /// 65,535).
     Grams,
+}
+
+/// Bits of a band or gram table value below the document number.
+pub(crate) const UNIT_BITS: u32 = 16;
+
+impl Table {
+    /// Every table, in file order.
+    pub(crate) const ALL: [Table; 5] = [
+        Table::Bands,
+        Table::Units,
+        Table::Words,
+        Table::Ids,
+        Table::Grams,
+    ];
+
+    /// The document number a value of this table refers to.
+    fn seq_of(self, value: u64) -> u64 {
+        match self {
+            Table::Bands | Table::Grams => value >> UNIT_BITS,
+            Table::Units | Table::Words | Table::Ids => value,
+        }
+    }
 }
 
 /// Writes `data` as `segments/NAME` (synced) and returns its size.
 pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Result<u64> {
+    let docs: Vec<(u64, i64, &[u8])> = data
+        .docs
+        .iter()
+        .map(|(seq, blob)| (*seq, data.day, blob.as_slice()))
+        .collect();
+    let tables: [Box<dyn Iterator<Item = (u64, u64)> + '_>; 5] = [
+        Box::new(data.bands.iter().copied()),
+        Box::new(data.units.iter().copied()),
+        Box::new(data.words.iter().copied()),
+        Box::new(data.ids.iter().copied()),
+        Box::new(data.grams.iter().copied()),
+    ];
+    write_segment_from(dir, name, data.day, &docs, tables)
+}
+
+/// Writes `segments/NAME` (synced) from documents `(number, day,
+/// compressed record)` in number order and the five tables in [`Table`]
+/// order, each sorted; `first_day` is the segment's first partition.
+/// Streamed: the tables are never held whole. Returns the file's size.
+pub(crate) fn write_segment_from<'a>(
+    dir: &Path,
+    name: &str,
+    first_day: i64,
+    docs: &[(u64, i64, &[u8])],
+    tables: [Box<dyn Iterator<Item = (u64, u64)> + 'a>; 5],
+) -> Result<u64> {
     let seg_dir = dir.join(SEGMENT_DIR);
     fs::create_dir_all(&seg_dir).map_err(|e| io_error(&seg_dir, "create it", e))?;
     let path = seg_dir.join(name);
-    let mut bytes: Vec<u8> = vec![0; HEADER_LEN];
-    let off_docs = bytes.len() as u64;
-    let blob_total: usize = data.docs.iter().map(|(_, b)| b.len()).sum();
-    let doc_table_len = data.docs.len() * DOC_ENTRY;
-    let tables_len = (data.bands.len()
-        + data.units.len()
-        + data.words.len()
-        + data.ids.len()
-        + data.grams.len())
-        * TABLE_ENTRY;
-    bytes.reserve(doc_table_len + tables_len + blob_total);
-    let off_blobs = off_docs + (doc_table_len + tables_len) as u64;
-    let mut blob_at = off_blobs;
-    for (seq, blob) in &data.docs {
-        bytes.extend_from_slice(&seq.to_le_bytes());
-        bytes.extend_from_slice(&blob_at.to_le_bytes());
-        bytes.extend_from_slice(&(blob.len() as u64).to_le_bytes());
-        blob_at += blob.len() as u64;
-    }
-    let table = |entries: &[(u64, u64)], bytes: &mut Vec<u8>| -> u64 {
-        let at = bytes.len() as u64;
-        for (k, s) in entries {
-            bytes.extend_from_slice(&k.to_le_bytes());
-            bytes.extend_from_slice(&s.to_le_bytes());
-        }
-        at
-    };
-    // The header: day, documents and their table's offset, then each key
-    // table's length and offset in `Table` order, blobs, file length.
-    let mut fields: Vec<u64> = vec![data.day as u64, data.docs.len() as u64, off_docs];
-    for t in [
-        &data.bands,
-        &data.units,
-        &data.words,
-        &data.ids,
-        &data.grams,
-    ] {
-        fields.push(t.len() as u64);
-        fields.push(table(t, &mut bytes));
-    }
-    for (_, blob) in &data.docs {
-        bytes.extend_from_slice(blob);
-    }
-    fields.push(off_blobs);
-    fields.push(bytes.len() as u64);
-    let file_len = bytes.len() as u64;
-    let mut header = Vec::with_capacity(HEADER_LEN);
-    header.extend_from_slice(SEGMENT_MAGIC);
-    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    header.extend_from_slice(&0u32.to_le_bytes());
-    for f in fields {
-        header.extend_from_slice(&f.to_le_bytes());
-    }
-    let check = xxh3_64(&header);
-    header.extend_from_slice(&check.to_le_bytes());
-    debug_assert_eq!(header.len(), HEADER_LEN);
-    bytes[..HEADER_LEN].copy_from_slice(&header);
-    let result = (|| {
-        let mut f = OpenOptions::new()
+    let result = (|| -> std::io::Result<u64> {
+        let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&path)?;
-        f.write_all(&bytes)?;
-        f.sync_all()
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        out.write_all(&[0u8; HEADER_LEN])?;
+        let mut at = HEADER_LEN as u64;
+        // The header: first day, documents and their table's offset, then
+        // each key table's length and offset in `Table` order, blobs, file
+        // length.
+        let mut fields: Vec<u64> = vec![first_day as u64, docs.len() as u64, at];
+        let mut blob_at = 0u64;
+        for (seq, day, blob) in docs {
+            for x in [*seq, blob_at, blob.len() as u64, *day as u64] {
+                out.write_all(&x.to_le_bytes())?;
+            }
+            blob_at += blob.len() as u64;
+        }
+        at += (docs.len() * DOC_ENTRY) as u64;
+        for table in tables {
+            let start = at;
+            let mut n = 0u64;
+            for (k, v) in table {
+                out.write_all(&k.to_le_bytes())?;
+                out.write_all(&v.to_le_bytes())?;
+                n += 1;
+            }
+            at += n * TABLE_ENTRY as u64;
+            fields.push(n);
+            fields.push(start);
+        }
+        fields.push(at);
+        for (_, _, blob) in docs {
+            out.write_all(blob)?;
+        }
+        at += blob_at;
+        fields.push(at);
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(SEGMENT_MAGIC);
+        header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        header.extend_from_slice(&0u32.to_le_bytes());
+        for f in fields {
+            header.extend_from_slice(&f.to_le_bytes());
+        }
+        let check = xxh3_64(&header);
+        header.extend_from_slice(&check.to_le_bytes());
+        debug_assert_eq!(header.len(), HEADER_LEN);
+        let mut file = out.into_inner().map_err(|e| e.into_error())?;
+        std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
+        file.write_all(&header)?;
+        file.sync_all()?;
+        Ok(at)
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&path);
         io_error(&path, "write it", e)
-    })?;
-    Ok(file_len)
+    })
 }
 
 /// A segment opened for reading (memory-mapped).
@@ -379,7 +445,10 @@ pub(crate) struct Segment {
     path: PathBuf,
     map: Mmap,
     pub day: i64,
+    /// Documents of earlier days are evicted.
+    live_from: Option<i64>,
     docs: (usize, usize),
+    blobs: usize,
     bands: (usize, usize),
     units: (usize, usize),
     words: (usize, usize),
@@ -430,6 +499,7 @@ impl Segment {
             }
         };
         let docs = span(f(1), f(2), DOC_ENTRY)?;
+        let blobs = span(0, f(13), 1)?.0;
         let table_at = |i: usize| span(f(3 + 2 * i), f(4 + 2 * i), TABLE_ENTRY);
         let (bands, units, words, ids, grams) = (
             table_at(0)?,
@@ -440,9 +510,11 @@ impl Segment {
         );
         Ok(Segment {
             day: f(0) as i64,
+            live_from: None,
             path,
             map,
             docs,
+            blobs,
             bands,
             units,
             words,
@@ -451,42 +523,103 @@ impl Segment {
         })
     }
 
-    /// Documents in the segment.
+    /// Opens the segment the manifest lists as `info`.
+    pub(crate) fn open_listed(dir: &Path, info: &SegmentInfo) -> Result<Segment> {
+        let mut s = Segment::open(dir, &info.file)?;
+        if s.day != info.day {
+            return Err(index_error(
+                &s.path,
+                "damaged segment: its partition is not the manifest's",
+            ));
+        }
+        s.live_from = info.live_from;
+        Ok(s)
+    }
+
+    /// Documents in the file, evicted ones included.
     pub(crate) fn len(&self) -> usize {
         self.docs.1
     }
 
-    fn doc_entry(&self, i: usize) -> (u64, u64, u64) {
+    /// `(number, blob offset, blob length, day)` of the `i`-th document.
+    fn doc_entry(&self, i: usize) -> (u64, u64, u64, i64) {
         let at = self.docs.0 + i * DOC_ENTRY;
         (
             u64_at(&self.map, at),
             u64_at(&self.map, at + 8),
             u64_at(&self.map, at + 16),
+            u64_at(&self.map, at + 24) as i64,
         )
     }
 
-    /// The compressed record of document `seq`, when it is here.
-    pub(crate) fn record(&self, seq: u64) -> Result<Option<&[u8]>> {
+    /// The position of document `seq` in the documents table.
+    fn position(&self, seq: u64) -> Option<usize> {
         let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let (s, off, n) = self.doc_entry(mid);
-            match s.cmp(&seq) {
+            match self.doc_entry(mid).0.cmp(&seq) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => {
-                    let (off, n) = (off as usize, n as usize);
-                    return match off.checked_add(n) {
-                        Some(end) if end <= self.map.len() => Ok(Some(&self.map[off..end])),
-                        _ => Err(index_error(
-                            &self.path,
-                            "damaged segment: record out of bounds",
-                        )),
-                    };
-                }
+                std::cmp::Ordering::Equal => return Some(mid),
             }
         }
-        Ok(None)
+        None
+    }
+
+    fn live_day(&self, day: i64) -> bool {
+        self.live_from.is_none_or(|from| day >= from)
+    }
+
+    /// Whether a value of table `t` refers to a document not evicted.
+    fn is_live(&self, t: Table, value: u64) -> bool {
+        self.live_from.is_none()
+            || self
+                .position(t.seq_of(value))
+                .is_some_and(|i| self.live_day(self.doc_entry(i).3))
+    }
+
+    /// The compressed record of document `seq`, when it is here and not
+    /// evicted.
+    pub(crate) fn record(&self, seq: u64) -> Result<Option<&[u8]>> {
+        let Some(i) = self.position(seq) else {
+            return Ok(None);
+        };
+        let (_, off, n, day) = self.doc_entry(i);
+        if !self.live_day(day) {
+            return Ok(None);
+        }
+        self.blob(off, n).map(Some)
+    }
+
+    fn blob(&self, off: u64, n: u64) -> Result<&[u8]> {
+        let start = (self.blobs as u64).checked_add(off);
+        match start.and_then(|a| Some((a, a.checked_add(n)?))) {
+            Some((a, end)) if end <= self.map.len() as u64 => {
+                Ok(&self.map[a as usize..end as usize])
+            }
+            _ => Err(index_error(
+                &self.path,
+                "damaged segment: record out of bounds",
+            )),
+        }
+    }
+
+    /// `(number, day, compressed record)` of every live document, in
+    /// number order.
+    pub(crate) fn live_documents(&self) -> Result<Vec<(u64, i64, &[u8])>> {
+        (0..self.len())
+            .map(|i| self.doc_entry(i))
+            .filter(|e| self.live_day(e.3))
+            .map(|(seq, off, n, day)| Ok((seq, day, self.blob(off, n)?)))
+            .collect()
+    }
+
+    /// Every live entry of table `t`, in order.
+    pub(crate) fn live_entries(&self, t: Table) -> impl Iterator<Item = (u64, u64)> + '_ {
+        let tab = self.table(t);
+        (0..tab.1)
+            .map(move |i| self.entry(tab, i))
+            .filter(move |&(_, v)| self.is_live(t, v))
     }
 
     fn table(&self, t: Table) -> (usize, usize) {
@@ -539,8 +672,10 @@ impl Segment {
                 if k != key {
                     break;
                 }
-                out.push((q as u32, v));
-                taken += 1;
+                if self.is_live(t, v) {
+                    out.push((q as u32, v));
+                    taken += 1;
+                }
                 i += 1;
             }
         }
@@ -567,6 +702,7 @@ impl Segment {
         (lo..tab.1)
             .map(move |i| self.entry(tab, i))
             .take_while(move |&(k, _)| k == key)
+            .filter(move |&(_, v)| self.is_live(t, v))
             .map(|(_, s)| s)
     }
 }

@@ -568,6 +568,7 @@ impl Detector {
             data.len(),
             &|d| sampled_grams(&data[d], |p| is_boilerplate(d as u32, p as u32)),
             &known,
+            neighbourhood.map_or(0, |n| n.new_from),
         )?;
         drop(known);
         crate::memory::release_free_memory();

@@ -1,0 +1,218 @@
+//! Compaction: small segments merged into larger ones, so that a lookup
+//! visits a few tables instead of one per day and batch.
+//!
+//! Each added batch writes a segment per day. A lookup searches every
+//! segment's tables, and the pages it touches grow with their number: an
+//! index of 94 daily segments read most of every band table to look up one
+//! article. After each add, segments are merged size-tiered, as log-structured
+//! stores do: when [`FANOUT`] segments of one tier (their documents within a
+//! factor of [`FANOUT`]) are there, the oldest of them are merged into one
+//! of the next tier, up to [`MAX_MERGED_DOCS`]. So an index holds at most
+//! `FANOUT - 1` segments per tier (about 20 for a million articles added a
+//! thousand a day), and each document is rewritten once per tier it passes
+//! (three times on the way to the largest). A segment whose documents are
+//! mostly evicted (days before the window, in a segment that also holds
+//! later ones) is rewritten without them.
+//!
+//! A merge writes the new segment, then replaces the manifest: a writer
+//! killed meanwhile leaves the old segments listed and the new file
+//! unlisted, removed by the next writer.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::*;
+use store::write_segment_from;
+
+/// How many segments of one tier are merged into one of the next.
+pub(super) const FANOUT: usize = 8;
+
+/// Segments of this many documents or more are not merged further (a
+/// merge rewrites what it merges: larger merges would make one add
+/// rewrite most of a large index).
+pub(super) const MAX_MERGED_DOCS: u64 = 1 << 16;
+
+/// The tier of a segment of `docs` documents: `floor(log_FANOUT(docs))`.
+fn tier(docs: u64) -> u32 {
+    let bits = FANOUT.trailing_zeros();
+    (63 - docs.max(1).leading_zeros()) / bits
+}
+
+/// The segments (positions in `segments`) to merge next, if any: one
+/// mostly evicted segment, or the [`FANOUT`] oldest of the lowest tier
+/// that has that many mergeable segments.
+pub(super) fn plan(segments: &[SegmentInfo]) -> Option<Vec<usize>> {
+    if let Some(i) = segments.iter().position(|s| s.evicted_share() > 0.5) {
+        return Some(vec![i]);
+    }
+    let mut by_tier: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (i, s) in segments.iter().enumerate() {
+        if s.stored < MAX_MERGED_DOCS {
+            by_tier.entry(tier(s.stored)).or_default().push(i);
+        }
+    }
+    let (_, mut members) = by_tier.into_iter().find(|(_, m)| m.len() >= FANOUT)?;
+    members.sort_by_key(|&i| (segments[i].day, segments[i].last_day(), i));
+    members.truncate(FANOUT);
+    members.sort_unstable();
+    Some(members)
+}
+
+/// The entries of sorted tables merged into one sorted sequence.
+fn merged<'a>(
+    mut parts: Vec<Box<dyn Iterator<Item = (u64, u64)> + 'a>>,
+) -> impl Iterator<Item = (u64, u64)> + 'a {
+    let mut heap: BinaryHeap<Reverse<((u64, u64), usize)>> = parts
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, p)| p.next().map(|e| Reverse((e, i))))
+        .collect();
+    std::iter::from_fn(move || {
+        let Reverse((e, i)) = heap.pop()?;
+        if let Some(next) = parts[i].next() {
+            heap.push(Reverse((next, i)));
+        }
+        Some(e)
+    })
+}
+
+impl Index {
+    /// Merges segments while [`plan`] finds some to merge; each merge is
+    /// committed on its own.
+    pub(super) fn compact(&mut self) -> Result<()> {
+        while let Some(members) = plan(&self.manifest.segments) {
+            self.merge(&members)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the live documents and entries of the segments at `members`
+    /// as one segment and commits a manifest that lists it instead.
+    fn merge(&mut self, members: &[usize]) -> Result<()> {
+        let inputs: Vec<&Segment> = members.iter().map(|&i| &self.segments[i]).collect();
+        let mut docs: Vec<(u64, i64, &[u8])> = Vec::new();
+        for s in &inputs {
+            docs.extend(s.live_documents()?);
+        }
+        docs.sort_unstable_by_key(|d| d.0);
+        let mut partitions: Vec<(i64, u64)> = Vec::new();
+        let mut days: Vec<i64> = docs.iter().map(|d| d.1).collect();
+        days.sort_unstable();
+        for run in days.chunk_by(|a, b| a == b) {
+            partitions.push((run[0], run.len() as u64));
+        }
+        let mut manifest = self.manifest.clone();
+        manifest.generation += 1;
+        let first_day = partitions.first().map_or(0, |p| p.0);
+        let last_day = partitions.last().map_or(0, |p| p.0);
+        let file = format!(
+            "{}-{}-g{}.seg",
+            crate::date::format_day(first_day),
+            crate::date::format_day(last_day),
+            manifest.generation
+        );
+        let tables = Table::ALL.map(|t| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
+            Box::new(merged(
+                inputs
+                    .iter()
+                    .map(|s| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
+                        Box::new(s.live_entries(t))
+                    })
+                    .collect(),
+            ))
+        });
+        let bytes = write_segment_from(&self.dir, &file, first_day, &docs, tables)?;
+        let info = SegmentInfo {
+            file,
+            day: first_day,
+            docs: docs.len() as u64,
+            stored: docs.len() as u64,
+            bytes,
+            live_from: None,
+            partitions,
+        };
+        drop(docs);
+        drop(inputs);
+        let mut kept: Vec<SegmentInfo> = Vec::with_capacity(manifest.segments.len());
+        for (i, s) in manifest.segments.into_iter().enumerate() {
+            if members.binary_search(&i).is_err() {
+                kept.push(s);
+            }
+        }
+        if info.docs > 0 {
+            kept.push(info);
+        }
+        manifest.segments = kept;
+        self.commit(manifest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(day: i64, docs: u64) -> SegmentInfo {
+        SegmentInfo {
+            file: format!("{day}"),
+            day,
+            docs,
+            stored: docs,
+            bytes: docs * 100,
+            live_from: None,
+            partitions: vec![(day, docs)],
+        }
+    }
+
+    #[test]
+    fn tiers_grow_by_the_fanout() {
+        assert_eq!(tier(1), 0);
+        assert_eq!(tier(7), 0);
+        assert_eq!(tier(8), 1);
+        assert_eq!(tier(63), 1);
+        assert_eq!(tier(64), 2);
+        assert_eq!(tier(1000), 3);
+        assert_eq!(tier(8000), 4);
+    }
+
+    #[test]
+    fn the_oldest_segments_of_the_lowest_full_tier_are_merged() {
+        // Seven daily segments: nothing to do.
+        let mut segs: Vec<SegmentInfo> = (0..7).map(|d| info(10 + d, 1000)).collect();
+        assert_eq!(plan(&segs), None);
+        // An eighth day's segment, listed before an older late one.
+        segs.push(info(30, 1000));
+        segs.push(info(5, 900));
+        assert_eq!(plan(&segs), Some(vec![0, 1, 2, 3, 4, 5, 6, 8]));
+        // Tier 0 fills first.
+        let small: Vec<SegmentInfo> = (0..8).map(|d| info(d, 3)).collect();
+        let mut both = segs.clone();
+        both.extend(small);
+        assert_eq!(plan(&both), Some((9..17).collect()));
+    }
+
+    #[test]
+    fn large_segments_are_not_merged_and_mostly_evicted_ones_are_rewritten() {
+        let segs: Vec<SegmentInfo> = (0..10).map(|d| info(d, MAX_MERGED_DOCS)).collect();
+        assert_eq!(plan(&segs), None);
+        let mut evicted = segs.clone();
+        evicted[3].docs = MAX_MERGED_DOCS / 4;
+        evicted[3].live_from = Some(2);
+        assert_eq!(plan(&evicted), Some(vec![3]));
+    }
+
+    #[test]
+    fn sorted_tables_merge_into_one_sorted_sequence() {
+        let a = vec![(1, 5), (3, 1), (3, 9), (7, 0)];
+        let b = vec![(0, 0), (3, 4), (9, 9)];
+        let c: Vec<(u64, u64)> = Vec::new();
+        let got: Vec<(u64, u64)> = merged(vec![
+            Box::new(a.clone().into_iter()),
+            Box::new(b.clone().into_iter()),
+            Box::new(c.into_iter()),
+        ])
+        .collect();
+        let mut want = [a, b].concat();
+        want.sort_unstable();
+        assert_eq!(got, want);
+    }
+}
