@@ -27,7 +27,8 @@
 //! articles is checked against the first of them, as a scan checks it.
 //!
 //! **Storage.** See the `store` module: immutable segment files per batch and day,
-//! an atomically replaced manifest, a writer lock. A writer killed at any
+//! merged size-tiered after each add (the `compact` module), an atomically
+//! replaced manifest, a writer lock. A writer killed at any
 //! moment leaves the index as it was before the batch.
 
 mod compact;
