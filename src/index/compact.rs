@@ -8,9 +8,10 @@
 //! stores do: when [`FANOUT`] segments of one tier (their documents within a
 //! factor of [`FANOUT`]) are there, the oldest of them are merged into one
 //! of the next tier, up to [`MAX_MERGED_DOCS`]. So an index holds at most
-//! `FANOUT - 1` segments per tier (about 20 for a million articles added a
-//! thousand a day), and each document is rewritten once per tier it passes
-//! (three times on the way to the largest). A segment whose documents are
+//! `FANOUT - 1` segments per tier below the largest (a million articles
+//! added a thousand a day: 15 segments of 64,000 and at most 14 smaller
+//! ones), and each document is rewritten once per tier it passes (twice
+//! from a day's thousand articles to the largest). A segment whose documents are
 //! mostly evicted (days before the window, in a segment that also holds
 //! later ones) is rewritten without them.
 //!
@@ -27,9 +28,10 @@ use store::write_segment_from;
 /// How many segments of one tier are merged into one of the next.
 pub(super) const FANOUT: usize = 8;
 
-/// Segments of this many documents or more are not merged further (a
-/// merge rewrites what it merges: larger merges would make one add
-/// rewrite most of a large index).
+/// No merge makes a segment of more documents than this: a merge rewrites
+/// what it merges, and larger merges would make one add rewrite most of a
+/// large index. So segments of more than `MAX_MERGED_DOCS / FANOUT`
+/// documents are not merged.
 pub(super) const MAX_MERGED_DOCS: u64 = 1 << 16;
 
 /// The tier of a segment of `docs` documents: `floor(log_FANOUT(docs))`.
@@ -47,7 +49,7 @@ pub(super) fn plan(segments: &[SegmentInfo]) -> Option<Vec<usize>> {
     }
     let mut by_tier: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
     for (i, s) in segments.iter().enumerate() {
-        if s.stored < MAX_MERGED_DOCS {
+        if s.stored.saturating_mul(FANOUT as u64) <= MAX_MERGED_DOCS {
             by_tier.entry(tier(s.stored)).or_default().push(i);
         }
     }
@@ -194,6 +196,17 @@ mod tests {
     fn large_segments_are_not_merged_and_mostly_evicted_ones_are_rewritten() {
         let segs: Vec<SegmentInfo> = (0..10).map(|d| info(d, MAX_MERGED_DOCS)).collect();
         assert_eq!(plan(&segs), None);
+        // Eight merged would pass the largest size.
+        let big = MAX_MERGED_DOCS / FANOUT as u64 + 1;
+        assert_eq!(
+            plan(&(0..10).map(|d| info(d, big)).collect::<Vec<_>>()),
+            None
+        );
+        let fits = MAX_MERGED_DOCS / FANOUT as u64;
+        assert_eq!(
+            plan(&(0..10).map(|d| info(d, fits)).collect::<Vec<_>>()),
+            Some((0..8).collect())
+        );
         let mut evicted = segs.clone();
         evicted[3].docs = MAX_MERGED_DOCS / 4;
         evicted[3].live_from = Some(2);
