@@ -491,6 +491,18 @@ impl BaselineSample {
 mod tests {
     use super::*;
 
+    /// The rewrite candidates of `docs` (each its sampled grams), none
+    /// known before, in a whole corpus.
+    fn all_candidates(docs: &[Vec<u32>]) -> Vec<(u32, u32)> {
+        rewrite_candidates(
+            docs.len(),
+            &|d| Ok(docs[d].clone()),
+            &KnownPairs::default(),
+            0,
+        )
+        .unwrap()
+    }
+
     /// `n` sampled-looking grams starting at `from`.
     fn grams(from: u32, n: u32) -> Vec<u32> {
         (from..from + n).collect()
@@ -506,16 +518,7 @@ mod tests {
             g.sort_unstable();
         }
         let docs = [a, b, c, d];
-        assert_eq!(
-            rewrite_candidates(
-                docs.len(),
-                &|d| Ok(docs[d].clone()),
-                &KnownPairs::default(),
-                0
-            )
-            .unwrap(),
-            vec![(0, 1), (1, 3)]
-        );
+        assert_eq!(all_candidates(&docs), vec![(0, 1), (1, 3)]);
     }
 
     #[test]
@@ -528,13 +531,7 @@ mod tests {
                 g
             })
             .collect();
-        let all = rewrite_candidates(
-            docs.len(),
-            &|d| Ok(docs[d].clone()),
-            &KnownPairs::default(),
-            0,
-        )
-        .unwrap();
+        let all = all_candidates(&docs);
         assert_eq!(all.len(), 10);
         // Known in either orientation, with a repeat and a document out
         // of range.
@@ -571,16 +568,7 @@ mod tests {
                 .iter()
                 .all(|&g| g < 1 << 31 || GramKind::of(g) == GramKind::WordPairs)
         );
-        assert_eq!(
-            rewrite_candidates(
-                docs.len(),
-                &|d| Ok(docs[d].clone()),
-                &KnownPairs::default(),
-                0
-            )
-            .unwrap(),
-            vec![(0, 1), (2, 3)]
-        );
+        assert_eq!(all_candidates(&docs), vec![(0, 1), (2, 3)]);
     }
 
     #[test]
@@ -657,16 +645,7 @@ mod tests {
             .map(|h| h >> (32 - GRAM_PASS_BITS))
             .collect();
         assert_eq!(spread.len(), GRAM_PASSES);
-        assert_eq!(
-            rewrite_candidates(
-                docs.len(),
-                &|d| Ok(docs[d].clone()),
-                &KnownPairs::default(),
-                0
-            )
-            .unwrap(),
-            expected
-        );
+        assert_eq!(all_candidates(&docs), expected);
     }
 
     #[test]
@@ -680,15 +659,6 @@ mod tests {
                 g
             })
             .collect();
-        assert!(
-            rewrite_candidates(
-                docs.len(),
-                &|d| Ok(docs[d].clone()),
-                &KnownPairs::default(),
-                0
-            )
-            .unwrap()
-            .is_empty()
-        );
+        assert!(all_candidates(&docs).is_empty());
     }
 }

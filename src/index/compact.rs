@@ -113,25 +113,31 @@ impl Index {
             crate::date::format_day(last_day),
             manifest.generation
         );
-        let tables = Table::ALL.map(|t| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
-            Box::new(merged(
-                inputs
-                    .iter()
-                    .map(|s| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
-                        Box::new(s.live_entries(t))
-                    })
-                    .collect(),
-            ))
-        });
-        let bytes = write_segment_from(&self.dir, &file, first_day, &docs, tables)?;
-        let info = SegmentInfo {
-            file,
-            day: first_day,
-            docs: docs.len() as u64,
-            stored: docs.len() as u64,
-            bytes,
-            live_from: None,
-            partitions,
+        // A segment whose documents are all evicted is dropped, not
+        // written again.
+        let info = if docs.is_empty() {
+            None
+        } else {
+            let tables = Table::ALL.map(|t| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
+                Box::new(merged(
+                    inputs
+                        .iter()
+                        .map(|s| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
+                            Box::new(s.live_entries(t))
+                        })
+                        .collect(),
+                ))
+            });
+            let bytes = write_segment_from(&self.dir, &file, first_day, &docs, tables)?;
+            Some(SegmentInfo {
+                file,
+                day: first_day,
+                docs: docs.len() as u64,
+                stored: docs.len() as u64,
+                bytes,
+                live_from: None,
+                partitions,
+            })
         };
         drop(docs);
         drop(inputs);
@@ -141,9 +147,7 @@ impl Index {
                 kept.push(s);
             }
         }
-        if info.docs > 0 {
-            kept.push(info);
-        }
+        kept.extend(info);
         manifest.segments = kept;
         self.commit(manifest)
     }
