@@ -92,6 +92,9 @@ impl Index {
     /// as one segment and commits a manifest that lists it instead.
     fn merge(&mut self, members: &[usize]) -> Result<()> {
         let inputs: Vec<&Segment> = members.iter().map(|&i| &self.segments[i]).collect();
+        for s in &inputs {
+            s.read_in_order();
+        }
         let mut docs: Vec<(u64, i64, &[u8])> = Vec::new();
         for s in &inputs {
             docs.extend(s.live_documents()?);

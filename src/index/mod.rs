@@ -34,6 +34,7 @@
 mod compact;
 mod keys;
 mod lookup;
+mod search;
 mod store;
 
 use std::path::{Path, PathBuf};

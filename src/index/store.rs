@@ -43,6 +43,7 @@ use memmap2::Mmap;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
+use super::search;
 use crate::error::{Error, Result};
 
 /// The on-disk format version this build reads and writes. Any other
@@ -471,6 +472,13 @@ impl Segment {
         // written and the manifest replaced instead); an evicted segment is
         // unlinked, which keeps a mapping valid.
         let map = unsafe { Mmap::map(&file) }.map_err(|e| io_error(&path, "map it", e))?;
+        // Lookups touch a few pages here and there: read ahead of a
+        // fault, a cold query read 5 MB for each page it needed (6.6 s and
+        // 1.07 GB resident against 600,000 articles; 1.5 s and 89 MB
+        // without). The advice is a hint; a system that refuses it is
+        // only slower.
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Random);
         let damaged = |what: &str| index_error(&path, format!("damaged segment: {what}"));
         if map.len() < HEADER_LEN || &map[..8] != SEGMENT_MAGIC {
             return Err(damaged("not a segment file"));
@@ -604,6 +612,13 @@ impl Segment {
         }
     }
 
+    /// Tells the system the file is about to be read through in order (a
+    /// merge): read ahead again, unlike lookups.
+    pub(crate) fn read_in_order(&self) {
+        #[cfg(unix)]
+        let _ = self.map.advise(memmap2::Advice::Sequential);
+    }
+
     /// `(number, day, compressed record)` of every live document, in
     /// number order.
     pub(crate) fn live_documents(&self) -> Result<Vec<(u64, i64, &[u8])>> {
@@ -639,8 +654,9 @@ impl Segment {
 
     /// For sorted, distinct `keys`: the first `per_key` values filed under
     /// each in table `t`, as `(position in keys, value)`, appended to
-    /// `out`. One merge pass over the table (galloping over the gaps), so a
-    /// batch of keys costs about one read of the table, not a search each.
+    /// `out`. Keys near each other are galloped to and far ones searched
+    /// ([`search::lower_bound_from`]), so a dense batch costs about one read
+    /// of the table and a sparse one a few pages per key.
     pub(crate) fn lookup_sorted(
         &self,
         t: Table,
@@ -655,17 +671,7 @@ impl Segment {
             if i >= n {
                 break;
             }
-            // Gallop to the first entry not below `key`.
-            if self.entry(tab, i).0 < key {
-                let mut step = 1usize;
-                let mut hi = i + step;
-                while hi < n && self.entry(tab, hi).0 < key {
-                    i = hi;
-                    step *= 2;
-                    hi = i + step;
-                }
-                i = self.lower_bound(tab, i + 1, hi.min(n), key);
-            }
+            i = search::lower_bound_from(|j| self.entry(tab, j).0, i, n, key);
             let mut taken = 0;
             while i < n && taken < per_key {
                 let (k, v) = self.entry(tab, i);
@@ -681,24 +687,10 @@ impl Segment {
         }
     }
 
-    /// The first position in `lo..hi` of table `tab` whose key is not
-    /// below `key`.
-    fn lower_bound(&self, tab: (usize, usize), mut lo: usize, mut hi: usize, key: u64) -> usize {
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if self.entry(tab, mid).0 < key {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        lo
-    }
-
     /// The document numbers filed under `key` in table `t`, in order.
     pub(crate) fn lookup(&self, t: Table, key: u64) -> impl Iterator<Item = u64> + '_ {
         let tab = self.table(t);
-        let lo = self.lower_bound(tab, 0, tab.1, key);
+        let lo = search::lower_bound(|j| self.entry(tab, j).0, 0, tab.1, key);
         (lo..tab.1)
             .map(move |i| self.entry(tab, i))
             .take_while(move |&(k, _)| k == key)
