@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use proptest::prelude::*;
 
 use crate::feeds::{record, wire};
-use crate::util::{Corpus, paragraph, reprint_paths};
+use crate::util::{Corpus, assert_stages, paragraph, reprint_paths};
 
 /// A generated feed: `stories` wire stories on days 1–10 and, for each, a
 /// few copies later (whole, excerpted, with a local paragraph, with a
@@ -161,15 +161,41 @@ fn a_query_reports_reuse_without_adding() {
     );
     assert_eq!(p["passages"][0]["source"], serde_json::json!([2, 3]));
     assert_eq!(stats(&index)["articles"], 2);
+    // --timings lists the stages on stderr and leaves the report alone.
+    let timed = reprint_paths(
+        &["index", "query", "-f", "json", "--timings"],
+        &[&index, &release],
+    );
+    assert_eq!(timed.stdout, run.stdout);
+    assert_stages(
+        &timed.stderr,
+        &[
+            "look up band keys",
+            "read back and verify neighbours",
+            "align and score",
+            "write report",
+            "total",
+        ],
+        "index query",
+    );
+    assert!(!run.stderr.contains("align and score"));
 
     // Adding it later reports the same pair; adding it again adds nothing.
     let day2 = c.write(
         "day2.jsonl",
         record("outlet", Some("2026-03-02"), &w[1..3].join("\n\n")) + "\n",
     );
-    let run = add(&index, &day2);
+    let run = reprint_paths(
+        &["index", "add", "-q", "-f", "json", "--timings"],
+        &[&index, &day2],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.json()["pairs"][0]["source"], "wire");
+    assert_stages(
+        &run.stderr,
+        &["batch keys", "write segments", "merge segments", "total"],
+        "index add",
+    );
     let again = reprint_paths(&["index", "add", "-f", "json"], &[&index, &day2]);
     assert!(again.stderr.contains("already indexed"), "{}", again.stderr);
     assert_eq!(stats(&index)["articles"], 3);

@@ -1,6 +1,6 @@
 //! The golden test on the seed articles in `samples/`.
 
-use crate::util::{reprint, samples};
+use crate::util::{assert_stages, reprint, samples};
 
 #[test]
 fn samples_report_exactly_one_pair_003_copied_from_001() {
@@ -94,18 +94,16 @@ fn timings_list_every_stage_on_stderr_and_leave_the_report_alone() {
     for command in ["scan", "audit", "dedup"] {
         let run = reprint(&[command, "--timings", dir], None);
         assert!(run.code <= 1, "{command}: {}", run.stderr);
-        for stage in [
-            "read and shingle",
-            "signatures and LSH",
-            "align and score",
-            "total",
-        ] {
-            assert!(
-                run.stderr.lines().any(|l| l.starts_with(stage)),
-                "{command}: no '{stage}' in {}",
-                run.stderr
-            );
-        }
+        assert_stages(
+            &run.stderr,
+            &[
+                "read and shingle",
+                "signatures and LSH",
+                "align and score",
+                "total",
+            ],
+            command,
+        );
         if command == "scan" {
             let timed = reprint(&["scan", "--format", "json", "--timings", dir], None);
             assert_eq!(timed.stdout, plain.stdout);

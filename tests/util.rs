@@ -100,6 +100,17 @@ pub fn reprint_paths(args: &[&str], paths: &[&Path]) -> Run {
 /// to nine letters drawn from the seed, so two paragraphs of different
 /// seeds share no words and almost no character grams, as unrelated
 /// articles do.
+/// Asserts that `--timings` printed a line for each of `stages` on
+/// `stderr` (`what` names the run in the message).
+pub fn assert_stages(stderr: &str, stages: &[&str], what: &str) {
+    for stage in stages {
+        assert!(
+            stderr.lines().any(|l| l.starts_with(stage)),
+            "{what}: no '{stage}' in {stderr}"
+        );
+    }
+}
+
 pub fn paragraph(seed: usize) -> String {
     let mut x = (seed as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
     let mut out: Vec<String> = Vec::new();

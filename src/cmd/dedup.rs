@@ -169,6 +169,7 @@ pub fn run(o: DedupOpts) -> Result<ExitCode> {
                     keep,
                 )
                 .with_context(|| format!("cannot add to the index '{}'", index.dir().display()))?;
+            times.append(&index.timings());
             (added.report, clusters, indexed, added.already_indexed)
         }
         None => {

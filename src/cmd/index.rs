@@ -134,7 +134,11 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
             );
         }
     }
+    let mut times = index.timings();
+    times.restart();
     write_report(&added.report, o.format, o.output.as_deref())?;
+    times.lap("write report");
+    super::print_timings(o.engine.timings, &times);
     Ok(exit(corpus.failed, &added.report))
 }
 
@@ -157,7 +161,11 @@ fn query(o: IndexRunOpts) -> Result<ExitCode> {
     }
     let corpus = load::load(&o.paths, None, &o.input, &detector)?;
     let report = index.query(&detector, corpus.documents)?;
+    let mut times = index.timings();
+    times.restart();
     write_report(&report, o.format, o.output.as_deref())?;
+    times.lap("write report");
+    super::print_timings(o.engine.timings, &times);
     Ok(exit(corpus.failed, &report))
 }
 

@@ -52,7 +52,7 @@ use crate::cluster::{Cluster, Keep, cluster_after};
 use crate::corpus::{Document, KeptText};
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::scan::{Config, Detector, Neighbourhood, ScanReport};
+use crate::scan::{Config, Detector, Neighbourhood, ScanReport, StageTimes};
 use crate::shingle::ShingledDocument;
 use crate::similarity::contained_at_least;
 use store::{Lock, Manifest, Meta, Segment, SegmentData, SegmentInfo, Table, UNIT_BITS};
@@ -68,6 +68,8 @@ pub struct Index {
     manifest: Manifest,
     segments: Vec<Segment>,
     lock: Option<Lock>,
+    /// Wall time of each stage of the adds and queries so far.
+    times: std::sync::Mutex<StageTimes>,
 }
 
 /// What `index stats` prints.
@@ -308,6 +310,7 @@ impl Index {
                         manifest,
                         segments,
                         lock: None,
+                        times: std::sync::Mutex::new(StageTimes::new()),
                     });
                 }
                 Err(e) if attempt >= 3 => return Err(e),
@@ -404,8 +407,31 @@ impl Index {
     /// each with the indexed documents (and with each other).
     pub fn query(&self, detector: &Detector, docs: Vec<ShingledDocument>) -> Result<ScanReport> {
         self.check_params(detector)?;
+        self.lap(None);
         let keys = detector.install(|| batch_keys(detector, &docs))??;
+        self.lap(Some("batch keys"));
         Ok(self.check_batch(detector, docs, &keys)?.0)
+    }
+
+    /// The wall time of each stage of the adds, deduplications and
+    /// queries of this handle so far (`--timings`): the batch's keys, the
+    /// indexed neighbours looked up and read back, the scan stages of the
+    /// neighbourhood, then writing and merging segments.
+    pub fn timings(&self) -> StageTimes {
+        self.times
+            .lock()
+            .map(|t| t.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Records the time since the last lap as `stage`, or (`None`) starts
+    /// the clock again.
+    pub(super) fn lap(&self, stage: Option<&'static str>) {
+        let mut t = self.times.lock().unwrap_or_else(|e| e.into_inner());
+        match stage {
+            Some(s) => t.lap(s),
+            None => t.restart(),
+        }
     }
 
     /// Adds `docs` (texts kept) and reports their reuse of the index and of
@@ -462,6 +488,7 @@ impl Index {
             return Err(index_error(&self.dir, "opened for reading only"));
         }
         self.check_params(detector)?;
+        self.lap(None);
         // Ids already indexed, and repeated within the batch, are left out.
         let mut seen: AHashSet<&str> = AHashSet::new();
         let keep: Vec<bool> = docs
@@ -497,6 +524,7 @@ impl Index {
                 })
                 .collect::<Result<Vec<_>>>()
         })??;
+        self.lap(Some("batch keys"));
         let (report, neighbours, indexed) = self.check_batch(detector, batch, &keys)?;
         let entries: Vec<DocEntries> = match choose(&report, indexed) {
             Some(kept) => entries
@@ -556,7 +584,9 @@ impl Index {
             None => Vec::new(),
         };
         self.commit(manifest)?;
+        self.lap(Some("write segments"));
         self.compact()?;
+        self.lap(Some("merge segments"));
         Ok((
             Added {
                 report,
@@ -610,16 +640,20 @@ impl Index {
         keys: &BatchKeys,
     ) -> Result<(ScanReport, usize, usize)> {
         let (old, unseen) = detector.install(|| self.neighbours(detector, &batch, keys))??;
+        self.lap(Some("count unseen carriers"));
         let new_from = old.len();
         let mut data = old;
         data.extend(batch);
+        let mut times = self.times.lock().unwrap_or_else(|e| e.into_inner());
         let report = detector.scan_neighbourhood(
             data,
             &Neighbourhood {
                 new_from,
                 unseen_carriers: unseen,
             },
+            &mut times,
         )?;
+        drop(times);
         let (report, indexed) = narrow(report, new_from);
         Ok((report, new_from, indexed))
     }

@@ -189,15 +189,15 @@ impl Detector {
     /// they may pair with, in corpus order. Only pairs with a new document
     /// are aligned; paragraphs count as common with the carriers outside
     /// the scan added ([`Neighbourhood::unseen_carriers`]). This is how
-    /// [`crate::index`] checks a batch against what it holds.
+    /// [`crate::index`] checks a batch against what it holds. The wall
+    /// time of each stage is added to `times`.
     pub fn scan_neighbourhood(
         &self,
         documents: Vec<ShingledDocument>,
         neighbourhood: &Neighbourhood,
+        times: &mut StageTimes,
     ) -> Result<ScanReport> {
-        self.install(|| {
-            self.scan_inner(documents, Some(neighbourhood), None, &mut StageTimes::new())
-        })?
+        self.install(|| self.scan_inner(documents, Some(neighbourhood), None, times))?
     }
 
     /// [`Detector::scan_shingled`] with the LSH stage's candidates found

@@ -45,6 +45,16 @@ impl StageTimes {
         self.last = Instant::now();
     }
 
+    /// Adds the stages of `other` (their times and resident memory) to
+    /// these, and restarts the clock.
+    pub fn append(&mut self, other: &StageTimes) {
+        for (i, &(stage, elapsed)) in other.stages.iter().enumerate() {
+            let at = self.add(stage, elapsed);
+            self.resident[at] = other.resident[i];
+        }
+        self.restart();
+    }
+
     /// Adds `elapsed` to `stage`; returns the stage's position.
     pub fn add(&mut self, stage: &'static str, elapsed: Duration) -> usize {
         match self.stages.iter().position(|(s, _)| *s == stage) {
