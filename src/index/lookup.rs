@@ -202,13 +202,8 @@ impl Index {
                 break;
             }
             let sub: Vec<u64> = open.iter().map(|&q| keys[q as usize]).collect();
-            let found: Vec<(u32, u64)> = group
-                .par_iter()
-                .flat_map_iter(|s| {
-                    let mut out = Vec::new();
-                    s.lookup_sorted(table, &sub, limit + 1, &mut out);
-                    out
-                })
+            let found: Vec<(u32, u64)> = lookup_each(group, table, &sub, limit + 1)
+                .into_iter()
                 .map(|(q, v)| (open[q as usize], v))
                 .collect();
             for &(q, _) in &found {
@@ -229,15 +224,7 @@ impl Index {
     /// For sorted, distinct `keys`: the first `n` values (in index order)
     /// filed under each, as `(position in keys, value)` sorted.
     pub(super) fn earliest_sorted(&self, table: Table, keys: &[u64], n: usize) -> Vec<(u32, u64)> {
-        let mut found: Vec<(u32, u64)> = self
-            .segments
-            .par_iter()
-            .flat_map_iter(|s| {
-                let mut out = Vec::new();
-                s.lookup_sorted(table, keys, n, &mut out);
-                out
-            })
-            .collect();
+        let mut found = lookup_each(&self.segments, table, keys, n);
         found.par_sort_unstable();
         let mut kept = Vec::with_capacity(found.len());
         for chunk in found.chunk_by(|a, b| a.0 == b.0) {
@@ -287,6 +274,31 @@ impl Index {
             format!("document {seq} is listed but in no segment"),
         ))
     }
+}
+
+/// [`Segment::lookup_sorted`] of sorted `keys` in each of `segments`, in
+/// no particular order: in parallel by segment and by stretch of keys (a
+/// batch's keys are millions, and the files few once merged).
+fn lookup_each(
+    segments: &[Segment],
+    table: Table,
+    keys: &[u64],
+    per_key: usize,
+) -> Vec<(u32, u64)> {
+    const KEYS_AT_ONCE: usize = 1 << 15;
+    segments
+        .par_iter()
+        .flat_map(|s| {
+            keys.par_chunks(KEYS_AT_ONCE)
+                .enumerate()
+                .flat_map_iter(move |(c, chunk)| {
+                    let mut out = Vec::new();
+                    s.lookup_sorted(table, chunk, per_key, &mut out);
+                    let base = (c * KEYS_AT_ONCE) as u32;
+                    out.into_iter().map(move |(q, v)| (q + base, v))
+                })
+        })
+        .collect()
 }
 
 /// Where the values found for each key are in `found` (`(position in

@@ -553,11 +553,13 @@ impl Index {
         manifest.generation += 1;
         manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
         for (day, mut seg) in by_day {
-            seg.bands.sort_unstable();
-            seg.units.sort_unstable();
-            seg.words.sort_unstable();
-            seg.ids.sort_unstable();
-            seg.grams.sort_unstable();
+            detector.install(|| {
+                seg.bands.par_sort_unstable();
+                seg.units.par_sort_unstable();
+                seg.words.par_sort_unstable();
+                seg.ids.par_sort_unstable();
+                seg.grams.par_sort_unstable();
+            })?;
             let file = format!(
                 "{}-g{}.seg",
                 crate::date::format_day(day),
