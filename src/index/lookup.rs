@@ -32,6 +32,7 @@ impl Index {
         keys.par_sort_unstable();
         keys.dedup();
         let found = self.earliest_sorted(Table::Bands, &keys, cap);
+        self.release_pages();
         let found_at = found_ranges(&keys, &found);
         // (indexed document, its unit, batch document, its unit), made and
         // deduplicated one batch document at a time: a unit found in many
@@ -102,6 +103,7 @@ impl Index {
             })
             .collect::<Result<_>>()?;
         drop(proposals);
+        self.release_pages();
         self.lap(Some("read back and verify neighbours"));
         let mut kept = Vec::new();
         let mut kept_seqs = Vec::new();
@@ -145,6 +147,7 @@ impl Index {
         keys.par_sort_unstable();
         keys.dedup();
         let found = self.all_upto(Table::Grams, &keys, REWRITE_MAX_DF);
+        self.release_pages();
         let found_at = found_ranges(&keys, &found);
         let mut out: Vec<u64> = per_doc
             .par_iter()
@@ -219,6 +222,14 @@ impl Index {
         kept.retain(|&(q, _)| count[q as usize] <= limit);
         kept.par_sort_unstable();
         kept
+    }
+
+    /// Unmaps the segments' pages read so far (see
+    /// [`Segment::release_pages`]); no slice of them may be held.
+    fn release_pages(&self) {
+        for s in &self.segments {
+            s.release_pages();
+        }
     }
 
     /// For sorted, distinct `keys`: the first `n` values (in index order)
