@@ -418,10 +418,7 @@ impl Index {
     /// indexed neighbours looked up and read back, the scan stages of the
     /// neighbourhood, then writing and merging segments.
     pub fn timings(&self) -> StageTimes {
-        self.times
-            .lock()
-            .map(|t| t.clone())
-            .unwrap_or_else(|e| e.into_inner().clone())
+        self.times.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Records the time since the last lap as `stage`, or (`None`) starts
