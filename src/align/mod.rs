@@ -59,12 +59,14 @@ use crate::text::{Token, normalize_word, prose_chars, split_paragraphs, tokenize
 mod ascii_sentences;
 mod constants;
 mod passages;
+mod tokens;
 mod trim;
 mod units;
 use constants::*;
 use passages::*;
+use tokens::BodyTokens;
+pub(crate) use trim::prepared_ngrams;
 pub use trim::trim;
-pub(crate) use trim::word_ngrams;
 use trim::*;
 use units::*;
 
@@ -176,6 +178,8 @@ pub struct Prepared<'t> {
     /// The sentence units for the first word prefix asked for (the one
     /// every pair of a run uses): word prefix, units, whether cut.
     units: std::sync::OnceLock<(usize, Vec<Unit>, bool)>,
+    /// The body's tokens, for the passages of every pair.
+    tokens: BodyTokens,
 }
 
 impl<'t> Prepared<'t> {
@@ -187,7 +191,21 @@ impl<'t> Prepared<'t> {
             start,
             sentences: sentences(text, start),
             units: std::sync::OnceLock::new(),
+            tokens: BodyTokens::new(text, start),
         }
+    }
+
+    /// The tokens of `text[range]`, as [`tokenize`] gives them.
+    fn tokens(&self, range: Range<usize>) -> std::borrow::Cow<'_, [Token]> {
+        self.tokens.of(self.text, range)
+    }
+
+    /// The tokens of `text[range]` with words longer than `prefix`
+    /// characters hashed by their first `prefix` (0: whole words).
+    fn prefixed_tokens(&self, range: Range<usize>, prefix: usize) -> Vec<Token> {
+        let mut out = self.tokens(range).into_owned();
+        hash_prefixes(self.text, prefix, &mut out);
+        out
     }
 
     /// The same document without the sentences lying mostly inside
@@ -223,13 +241,13 @@ impl<'t> Prepared<'t> {
     /// first `prefix` asked for.
     fn cut_units(&self, prefix: usize) -> (std::borrow::Cow<'_, [Unit]>, bool) {
         let (p, units_cut, cut) = self.units.get_or_init(|| {
-            let (u, cut) = units(self.text, &self.sentences, prefix, true);
+            let (u, cut) = units(self, prefix, true);
             (prefix, u, cut)
         });
         if *p == prefix {
             (std::borrow::Cow::Borrowed(units_cut.as_slice()), *cut)
         } else {
-            let (u, cut) = units(self.text, &self.sentences, prefix, true);
+            let (u, cut) = units(self, prefix, true);
             (std::borrow::Cow::Owned(u), cut)
         }
     }
@@ -243,25 +261,23 @@ impl<'t> Prepared<'t> {
 /// [`align`] of two prepared documents: the same result, without splitting
 /// a document into sentences again for every pair.
 pub fn align_prepared(copy: &Prepared, source: &Prepared, config: &AlignConfig) -> Alignment {
-    let (a, a_start, sa) = (copy.text, copy.start, &copy.sentences);
-    let (b, b_start, sb) = (source.text, source.start, &source.sentences);
     let (ua, a_cut) = copy.cut_units(config.word_prefix);
     let (ub, b_cut) = source.cut_units(config.word_prefix);
-    let mut result = align_units(a, a_start, &ua, b, b_start, &ub, config);
+    let mut result = align_units(copy, &ua, source, &ub, config);
     let long = |units: &[Unit]| units.iter().any(|u| u.words > MAX_UNIT_WORDS);
     if (a_cut && long(&ub)) || (b_cut && long(&ua)) {
         // A list whose lines are units on one side may be one long
         // flattened sentence on the other, which only the uncut units
         // match: their passages are added where the copy has none yet.
-        let whole = |text: &str, blocks: &[Vec<Range<usize>>], cut: bool, units_cut| {
+        let whole = |doc: &Prepared, cut: bool, units_cut| {
             if cut {
-                std::borrow::Cow::Owned(units(text, blocks, config.word_prefix, false).0)
+                std::borrow::Cow::Owned(units(doc, config.word_prefix, false).0)
             } else {
                 units_cut
             }
         };
-        let (ua, ub) = (whole(a, sa, a_cut, ua), whole(b, sb, b_cut, ub));
-        let uncut = align_units(a, a_start, &ua, b, b_start, &ub, config);
+        let (ua, ub) = (whole(copy, a_cut, ua), whole(source, b_cut, ub));
+        let uncut = align_units(copy, &ua, source, &ub, config);
         let overlaps = |p: &Aligned, q: &Aligned| p.a.start < q.a.end && q.a.start < p.a.end;
         let extra: Vec<Aligned> = uncut
             .passages
@@ -369,14 +385,13 @@ fn words_dice(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>) -> f64 {
 }
 
 fn align_units(
-    a: &str,
-    a_start: usize,
+    copy: &Prepared,
     ua: &[Unit],
-    b: &str,
-    b_start: usize,
+    source: &Prepared,
     ub: &[Unit],
     config: &AlignConfig,
 ) -> Alignment {
+    let (a, b, b_start) = (copy.text, source.text, source.start);
     if ua.is_empty() || ub.is_empty() {
         return Alignment::default();
     }
@@ -482,11 +497,12 @@ fn align_units(
                 let span_a = ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end;
                 let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
                 let (mut a_span, mut b_span, shared, cored) =
-                    trim_shared(a, span_a, b, span_b, config.trim_ngram);
+                    trim_shared(copy, span_a, source, span_b, config.trim_ngram);
                 if shared < TRIM_SHARED && config.trim_ngram > 0 {
-                    (a_span, b_span) = trim_sparse(a, a_span, b, b_span, config.word_prefix);
+                    (a_span, b_span) =
+                        trim_sparse(copy, a_span, source, b_span, config.word_prefix);
                 }
-                (a_span, b_span) = grow_matching(a, a_span, a_start, b, b_span, b_start);
+                (a_span, b_span) = grow_matching(copy, a_span, source, b_span);
                 let aligned = Aligned {
                     a: a_span,
                     b: b_span,
@@ -724,14 +740,15 @@ mod tests {
         let b = "Take it ahead of time. If the medication makes you drowsy, try taking it before bedtime. If it causes nausea, take it with food. Call a doctor.";
         let found = "If it causes nausea, take it with food";
         let at = |t: &str| t.find(found).map(|i| i..i + found.len()).unwrap();
-        let (ra, rb) = grow_matching(a, at(a), 0, b, at(b), 0);
+        let (pa, pb) = (Prepared::new(a, 0), Prepared::new(b, 0));
+        let (ra, rb) = grow_matching(&pa, at(a), &pb, at(b));
         let copied = "If the medication makes you drowsy, try taking it before bedtime. If it causes nausea, take it with food";
         assert_eq!(&a[ra], copied);
         // "Call" alone matches after the passage: fewer than GROW_WORDS.
         assert_eq!(&b[rb], copied);
         // Not before the start of the body.
         let floor = a.find("taking").unwrap();
-        let (ra, _) = grow_matching(a, at(a), floor, b, at(b), 0);
+        let (ra, _) = grow_matching(&Prepared::new(a, floor), at(a), &pb, at(b));
         assert_eq!(&a[ra], &copied[copied.find("taking").unwrap()..]);
     }
 
@@ -782,7 +799,7 @@ mod tests {
             .map(|i| format!("Sentence number {i} of this text has exactly nine words."))
             .collect::<Vec<_>>()
             .join(" ");
-        let (ua, _) = units(&text, &sentences(&text, 0), 0, false);
+        let (ua, _) = units(&Prepared::new(&text, 0), 0, false);
         assert_eq!(ua.len(), 12);
         // 4..9 weighs 5 × 0.9; 0..5 weighs 5 × 0.8 and keeps 0..4.
         let kept = resolve_overlaps(vec![(0..5, 20..25, 0.8), (4..9, 0..5, 0.9)], &ua);
@@ -828,7 +845,8 @@ mod tests {
     fn reworded_passages_are_trimmed_to_where_shared_words_are_dense() {
         let a = "Crowds gathered early outside, then the council approved the harbour budget after a debate.";
         let b = "After a debate the harbour budget was approved by the council, which meets again next spring.";
-        let (ra, rb) = trim_sparse(a, 0..a.len(), b, 0..b.len(), 0);
+        let (pa, pb) = (Prepared::new(a, 0), Prepared::new(b, 0));
+        let (ra, rb) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0);
         assert_eq!(
             &a[ra],
             "the council approved the harbour budget after a debate."
@@ -838,7 +856,8 @@ mod tests {
             "After a debate the harbour budget was approved by the council"
         );
         // Too few words to judge: unchanged.
-        let (ra, _) = trim_sparse("a few words", 0..11, b, 0..b.len(), 0);
+        let few = Prepared::new("a few words", 0);
+        let (ra, _) = trim_sparse(&few, 0..11, &pb, 0..b.len(), 0);
         assert_eq!(ra, 0..11);
     }
 
@@ -938,8 +957,7 @@ mod tests {
         // diacritic inside the first five characters: the prefixes are those
         // of the words as the shingles see them.
         let hashes = |text: &str| {
-            let mut t = Vec::new();
-            prefix_tokens(text, 0..text.len(), 5, &mut t);
+            let t = Prepared::new(text, 0).prefixed_tokens(0..text.len(), 5);
             t.iter().map(|t| t.hash).collect::<Vec<_>>()
         };
         assert_eq!(

@@ -17,15 +17,22 @@ pub fn trim(
     if n == 0 {
         return (ra, rb);
     }
-    let (ra, rb, _, _) = trim_shared(a, ra, b, rb, n);
+    let (ra, rb, _, _) = trim_shared(&Prepared::new(a, 0), ra, &Prepared::new(b, 0), rb, n);
     (ra, rb)
 }
 
-/// The word `n`-grams of `text[range]`, `n` ≥ 1: (hash, first byte, end
-/// byte) of each, in order.
-pub(crate) fn word_ngrams(text: &str, range: Range<usize>, n: usize) -> Vec<(u64, usize, usize)> {
-    let mut t = Vec::new();
-    tokenize(text, range, &mut t);
+/// The word `n`-grams of `doc.text()[range]`, `n` ≥ 1: (hash, first byte,
+/// end byte) of each, in order; from the document's tokens.
+pub(crate) fn prepared_ngrams(
+    doc: &Prepared,
+    range: Range<usize>,
+    n: usize,
+) -> Vec<(u64, usize, usize)> {
+    ngrams_of(&doc.tokens(range), n)
+}
+
+/// The word `n`-grams of the tokens `t`.
+fn ngrams_of(t: &[Token], n: usize) -> Vec<(u64, usize, usize)> {
     t.windows(n)
         .map(|w| {
             let h = w.iter().fold(0u64, |acc, x| acc.rotate_left(17) ^ x.hash);
@@ -38,17 +45,18 @@ pub(crate) fn word_ngrams(text: &str, range: Range<usize>, n: usize) -> Vec<(u64
 /// share (of the side with fewer) and whether the passage was cut to its
 /// verbatim core ([`verbatim_core`]).
 pub(super) fn trim_shared(
-    a: &str,
+    pa: &Prepared,
     ra: Range<usize>,
-    b: &str,
+    pb: &Prepared,
     rb: Range<usize>,
     n: usize,
 ) -> (Range<usize>, Range<usize>, f64, bool) {
     if n == 0 {
         return (ra, rb, 0.0, false);
     }
-    let ga = word_ngrams(a, ra.clone(), n);
-    let gb = word_ngrams(b, rb.clone(), n);
+    let (a, b) = (pa.text, pb.text);
+    let ga = prepared_ngrams(pa, ra.clone(), n);
+    let gb = prepared_ngrams(pb, rb.clone(), n);
     let set_a: ahash::AHashSet<u64> = ga.iter().map(|g| g.0).collect();
     let set_b: ahash::AHashSet<u64> = gb.iter().map(|g| g.0).collect();
     let shared = set_a.iter().filter(|g| set_b.contains(g)).count();
@@ -143,15 +151,15 @@ pub(super) fn verbatim_core(
 /// other side, and ends at the last word that closes one. Clauses at the
 /// ends of the outer sentences that the other side does not use fall away.
 pub(super) fn trim_sparse(
-    a: &str,
+    pa: &Prepared,
     ra: Range<usize>,
-    b: &str,
+    pb: &Prepared,
     rb: Range<usize>,
     prefix: usize,
 ) -> (Range<usize>, Range<usize>) {
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    prefix_tokens(a, ra.clone(), prefix, &mut ta);
-    prefix_tokens(b, rb.clone(), prefix, &mut tb);
+    let (a, b) = (pa.text, pb.text);
+    let ta = pa.prefixed_tokens(ra.clone(), prefix);
+    let tb = pb.prefixed_tokens(rb.clone(), prefix);
     let words = |t: &[Token]| t.iter().map(|x| x.hash).collect::<ahash::AHashSet<u64>>();
     let (set_a, set_b) = (words(&ta), words(&tb));
     (
@@ -188,19 +196,17 @@ pub(super) fn dense_bounds(
 }
 
 /// Extends `ra` and `rb` backwards and forwards over the words that match
-/// one for one on both sides (see [`GROW_WORDS`]), never before `a_floor`
-/// and `b_floor` (where the bodies start).
+/// one for one on both sides (see [`GROW_WORDS`]), never before where the
+/// bodies start.
 pub(super) fn grow_matching(
-    a: &str,
+    pa: &Prepared,
     ra: Range<usize>,
-    a_floor: usize,
-    b: &str,
+    pb: &Prepared,
     rb: Range<usize>,
-    b_floor: usize,
 ) -> (Range<usize>, Range<usize>) {
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    tokenize(a, window_before(a, a_floor, ra.start), &mut ta);
-    tokenize(b, window_before(b, b_floor, rb.start), &mut tb);
+    let (a, b) = (pa.text, pb.text);
+    let ta = pa.tokens(window_before(a, pa.start, ra.start));
+    let tb = pb.tokens(window_before(b, pb.start, rb.start));
     let back = ta
         .iter()
         .rev()
@@ -212,13 +218,11 @@ pub(super) fn grow_matching(
         ra.start = ta[ta.len() - back].start as usize;
         rb.start = tb[tb.len() - back].start as usize;
     }
-    ta.clear();
-    tb.clear();
-    tokenize(a, window_after(a, ra.end), &mut ta);
-    tokenize(b, window_after(b, rb.end), &mut tb);
+    let ta = pa.tokens(window_after(a, ra.end));
+    let tb = pb.tokens(window_after(b, rb.end));
     let ahead = ta
         .iter()
-        .zip(&tb)
+        .zip(tb.iter())
         .take_while(|(x, y)| x.hash == y.hash)
         .count();
     if ahead >= GROW_WORDS {

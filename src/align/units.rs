@@ -74,20 +74,16 @@ pub(super) fn split_at_thai_spaces(text: &str, range: Range<usize>) -> Vec<Range
     out
 }
 
-/// Sentence units of `text` from its [`sentences`]; words longer than
-/// `prefix` characters count by their first `prefix` (0: whole words).
+/// Sentence units of a prepared document, from its [`sentences`]; words
+/// longer than `prefix` characters count by their first `prefix` (0: whole
+/// words).
 /// With `split_long`, a sentence of more than [`MAX_UNIT_WORDS`] words is
 /// cut at its line breaks. Sentences of fewer than [`MIN_UNIT_WORDS`] words
 /// join the next sentence of their block (or the previous one, at its
 /// end). Also returns whether a sentence was cut.
-pub(super) fn units(
-    text: &str,
-    blocks: &[Vec<Range<usize>>],
-    prefix: usize,
-    split_long: bool,
-) -> (Vec<Unit>, bool) {
+pub(super) fn units(doc: &Prepared, prefix: usize, split_long: bool) -> (Vec<Unit>, bool) {
+    let (text, blocks) = (doc.text, &doc.sentences);
     let mut out: Vec<Unit> = Vec::new();
-    let mut tokens: Vec<Token> = Vec::new();
     let mut cut = false;
     let mut spans: Vec<Range<usize>> = Vec::new();
     for block in blocks {
@@ -110,7 +106,7 @@ pub(super) fn units(
             }
         }
         for span in spans.drain(..) {
-            prefix_tokens(text, span.clone(), prefix, &mut tokens);
+            let tokens = doc.prefixed_tokens(span.clone(), prefix);
             if tokens.is_empty() {
                 continue;
             }
@@ -171,11 +167,9 @@ pub(super) fn trimmed(text: &str, range: Range<usize>) -> Option<Range<usize>> {
     (start < end).then_some(start..end)
 }
 
-/// Tokenises `text[range]` into `out`; words longer than `prefix`
-/// characters are hashed by their first `prefix` (0: whole words).
-pub(super) fn prefix_tokens(text: &str, range: Range<usize>, prefix: usize, out: &mut Vec<Token>) {
-    out.clear();
-    tokenize(text, range, out);
+/// Hashes the words of `out` (tokens of `text`) longer than `prefix` characters
+/// by their first `prefix` (0: leaves them whole).
+pub(super) fn hash_prefixes(text: &str, prefix: usize, out: &mut [Token]) {
     if prefix > 0 {
         let mut normal = String::new();
         for t in out.iter_mut().filter(|t| !t.link) {

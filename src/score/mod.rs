@@ -36,7 +36,7 @@ use std::sync::OnceLock;
 
 use ahash::AHashSet;
 
-use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, word_ngrams};
+use crate::align::{AlignConfig, Aligned, Prepared, align_prepared, prepared_ngrams};
 use crate::date::Date;
 use crate::reuse::{Direction, ParagraphRange, Passage, ReusePair, Span};
 use crate::text::{WordsKey, tokenize};
@@ -198,7 +198,7 @@ impl<'t> PairDoc<'t> {
     /// more) that share less than [`GAP_SHARE`] of their word bigrams with
     /// the other side; `(inside, sentences)` are the range's
     /// [`PairDoc::units_inside`], `ours` its word bigrams, `theirs` those of
-    /// the other side's range ([`word_ngrams`]).
+    /// the other side's range ([`prepared_ngrams`]).
     fn unrelated_paragraphs(
         (inside, sentences): (Vec<&Range<usize>>, Vec<&Range<usize>>),
         ours: &[(u64, usize, usize)],
@@ -407,8 +407,8 @@ fn align_as_copy(c: &PairDoc, s: &PairDoc, config: &AlignConfig) -> Oriented {
         let may_have_gaps =
             |(inside, sentences): &(Vec<_>, Vec<_>)| inside.len() >= 2 || sentences.len() >= 2;
         let (holes_a, holes_b) = if may_have_gaps(&ua) || may_have_gaps(&ub) {
-            let ga = word_ngrams(c.text(), p.a.clone(), 2);
-            let gb = word_ngrams(s.text(), p.b.clone(), 2);
+            let ga = prepared_ngrams(&c.prepared, p.a.clone(), 2);
+            let gb = prepared_ngrams(&s.prepared, p.b.clone(), 2);
             (
                 PairDoc::unrelated_paragraphs(ua, &ga, &gb),
                 PairDoc::unrelated_paragraphs(ub, &gb, &ga),
@@ -518,7 +518,7 @@ fn decide_with(
     let mut passages: Vec<Passage> = Vec::with_capacity(aligned.len());
     let (mut verbatim_sum, mut verbatim_weight) = (0.0, 0usize);
     for p in &aligned {
-        let verbatim = verbatim_share(c.text(), p.a.clone(), s.text(), p.b.clone());
+        let verbatim = verbatim_share(c, p.a.clone(), s, p.b.clone());
         let weight = c.covered_raw(p.a.clone());
         verbatim_sum += verbatim * weight as f64;
         verbatim_weight += weight;
@@ -577,15 +577,15 @@ fn trimmed_body(d: &PairDoc) -> Range<usize> {
 
 /// The share of `a[ra]`'s distinct word trigrams found in `b[rb]` (for
 /// passages under three words: 1 when their words are the same).
-fn verbatim_share(a: &str, ra: Range<usize>, b: &str, rb: Range<usize>) -> f64 {
-    let ga: AHashSet<u64> = word_ngrams(a, ra, VERBATIM_NGRAM)
+fn verbatim_share(a: &PairDoc, ra: Range<usize>, b: &PairDoc, rb: Range<usize>) -> f64 {
+    let ga: AHashSet<u64> = prepared_ngrams(&a.prepared, ra, VERBATIM_NGRAM)
         .into_iter()
         .map(|g| g.0)
         .collect();
     if ga.is_empty() {
         return 1.0;
     }
-    let gb: AHashSet<u64> = word_ngrams(b, rb, VERBATIM_NGRAM)
+    let gb: AHashSet<u64> = prepared_ngrams(&b.prepared, rb, VERBATIM_NGRAM)
         .into_iter()
         .map(|g| g.0)
         .collect();
