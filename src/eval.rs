@@ -473,7 +473,8 @@ impl<'d> EvalDocument<'d> {
                 crate::text::split_paragraphs(&doc.text, doc.body_start),
                 Vec::new(),
                 doc.date.clone(),
-            ),
+            )
+            .with_outlet(doc.source.clone()),
         }
     }
 }
@@ -671,6 +672,10 @@ pub struct FeedScores {
     pub directed: usize,
     /// Of those, the ones with the truth's source as source.
     pub direction_correct: usize,
+    /// Found truth pairs listed with the truth's source as source, mutual
+    /// ones included (listed as the aligner read them, or with the article
+    /// crediting the other's outlet as the copy).
+    pub listed_correct: usize,
     /// Clusters of `dedup` against the truth's near-duplicates (copies with
     /// at least the dedup threshold of their text from the source, a
     /// `copied` field of the truth), when the truth says how much.
@@ -878,10 +883,11 @@ pub fn score_feed(
         .filter(|p| story[p.copy] == story[p.source])
         .count();
     let mut found = 0;
-    let (mut directed, mut direction_correct) = (0, 0);
+    let (mut directed, mut direction_correct, mut listed_correct) = (0, 0, 0);
     for &(c, s, _) in &known {
         if let Some(p) = reported.get(&key(c, s)) {
             found += 1;
+            listed_correct += usize::from(p.source == s);
             if p.direction != crate::reuse::Direction::Mutual {
                 directed += 1;
                 direction_correct += usize::from(p.source == s);
@@ -913,6 +919,7 @@ pub fn score_feed(
         recall: ratio(found, known.len()),
         directed,
         direction_correct,
+        listed_correct,
         clusters: cluster_scores,
     }
 }

@@ -130,6 +130,13 @@ pub struct ReusePair {
     pub grams_source_in_copy: f64,
     /// How the direction was decided.
     pub direction: Direction,
+    /// Whether the copy names the source's outlet at its start or end (a
+    /// dateline, a byline, a credit line; see [`crate::score::credit`]).
+    #[serde(default)]
+    pub copy_credits_source: bool,
+    /// Whether the source names the copy's outlet there.
+    #[serde(default)]
+    pub source_credits_copy: bool,
     /// Reused passages, in the copy's text order.
     pub passages: Vec<Passage>,
 }
@@ -182,6 +189,8 @@ impl ReusePair {
             source_in_copy: self.copy_in_source,
             grams_copy_in_source: self.grams_source_in_copy,
             grams_source_in_copy: self.grams_copy_in_source,
+            copy_credits_source: self.source_credits_copy,
+            source_credits_copy: self.copy_credits_source,
             passages: self.passages.into_iter().map(Passage::flip).collect(),
             ..self
         }

@@ -147,3 +147,47 @@ fn rss_and_epoch_dates_in_feeds_decide_the_direction() {
     assert_eq!(json["pairs"][0]["source"], "first");
     assert_eq!(json["pairs"][0]["direction"], "date");
 }
+
+#[test]
+fn a_copy_crediting_its_source_outlet_is_the_copy_when_dates_do_not_tell() {
+    // The outlet runs the whole wire story with a local paragraph of its
+    // own and a credit line: coverage alone reads the wire story (wholly
+    // covered) as the copy.
+    let c = Corpus::new();
+    let w = wire(6);
+    let local = paragraph(990);
+    let plain = format!("{}\n\n{local}", w.join("\n\n"));
+    let credited = format!("{plain}\n\nReporting by Global Wire.");
+    let line = |id: &str, source: &str, text: &str| {
+        format!(
+            "{{\"id\": \"{id}\", \"source\": \"{source}\", \"text\": {}}}\n",
+            serde_json::to_string(text).unwrap()
+        )
+    };
+    let scan = |outlet_text: &str| {
+        let feed = c.write(
+            "credit.jsonl",
+            line("wire", "Global Wire", &w.join("\n\n"))
+                + &line("outlet", "Daily Planet", outlet_text),
+        );
+        let run = reprint(&["scan", feed.to_str().unwrap(), "-f", "json"], None);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.json()["pairs"][0].clone()
+    };
+    let uncredited = scan(&plain);
+    assert_eq!(
+        (
+            uncredited["copy"].as_str(),
+            uncredited["direction"].as_str()
+        ),
+        (Some("wire"), Some("containment"))
+    );
+    assert_eq!(uncredited["credited"], false);
+    // With the credit: the outlet is the copy, and as the coverages say
+    // the opposite the pair is mutual.
+    let pair = scan(&credited);
+    assert_eq!(pair["copy"], "outlet");
+    assert_eq!(pair["source"], "wire");
+    assert_eq!(pair["direction"], "mutual");
+    assert_eq!(pair["credited"], true);
+}

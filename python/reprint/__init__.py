@@ -129,8 +129,8 @@ class _Record:
 class Pair(_Record):
     """One reuse pair, with the fields of the command line's JSON output:
     ``source``, ``copy``, ``copy_in_source``, ``source_in_copy``,
-    ``jaccard``, ``verbatim``, ``score``, ``direction``,
-    ``copied_paragraphs`` and ``passages`` (each with ``copy`` and
+    ``jaccard``, ``verbatim``, ``shared_grams``, ``score``, ``direction``,
+    ``credited`` (the copy names the source's outlet), ``copied_paragraphs`` and ``passages`` (each with ``copy`` and
     ``source`` paragraph ranges, ``similarity``, ``verbatim`` and the
     character spans ``copy_span`` and ``source_span``)."""
 
@@ -157,6 +157,7 @@ _PAIR_COLUMNS = (
     "verbatim",
     "score",
     "direction",
+    "credited",
     "copied_paragraphs",
 )
 

@@ -12,18 +12,17 @@
 //! every member has a verified pair with its story's original.
 //!
 //! **Direction.** A pair decided by dates or containment is taken as
-//! decided; a pair decided "mutual" (same or no dates, the same share of
-//! each other) is oriented by date, then by input order, and counted in its
-//! flow as undirected.
+//! decided, and so is a "mutual" pair (same or no dates, coverages that do
+//! not tell) of which one side credits the other's outlet; another mutual
+//! pair is oriented by date, then by input order, and counted in its flow
+//! as undirected.
 //!
 //! **Flows.** One per (copying outlet, source outlet) of the attributed
 //! copies: the copies, the copier's words they reuse (each copy's words
 //! times the share of it covered by the story's original), the lags and
 //! the credits (module `credit`).
 
-mod credit;
-
-pub use credit::{Aliases, CREDIT_WINDOW, credit_in};
+pub use crate::score::credit::{Aliases, CREDIT_WINDOW, credit_in};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -213,11 +212,19 @@ fn order_key(report: &ScanReport, i: usize) -> (bool, (i64, i64), usize) {
     }
 }
 
-/// The pair as (copy, source, undirected): a mutual pair oriented by date,
-/// then input order.
+/// The pair as (copy, source, undirected): a mutual pair oriented by a
+/// credit (one side naming the other's outlet), else by date, then input
+/// order, and then undirected.
 fn oriented(report: &ScanReport, p: &ReusePair) -> (usize, usize, bool) {
     if p.direction != Direction::Mutual {
         return (p.copy, p.source, false);
+    }
+    if p.copy_credits_source != p.source_credits_copy {
+        return if p.copy_credits_source {
+            (p.copy, p.source, false)
+        } else {
+            (p.source, p.copy, false)
+        };
     }
     let (a, b) = (p.copy, p.source);
     if order_key(report, a) < order_key(report, b) {

@@ -153,8 +153,15 @@ pub fn write_feed_eval_table(s: &FeedScores, out: &mut dyn Write) -> Result<()> 
     };
     writeln!(
         out,
-        "direction  {} of {} found pairs directed by date or coverage, {:.4} correct",
-        s.directed, s.found, share
+        "direction  {} of {} found pairs directed by date or coverage, {:.4} correct; {:.4} of all listed source first",
+        s.directed,
+        s.found,
+        share,
+        if s.found == 0 {
+            1.0
+        } else {
+            s.listed_correct as f64 / s.found as f64
+        }
     )?;
     match &s.clusters {
         Some(c) => writeln!(
@@ -218,6 +225,7 @@ pub fn write_feed_eval_json(
         "recall": s.recall,
         "directed": s.directed,
         "direction_correct": s.direction_correct,
+        "listed_correct": s.listed_correct,
         "clusters": s.clusters.map(|c| serde_json::json!({
             "ari": c.ari, "pair_precision": c.pair_precision, "pair_recall": c.pair_recall,
         })),

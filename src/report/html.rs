@@ -147,7 +147,14 @@ pub fn pair_sentence(report: &ScanReport, p: &ReusePair) -> String {
     };
     let why = match p.direction {
         Direction::Date => format!("{} was published first", s.id),
+        Direction::Containment if p.copy_credits_source => {
+            format!("{} is contained in {} and credits it", c.id, s.id)
+        }
         Direction::Containment => format!("{} is contained in {}", c.id, s.id),
+        Direction::Mutual if p.copy_credits_source => format!(
+            "{} credits {}'s outlet (containment alone does not tell which came first)",
+            c.id, s.id
+        ),
         Direction::Mutual => "neither dates nor containment tell which came first".to_string(),
     };
     format!(

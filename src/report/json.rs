@@ -15,8 +15,8 @@ use crate::scan::ScanReport;
 ///   "documents": [{"id", "path", "date", "paragraphs", "words",
 ///                  "short_paragraphs", "boilerplate_paragraphs"}],
 ///   "pairs": [{"source", "copy", "copy_in_source", "source_in_copy",
-///              "jaccard", "verbatim", "score", "direction",
-///              "copied_paragraphs",
+///              "jaccard", "verbatim", "shared_grams", "score",
+///              "direction", "credited", "copied_paragraphs",
 ///              "passages": [{"copy": [first, last], "source": [first, last],
 ///                            "similarity", "verbatim", "copy_span",
 ///                            "source_span"}]}],
@@ -99,6 +99,9 @@ pub struct JsonPair<'a> {
     pub score: f64,
     /// `"date"`, `"containment"` or `"mutual"`.
     pub direction: Direction,
+    /// Whether the copy names the source's outlet at its start or end (a
+    /// dateline, a byline, a credit line).
+    pub credited: bool,
     /// Paragraphs of the copy inside passages.
     pub copied_paragraphs: usize,
     /// The reused passages, in the copy's order.
@@ -297,6 +300,7 @@ pub(crate) fn json_pair<'a>(p: &ReusePair, id: &impl Fn(usize) -> &'a str) -> Js
         shared_grams: p.grams_copy_in_source,
         score: p.score(),
         direction: p.direction,
+        credited: p.copy_credits_source,
         copied_paragraphs: p.copied_paragraphs(),
         passages: p
             .passages

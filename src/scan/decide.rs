@@ -44,6 +44,7 @@ pub(super) fn pair_doc<'d>(
         d.date.clone(),
         d.words_key,
     )
+    .with_outlet(d.source.clone())
 }
 
 /// Most consecutive lines read as one piece of boilerplate text.

@@ -28,7 +28,15 @@
 //!
 //! **Direction** ([`decide_direction`]): the earlier date is the source; on
 //! equal or missing dates the document mostly covered is the copy, when the
-//! coverages differ by at least [`DIRECTION_MARGIN`]; otherwise mutual.
+//! coverages differ by at least [`DIRECTION_MARGIN`]; otherwise mutual. A
+//! credit decides against coverage: when exactly one of two articles of
+//! different outlets names the other's outlet at its start or end
+//! ([`credit`]: a dateline, a byline, a credit line), it is the copy, and a
+//! pair whose coverages say the opposite is mutual, listed with the
+//! crediting article as the copy. Coverage alone reads a copy that keeps
+//! its whole source and adds a paragraph of its own the wrong way round
+//! (the source is then the more covered one), which nothing in the two
+//! texts' overlap tells from an excerpt.
 
 use std::cmp::Ordering;
 use std::ops::Range;
@@ -42,6 +50,7 @@ use crate::reuse::{Direction, ParagraphRange, Passage, ReusePair, Span};
 use crate::text::{WordsKey, tokenize};
 
 mod counts;
+pub mod credit;
 mod grams;
 
 use counts::CharCounts;
@@ -96,6 +105,8 @@ pub struct PairDoc<'t> {
     grams: OnceLock<Vec<u64>>,
     /// Character counts of the text's byte ranges.
     counts: CharCounts,
+    /// The outlet that published the document (a feed's `source`).
+    outlet: Option<String>,
 }
 
 impl<'t> PairDoc<'t> {
@@ -136,9 +147,29 @@ impl<'t> PairDoc<'t> {
             weight: 0,
             grams: OnceLock::new(),
             counts: CharCounts::new(text),
+            outlet: None,
         };
         doc.weight = doc.covered(std::slice::from_ref(&body));
         doc
+    }
+
+    /// The same document published by `outlet` (a feed's `source`), which
+    /// a copy may credit (see [`decide_direction`]).
+    pub fn with_outlet(mut self, outlet: Option<String>) -> PairDoc<'t> {
+        self.outlet = outlet.filter(|o| !o.trim().is_empty());
+        self
+    }
+
+    /// Whether this document names `other`'s outlet at its start or end
+    /// ([`credit::credit_in`], without aliases), the two outlets being
+    /// known and different.
+    fn credits(&self, other: &PairDoc) -> bool {
+        match (&self.outlet, &other.outlet) {
+            (Some(ours), Some(theirs)) if ours != theirs => {
+                credit::credit_in(self.text(), theirs, &credit::Aliases::default()).is_some()
+            }
+            _ => false,
+        }
     }
 
     /// Non-white-space characters of the body outside boilerplate: how much
@@ -328,17 +359,34 @@ fn union(ranges: &[Range<usize>]) -> Vec<Range<usize>> {
     out
 }
 
-/// Decides which of two documents is the source, from their dates and the
+/// Decides which of two documents is the source, from their dates, the
 /// coverages (`left_in_right`: share of the left document covered by the
-/// passages). Returns `(source_is_left, direction)`. When neither tells
-/// (mutual) the left document stays the copy: callers pass the one they
-/// read as the copy first (`compare A B`: A), and a mutual pair is listed
-/// in that order.
+/// passages) and the credit: `left_credits`, `Some(true)` when only the
+/// left document credits the right one's outlet, `Some(false)` when only
+/// the right one credits the left one's. Returns `(source_is_left,
+/// direction)`. When neither dates nor coverages tell (mutual), the
+/// crediting document is the copy, or else the left one: callers pass the
+/// one they read as the copy first (`compare A B`: A), and a mutual pair is
+/// listed in that order. Coverages that point against the credit make the
+/// pair mutual, the crediting document the copy (see the module's
+/// direction).
+///
+/// ```
+/// use reprint::reuse::Direction;
+/// use reprint::score::decide_direction;
+/// // The left article holds all of the right one and a paragraph more:
+/// // coverage reads the right one as the copy...
+/// assert_eq!(decide_direction(None, None, 0.8, 1.0, None), (true, Direction::Containment));
+/// // ...unless the left one credits the right one's outlet.
+/// assert_eq!(decide_direction(None, None, 0.8, 1.0, Some(true)), (false, Direction::Mutual));
+/// assert_eq!(decide_direction(None, None, 0.8, 1.0, Some(false)), (true, Direction::Containment));
+/// ```
 pub fn decide_direction(
     left: Option<&Date>,
     right: Option<&Date>,
     left_in_right: f64,
     right_in_left: f64,
+    left_credits: Option<bool>,
 ) -> (bool, Direction) {
     if let (Some(a), Some(b)) = (left, right) {
         match a.cmp_published(b) {
@@ -347,12 +395,21 @@ pub fn decide_direction(
             Ordering::Equal => {}
         }
     }
-    if left_in_right - right_in_left >= DIRECTION_MARGIN {
-        (false, Direction::Containment)
+    // Whether the coverages make the left document the source.
+    let by_coverage = if left_in_right - right_in_left >= DIRECTION_MARGIN {
+        Some(false)
     } else if right_in_left - left_in_right >= DIRECTION_MARGIN {
-        (true, Direction::Containment)
+        Some(true)
     } else {
-        (false, Direction::Mutual)
+        None
+    };
+    match (by_coverage, left_credits) {
+        (Some(source_is_left), None) => (source_is_left, Direction::Containment),
+        (Some(source_is_left), Some(copy_is_left)) if source_is_left != copy_is_left => {
+            (source_is_left, Direction::Containment)
+        }
+        (_, Some(copy_is_left)) => (!copy_is_left, Direction::Mutual),
+        (None, None) => (false, Direction::Mutual),
     }
 }
 
@@ -537,8 +594,10 @@ fn decide_with(
         0.0
     };
 
+    let (c_credits, s_credits) = (c.credits(s), s.credits(c));
+    let credit = (c_credits != s_credits).then_some(c_credits);
     let (source_is_c, direction) =
-        decide_direction(c.date.as_ref(), s.date.as_ref(), c_in_s, s_in_c);
+        decide_direction(c.date.as_ref(), s.date.as_ref(), c_in_s, s_in_c, credit);
     let grams = |x: &PairDoc, y: &PairDoc| {
         if passages.is_empty() && !unaligned_grams {
             0.0
@@ -557,6 +616,8 @@ fn decide_with(
         grams_copy_in_source: grams(c, s),
         grams_source_in_copy: grams(s, c),
         direction,
+        copy_credits_source: c_credits,
+        source_credits_copy: s_credits,
         passages,
     };
     if source_is_c {
@@ -639,7 +700,7 @@ mod tests {
     fn earlier_date_is_the_source() {
         let (a, b) = (Date::parse("2026-03-05"), Date::parse("2026-03-04"));
         assert_eq!(
-            decide_direction(a.as_ref(), b.as_ref(), 0.1, 1.0),
+            decide_direction(a.as_ref(), b.as_ref(), 0.1, 1.0, Some(false)),
             (false, Direction::Date)
         );
     }
@@ -648,16 +709,21 @@ mod tests {
     fn same_date_falls_back_to_coverage() {
         let (a, b) = (Date::parse("2026-03-04"), Date::parse("2026-03-04"));
         assert_eq!(
-            decide_direction(a.as_ref(), b.as_ref(), 1.0, 0.3),
+            decide_direction(a.as_ref(), b.as_ref(), 1.0, 0.3, None),
             (false, Direction::Containment)
         );
         assert_eq!(
-            decide_direction(a.as_ref(), b.as_ref(), 0.3, 1.0),
+            decide_direction(a.as_ref(), b.as_ref(), 0.3, 1.0, None),
             (true, Direction::Containment)
         );
         assert_eq!(
-            decide_direction(None, None, 0.5, 0.55),
+            decide_direction(None, None, 0.5, 0.55, None),
             (false, Direction::Mutual)
+        );
+        // A credit orients a pair that coverage leaves mutual.
+        assert_eq!(
+            decide_direction(None, None, 0.5, 0.55, Some(false)),
+            (true, Direction::Mutual)
         );
     }
 

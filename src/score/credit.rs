@@ -1,4 +1,6 @@
-//! Credit: whether a copy names its source outlet.
+//! Credit: whether a copy names its source outlet. Scoring orients a pair
+//! by it when dates do not tell ([`super::decide_direction`]); `audit`
+//! counts the credits of each flow, with the outlets' aliases.
 //!
 //! **Rule.** A copy credits an outlet when the outlet's name, or one of its
 //! aliases, appears as whole words in the copy's first or last
