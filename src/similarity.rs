@@ -153,35 +153,55 @@ pub fn intersection_size<T: Ord>(a: &[T], b: &[T]) -> usize {
 /// Counts the elements of `small` found in `large` (both sorted and
 /// duplicate-free), galloping through `large` when it is much the larger;
 /// stops once the count reaches `enough`, or when what is left of `small`
-/// can no longer bring it there.
+/// can no longer bring it there. Only whether the count reaches `enough`
+/// is meant: stopped early, it may be short of the intersection's size, or
+/// past `enough`.
 fn count_shared<T: Ord>(small: &[T], large: &[T], enough: usize) -> usize {
     let n = small.len();
-    let gallop = n > 0 && large.len() / n >= 16;
+    if n > 0 && large.len() / n >= 16 {
+        return gallop_shared(small, large, enough);
+    }
     let (mut i, mut j, mut count) = (0, 0, 0);
     while i < n && j < large.len() && count < enough {
         if enough != usize::MAX && count + (n - i) < enough {
             break;
         }
-        if gallop {
-            match large[j..].binary_search(&small[i]) {
-                Ok(k) => {
-                    count += 1;
-                    j += k + 1;
-                }
-                Err(k) => j += k,
-            }
-            i += 1;
-        } else {
-            match small[i].cmp(&large[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    count += 1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+        // A few steps of the merge without branching on the comparisons
+        // (their outcomes do not follow a pattern a branch predictor
+        // learns), then the checks above again.
+        let steps = MERGE_STEPS.min(n - i).min(large.len() - j);
+        for _ in 0..steps {
+            let (a, b) = (&small[i], &large[j]);
+            count += usize::from(a == b);
+            i += usize::from(a <= b);
+            j += usize::from(b <= a);
         }
+    }
+    count
+}
+
+/// Steps of the merge in [`count_shared`] between two checks of whether
+/// its answer is known: each step moves one of the two positions or both,
+/// so no step runs past either end.
+const MERGE_STEPS: usize = 8;
+
+/// [`count_shared`] for a `large` much larger than `small`: each element of
+/// `small` is searched for in what is left of `large`.
+fn gallop_shared<T: Ord>(small: &[T], large: &[T], enough: usize) -> usize {
+    let n = small.len();
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < n && j < large.len() && count < enough {
+        if enough != usize::MAX && count + (n - i) < enough {
+            break;
+        }
+        match large[j..].binary_search(&small[i]) {
+            Ok(k) => {
+                count += 1;
+                j += k + 1;
+            }
+            Err(k) => j += k,
+        }
+        i += 1;
     }
     count
 }
