@@ -6,8 +6,11 @@
 //! aliases, appears as whole words in the copy's first or last
 //! [`CREDIT_WINDOW`] characters: a dateline (`WASHINGTON (AP) —`), a byline
 //! or a credit line (`Reporting by Reuters`, `— AFP`). Names of four
-//! characters or more match in any case; shorter ones (`AP`, `AFP`) only
-//! as written, so that a lower-case word is not taken for an agency.
+//! characters or more keep their capitals and match their other letters in
+//! either case (`REUTERS` for `Reuters`, not `reuters`; not `at dawn` for
+//! the newspaper Dawn, nor `the independent inquiry` for The Independent);
+//! shorter ones (`AP`, `AFP`) only as written, so that a lower-case word is
+//! not taken for an agency.
 //!
 //! **Limits.** A credit in the middle of the article ("…, the agency
 //! Reuters reported") is not seen; an outlet named at the start or end for
@@ -99,22 +102,31 @@ fn mentions(text: &str, name: &str) -> bool {
     if name.is_empty() {
         return false;
     }
-    let exact_case = name.chars().count() < 4;
-    let (hay, needle) = if exact_case {
-        (text.to_string(), name.to_string())
-    } else {
-        (text.to_lowercase(), name.to_lowercase())
+    let needle: Vec<char> = name.chars().collect();
+    let exact_case = needle.len() < 4;
+    // A capital of the name stays a capital; its other letters match in
+    // either case.
+    let same = |c: char, n: char| {
+        c == n || (!exact_case && !n.is_uppercase() && c.to_lowercase().eq(n.to_lowercase()))
     };
-    let mut from = 0;
-    while let Some(at) = hay[from..].find(&needle) {
-        let start = from + at;
-        let end = start + needle.len();
-        let before = hay[..start].chars().next_back();
-        let after = hay[end..].chars().next();
+    for (start, _) in text.char_indices() {
+        let mut chars = text[start..].char_indices();
+        let mut end = start;
+        let matched = needle.iter().all(|&n| match chars.next() {
+            Some((at, c)) if same(c, n) => {
+                end = start + at + c.len_utf8();
+                true
+            }
+            _ => false,
+        });
+        if !matched {
+            continue;
+        }
+        let before = text[..start].chars().next_back();
+        let after = text[end..].chars().next();
         if !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric) {
             return true;
         }
-        from = start + hay[start..].chars().next().map_or(1, char::len_utf8);
     }
     false
 }
@@ -156,8 +168,25 @@ mod tests {
         // Short names match only as written.
         assert_eq!(credit_in("ROME (AFP) - The", "AFP", &none), Some("AFP"));
         assert_eq!(credit_in("the afp said", "AFP", &none), None);
-        // Case does not matter for longer names; text in any script.
-        assert_eq!(credit_in("— reuters", "Reuters", &none), Some("Reuters"));
+        // Longer names keep their capitals, their other letters in any
+        // case: a word of the sentence is not the outlet. Text in any
+        // script.
+        assert_eq!(credit_in("— REUTERS", "Reuters", &none), Some("Reuters"));
+        assert_eq!(credit_in("— reuters", "Reuters", &none), None);
+        assert_eq!(credit_in("We met at dawn.", "Dawn", &none), None);
+        assert_eq!(credit_in("Courtesy Dawn.", "Dawn", &none), Some("Dawn"));
+        assert_eq!(
+            credit_in("The independent inquiry", "The Independent", &none),
+            None
+        );
+        assert_eq!(
+            credit_in("(c) THE INDEPENDENT", "The Independent", &none),
+            Some("The Independent")
+        );
+        assert_eq!(
+            credit_in("By outlet7 staff", "outlet7", &none),
+            Some("outlet7")
+        );
         assert_eq!(
             credit_in("خبر ایجنسی رائٹرز کے مطابق", "رائٹرز", &none),
             Some("رائٹرز")
