@@ -180,6 +180,15 @@ impl ReusePair {
         self.passages.iter().map(|p| p.copy.len()).sum()
     }
 
+    /// The direction as the table and the HTML report show it: its name,
+    /// and for a mutual pair that a credit orients, `mutual, credit`.
+    pub fn direction_label(&self) -> &'static str {
+        match self.direction {
+            Direction::Mutual if self.copy_credits_source => "mutual, credit",
+            d => d.as_str(),
+        }
+    }
+
     /// The same pair with copy and source swapped.
     pub fn flipped(self) -> ReusePair {
         ReusePair {

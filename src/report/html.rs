@@ -354,7 +354,7 @@ fn write_pair(h: &mut String, report: &ScanReport, p: &ReusePair, n: usize) -> R
         p.copy_in_source() * 100.0,
         p.source_in_copy() * 100.0,
         p.jaccard(),
-        p.direction.as_str()
+        p.direction_label()
     );
     for (label, d, copy_side) in [("copy", p.copy, true), ("source", p.source, false)] {
         let doc = &docs[d];

@@ -5,7 +5,6 @@ use std::io::Write;
 use unicode_width::UnicodeWidthStr;
 
 use crate::error::Result;
-use crate::reuse::Direction;
 use crate::scan::{Metric, ScanReport};
 
 use super::range_label;
@@ -138,11 +137,7 @@ pub fn write_table(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
                 percent(p.copy_in_source()),
                 percent(p.source_in_copy()),
                 format!("{:.3}", p.jaccard()),
-                // A mutual pair that one side's credit orients says so.
-                match p.direction {
-                    Direction::Mutual if p.copy_credits_source => "mutual, credit".to_string(),
-                    d => d.as_str().to_string(),
-                },
+                p.direction_label().to_string(),
                 passages.join(", "),
             ]);
         }
