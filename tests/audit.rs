@@ -352,3 +352,35 @@ fn the_html_audit_is_escaped_bounded_and_renders_in_a_browser() {
         "{rendered}"
     );
 }
+
+#[test]
+fn an_alias_credit_orients_an_undated_copy_that_coverage_reads_backwards() {
+    // The outlet runs the whole wire story under an "(AP)" dateline and
+    // adds a paragraph of its own: coverage reads the wire story as the
+    // copy, and scoring knows no alias for "AP".
+    let c = Corpus::new();
+    let (w, local) = (wire(7), wire(8));
+    let lines = [
+        article(
+            "daily-9",
+            "Daily",
+            None,
+            &format!("ROME (AP) — {}\n\n{}", w.join("\n\n"), local[0]),
+        ),
+        article("ap-9", "Associated Press", None, &w.join("\n\n")),
+    ];
+    let path = c.write("alias.jsonl", lines.join("\n") + "\n");
+    let p = path.to_str().unwrap();
+    let scan = reprint(&["scan", p, "-f", "json"], None);
+    assert_eq!(scan.json()["pairs"][0]["copy"], "ap-9");
+    let story_of = |args: &[&str]| {
+        let run = reprint(&[&["audit", p, "-f", "json"], args].concat(), None);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.json()["stories"][0].clone()
+    };
+    assert_eq!(story_of(&[])["original"], "daily-9");
+    let story = story_of(&["--alias", "Associated Press=AP"]);
+    assert_eq!(story["original"], "ap-9", "{story}");
+    assert_eq!(story["members"][0]["id"], "daily-9");
+    assert_eq!(story["members"][0]["credit"], "AP");
+}

@@ -11,11 +11,11 @@
 //! unrelated stories (a round-up) is a member of both. Nothing is chained:
 //! every member has a verified pair with its story's original.
 //!
-//! **Direction.** A pair decided by dates or containment is taken as
-//! decided, and so is a "mutual" pair (same or no dates, coverages that do
-//! not tell) of which one side credits the other's outlet; another mutual
-//! pair is oriented by date, then by input order, and counted in its flow
-//! as undirected.
+//! **Direction.** A pair is taken as scoring decided it (dates, then a
+//! credit, then containment), with the `--alias` names counted as credits
+//! too (scoring knows none); a pair decided "mutual" (same or no dates,
+//! coverages that do not tell, no credit) is oriented by date, then by
+//! input order, and counted in its flow as undirected.
 //!
 //! **Flows.** One per (copying outlet, source outlet) of the attributed
 //! copies: the copies, the copier's words they reuse (each copy's words
@@ -212,26 +212,46 @@ fn order_key(report: &ScanReport, i: usize) -> (bool, (i64, i64), usize) {
     }
 }
 
-/// The pair as (copy, source, undirected): a mutual pair oriented by a
-/// credit (one side naming the other's outlet), else by date, then input
-/// order, and then undirected.
-fn oriented(report: &ScanReport, p: &ReusePair) -> (usize, usize, bool) {
-    if p.direction != Direction::Mutual {
-        return (p.copy, p.source, false);
+/// The pair as (copy, source, undirected). A pair that dates do not
+/// direct is oriented by a credit (one side naming the other's outlet) as
+/// scoring orients it, the `--alias` names included: scoring knows no
+/// aliases, so an outlet copy crediting "AP" for "Associated Press" is
+/// oriented here. Otherwise as scoring decided it; a mutual pair by date,
+/// then input order, and then undirected. An error when a kept text cannot
+/// be read back.
+fn oriented(report: &ScanReport, p: &ReusePair, aliases: &Aliases) -> Result<(usize, usize, bool)> {
+    if p.direction == Direction::Date {
+        return Ok((p.copy, p.source, false));
     }
-    if p.copy_credits_source != p.source_credits_copy {
-        return if p.copy_credits_source {
+    let (mut copy_credits, mut source_credits) = (p.copy_credits_source, p.source_credits_copy);
+    if copy_credits == source_credits && !aliases.is_empty() {
+        let credits = |d: usize, other: usize| -> Result<bool> {
+            Ok(match &report.documents[d].text {
+                Some(t) if outlet_of(report, d) != outlet_of(report, other) => {
+                    credit_in(&t.read()?, outlet_of(report, other), aliases).is_some()
+                }
+                _ => false,
+            })
+        };
+        copy_credits = credits(p.copy, p.source)?;
+        source_credits = credits(p.source, p.copy)?;
+    }
+    if copy_credits != source_credits {
+        return Ok(if copy_credits {
             (p.copy, p.source, false)
         } else {
             (p.source, p.copy, false)
-        };
+        });
+    }
+    if p.direction == Direction::Containment {
+        return Ok((p.copy, p.source, false));
     }
     let (a, b) = (p.copy, p.source);
-    if order_key(report, a) < order_key(report, b) {
+    Ok(if order_key(report, a) < order_key(report, b) {
         (b, a, true)
     } else {
         (a, b, true)
-    }
+    })
 }
 
 impl Audit {
@@ -274,7 +294,7 @@ impl Audit {
             if p.passages.is_empty() {
                 continue;
             }
-            let (c, s, undirected) = oriented(report, p);
+            let (c, s, undirected) = oriented(report, p, &config.aliases)?;
             sources_of[c].push((s, k, undirected));
             linked.insert((c.min(s), c.max(s)));
         }

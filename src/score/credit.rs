@@ -65,6 +65,11 @@ impl Aliases {
         Ok(Aliases { by_outlet })
     }
 
+    /// Whether no alias is given.
+    pub fn is_empty(&self) -> bool {
+        self.by_outlet.values().all(Vec::is_empty)
+    }
+
     /// The outlet's name followed by its aliases.
     pub fn names<'a>(&'a self, outlet: &'a str) -> Vec<&'a str> {
         let mut names = vec![outlet];
