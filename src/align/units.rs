@@ -39,14 +39,21 @@ pub(super) fn sentences(text: &str, start: usize) -> Vec<Vec<Range<usize>>> {
             let bounds: Vec<(usize, &str)> =
                 super::ascii_sentences::sentence_bound_indices(block_text)
                     .unwrap_or_else(|| block_text.split_sentence_bound_indices().collect());
-            bounds
-                .into_iter()
-                .flat_map(|(offset, sentence)| {
-                    let at = block.start + offset;
-                    split_at_thai_spaces(text, at..at + sentence.len())
-                })
-                .filter_map(|r| trimmed(text, r))
-                .collect()
+            let mut out = Vec::with_capacity(bounds.len());
+            for (offset, sentence) in bounds {
+                let at = block.start + offset;
+                let range = at..at + sentence.len();
+                if sentence.is_ascii() {
+                    out.extend(trimmed(text, range));
+                } else {
+                    out.extend(
+                        split_at_thai_spaces(text, range)
+                            .into_iter()
+                            .filter_map(|r| trimmed(text, r)),
+                    );
+                }
+            }
+            out
         })
         .collect()
 }
