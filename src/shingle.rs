@@ -139,7 +139,7 @@ pub struct ShingledParagraph {
     /// Number of tokens (words, or characters in scripts without spaces).
     pub words: usize,
     /// Sorted, duplicate-free shingle keys ([`shingle_set`]).
-    pub shingles: Vec<u32>,
+    pub shingles: ShingleSet,
     /// Fewer than the minimum words to be fingerprinted alone.
     pub too_short: bool,
 }
@@ -212,7 +212,7 @@ impl ShingledDocument {
                     chars,
                     span: range,
                     words: toks.len(),
-                    shingles: shingle_set(toks, k),
+                    shingles: shingle_set(toks, k).into(),
                     too_short: toks.len() < min_words.max(1),
                 }
             };
@@ -265,13 +265,116 @@ impl ShingledDocument {
 
     /// The union of all paragraphs' shingles.
     pub fn shingle_set(&self) -> Vec<u32> {
-        crate::similarity::union_of(self.paragraphs.iter().map(|p| p.shingles.as_slice()))
+        crate::similarity::union_of(self.paragraphs.iter().map(|p| &p.shingles[..]))
+    }
+}
+
+/// A unit's shingle set (sorted, distinct keys): its own vector as
+/// [`ShingledDocument::new`] makes it, or a slice of a table shared by a
+/// batch of documents ([`pack_shingle_sets`]). It reads as a `[u32]`.
+#[derive(Debug, Clone, Default)]
+pub struct ShingleSet(SetRepr);
+
+#[derive(Debug, Clone)]
+enum SetRepr {
+    Own(Vec<u32>),
+    Shared {
+        table: std::sync::Arc<[u32]>,
+        start: usize,
+        len: usize,
+    },
+}
+
+impl Default for SetRepr {
+    fn default() -> Self {
+        SetRepr::Own(Vec::new())
+    }
+}
+
+impl From<Vec<u32>> for ShingleSet {
+    fn from(keys: Vec<u32>) -> ShingleSet {
+        ShingleSet(SetRepr::Own(keys))
+    }
+}
+
+impl std::ops::Deref for ShingleSet {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        match &self.0 {
+            SetRepr::Own(v) => v,
+            SetRepr::Shared { table, start, len } => &table[*start..*start + *len],
+        }
+    }
+}
+
+impl PartialEq for ShingleSet {
+    fn eq(&self, other: &ShingleSet) -> bool {
+        self[..] == other[..]
+    }
+}
+
+impl Eq for ShingleSet {}
+
+/// Moves the shingle sets of `docs` into one table they share. A scan
+/// holds every set from reading until the families are found, and frees
+/// them all at once while the documents' other records stay: sets of
+/// their own, allocated among those records, leave freed holes in pages
+/// that stay resident, where one table per batch of documents is handed
+/// back whole.
+pub fn pack_shingle_sets(docs: &mut [ShingledDocument]) {
+    let total: usize = docs
+        .iter()
+        .flat_map(|d| &d.paragraphs)
+        .map(|p| p.shingles.len())
+        .sum();
+    let mut keys: Vec<u32> = Vec::with_capacity(total);
+    for p in docs.iter().flat_map(|d| &d.paragraphs) {
+        keys.extend_from_slice(&p.shingles);
+    }
+    let table: std::sync::Arc<[u32]> = keys.into();
+    let mut start = 0;
+    for p in docs.iter_mut().flat_map(|d| &mut d.paragraphs) {
+        let len = p.shingles.len();
+        p.shingles = ShingleSet(SetRepr::Shared {
+            table: table.clone(),
+            start,
+            len,
+        });
+        start += len;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_sets_read_as_the_sets_they_replace() {
+        let config = ShingleConfig {
+            size: 2,
+            char_size: 3,
+        };
+        let texts = [
+            "One short paragraph here.\n\nAnd a second one, a little longer than that.",
+            "",
+            "Only one paragraph, which is alone in its document.",
+        ];
+        let docs: Vec<ShingledDocument> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let doc = Document::from_text(i.to_string(), "t", t.to_string());
+                ShingledDocument::new(&doc, &config, 1)
+            })
+            .collect();
+        let mut packed = docs.clone();
+        pack_shingle_sets(&mut packed);
+        for (a, b) in docs.iter().zip(&packed) {
+            assert_eq!(a.paragraphs, b.paragraphs);
+            assert_eq!(a.shingle_set(), b.shingle_set());
+        }
+        assert!(packed[0].paragraphs.iter().all(|p| !p.shingles.is_empty()));
+    }
     use crate::text::tokenize;
 
     fn tokens(text: &str) -> Vec<Token> {

@@ -43,7 +43,7 @@ use crate::lsh::{self, LshParams};
 use crate::minhash::MinHasher;
 use crate::reuse::ReusePair;
 use crate::score::decide;
-use crate::shingle::ShingledDocument;
+use crate::shingle::{ShingledDocument, pack_shingle_sets};
 use crate::similarity::{contained_at_least, held_at_least};
 use crate::sketch::{AlignShare, LshCandidates};
 
@@ -151,9 +151,13 @@ impl Detector {
         s
     }
 
-    /// Shingles many documents in parallel (in the current thread pool).
+    /// Shingles many documents in parallel (in the current thread pool),
+    /// their shingle sets in one table ([`pack_shingle_sets`]).
     pub fn par_shingle(&self, docs: &[Document]) -> Vec<ShingledDocument> {
-        docs.par_iter().map(|d| self.shingle(d)).collect()
+        let mut shingled: Vec<ShingledDocument> =
+            docs.par_iter().map(|d| self.shingle(d)).collect();
+        pack_shingle_sets(&mut shingled);
+        shingled
     }
 
     /// Scans a corpus for reuse between its documents. The report keeps
@@ -463,7 +467,7 @@ impl Detector {
         // the rewrite candidates and alignment, the next peaks.
         data.par_iter_mut()
             .flat_map_iter(|d| d.paragraphs.iter_mut())
-            .for_each(|p| p.shingles = Vec::new());
+            .for_each(|p| p.shingles = Default::default());
         crate::memory::release_free_memory();
         // Documents with the same words are related however many carry
         // them (identical pairs are only a star in the matches).
