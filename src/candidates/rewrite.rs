@@ -139,7 +139,7 @@ pub(crate) const REWRITE_MIN_SHARED: usize = 6;
 /// documents of the corpus; each document's grams are asked for once (and
 /// again for the few documents of the baseline), and not held. Pairs
 /// `(a, b)` with `a < b`, sorted, without those `known` holds
-/// (candidates already: their shared grams are never held, which on a feed
+/// (candidates already: they are never counted, which on a feed
 /// of copies is most of them), and with `b >= first_new` (a neighbourhood
 /// of indexed documents pairs only with the new ones from `first_new` on;
 /// 0 for a whole corpus); the first error of `grams`, if any.
@@ -148,18 +148,6 @@ pub(crate) fn rewrite_candidates(
     grams: &GramsOf<'_>,
     known: &KnownPairs,
     first_new: usize,
-) -> Result<Vec<(u32, u32)>> {
-    candidates_listing(n, grams, known, first_new, MAX_LISTED_PAIRS)
-}
-
-/// [`rewrite_candidates`] with at most `max_listed` (document pair, shared
-/// gram) entries listed at once.
-fn candidates_listing(
-    n: usize,
-    grams: &GramsOf<'_>,
-    known: &KnownPairs,
-    first_new: usize,
-    max_listed: usize,
 ) -> Result<Vec<(u32, u32)>> {
     let sample = BaselineSample::new(n, grams)?;
     // Each document's grams, asked for once: four bytes a gram, in one
@@ -225,52 +213,61 @@ fn candidates_listing(
         drop(table);
         let share = REWRITE_SHARE.max(baseline(&sample, &common, kind) * BASELINE_FACTOR);
         let run = |r: usize| &carriers[if r == 0 { 0 } else { run_ends[r - 1] }..run_ends[r]];
-        // Every (document pair, shared rare gram), as the pair `a << 32 |
-        // b`, is listed for one part of the documents `a` at a time when
-        // they are too many to hold at once.
-        let listed: usize = (0..run_ends.len())
-            .map(|r| run(r).len() * (run(r).len() - 1) / 2)
-            .sum();
-        let parts = listed.div_ceil(max_listed.max(1)).max(1);
-        // Listed a sixteenth of the runs at a time: a parallel collection
-        // holds what it collects twice before it ends.
-        let step = run_ends.len().div_ceil(16).max(1);
-        for part in 0..parts {
-            let mut pairs: Vec<u64> = Vec::new();
-            for from in (0..run_ends.len()).step_by(step) {
-                pairs.par_extend(
-                    (from..(from + step).min(run_ends.len()))
-                        .into_par_iter()
-                        .flat_map_iter(|r| {
-                            let l = run(r);
-                            // Partners from the first new document on.
-                            let new = l.partition_point(|&b| (b as usize) < first_new);
-                            (0..l.len())
-                                .filter(move |&i| l[i] as usize % parts == part)
-                                .flat_map(move |i| {
-                                    let a = l[i];
-                                    // The partners of `a` that are candidates
-                                    // already, walked along with the run (both
-                                    // sorted).
-                                    let mut skip = known.partners(a).iter().peekable();
-                                    l[(i + 1).max(new)..].iter().filter_map(move |&b| {
-                                        while skip.next_if(|&&k| k < b).is_some() {}
-                                        (skip.peek() != Some(&&b))
-                                            .then_some((u64::from(a) << 32) | u64::from(b))
-                                    })
-                                })
-                        }),
-                );
-            }
-            pairs.par_sort_unstable();
-            out.par_extend(pairs.par_chunk_by(|a, b| a == b).filter_map(|run| {
-                let (a, b) = ((run[0] >> 32) as u32, run[0] as u32);
-                let shared = run.len();
-                let smaller = rare[a as usize].min(rare[b as usize]).max(1) as usize;
-                (shared >= REWRITE_MIN_SHARED && shared as f64 >= share * smaller as f64)
-                    .then_some((a, b))
-            }));
+        // Each document's runs, so that its pairs with the documents after
+        // it are counted one document at a time: listing every (document
+        // pair, shared gram) of the corpus at once took gigabytes on a
+        // million articles.
+        let mut starts = vec![0usize; n + 1];
+        for &d in &carriers {
+            starts[d as usize + 1] += 1;
         }
+        for d in 0..n {
+            starts[d + 1] += starts[d];
+        }
+        let mut runs_of = vec![0u32; carriers.len()];
+        let mut fill = starts.clone();
+        for r in 0..run_ends.len() {
+            for &d in run(r) {
+                runs_of[fill[d as usize]] = r as u32;
+                fill[d as usize] += 1;
+            }
+        }
+        drop(fill);
+        let counted = (0..n)
+            .into_par_iter()
+            .filter(|&a| starts[a] < starts[a + 1])
+            .map_init(Vec::new, |partners: &mut Vec<u32>, a| {
+                // Partners after `a` and from the first new document on,
+                // once per run they share with it.
+                partners.clear();
+                for &r in &runs_of[starts[a]..starts[a + 1]] {
+                    let l = run(r as usize);
+                    let from = l
+                        .partition_point(|&b| b as usize <= a)
+                        .max(l.partition_point(|&b| (b as usize) < first_new));
+                    partners.extend_from_slice(&l[from..]);
+                }
+                partners.sort_unstable();
+                // The partners of `a` that are candidates already, walked
+                // along with its partners (both sorted).
+                let mut skip = known.partners(a as u32).iter().peekable();
+                partners
+                    .chunk_by(|x, y| x == y)
+                    .filter_map(|shared| {
+                        let b = shared[0];
+                        while skip.next_if(|&&k| k < b).is_some() {}
+                        if skip.peek() == Some(&&b) {
+                            return None;
+                        }
+                        let smaller = rare[a].min(rare[b as usize]).max(1) as usize;
+                        (shared.len() >= REWRITE_MIN_SHARED
+                            && shared.len() as f64 >= share * smaller as f64)
+                            .then_some((a as u32, b))
+                    })
+                    .collect::<Vec<(u32, u32)>>()
+            })
+            .flatten_iter();
+        out.par_extend(counted);
     }
     out.par_sort_unstable();
     out.dedup();
@@ -293,11 +290,6 @@ impl GramTable {
         &self.grams[self.offsets[d]..self.offsets[d + 1]]
     }
 }
-
-/// Most (document pair, shared gram) entries listed at once (eight bytes
-/// each: 512 MiB); more are listed for one part of the documents at a
-/// time.
-const MAX_LISTED_PAIRS: usize = 1 << 26;
 
 /// Documents whose grams are asked for at once while the tables are
 /// filled: their grams are held twice only in this batch.
@@ -617,27 +609,23 @@ mod tests {
             }
         }
         assert!(expected.len() > 5, "{expected:?}");
-        // Listed a few entries at a time: the same pairs; from a first new
-        // document on: those with a partner from it on.
-        for max_listed in [1, 7, 50] {
-            for first_new in [0, 1, docs.len() / 2, docs.len()] {
-                let want: Vec<(u32, u32)> = expected
-                    .iter()
-                    .copied()
-                    .filter(|&(_, b)| b as usize >= first_new)
-                    .collect();
-                assert_eq!(
-                    candidates_listing(
-                        docs.len(),
-                        &|d| Ok(docs[d].clone()),
-                        &KnownPairs::default(),
-                        first_new,
-                        max_listed
-                    )
-                    .unwrap(),
-                    want
-                );
-            }
+        // From a first new document on: those with a partner from it on.
+        for first_new in [0, 1, docs.len() / 2, docs.len()] {
+            let want: Vec<(u32, u32)> = expected
+                .iter()
+                .copied()
+                .filter(|&(_, b)| b as usize >= first_new)
+                .collect();
+            assert_eq!(
+                rewrite_candidates(
+                    docs.len(),
+                    &|d| Ok(docs[d].clone()),
+                    &KnownPairs::default(),
+                    first_new,
+                )
+                .unwrap(),
+                want
+            );
         }
         let spread: std::collections::BTreeSet<u32> = docs
             .iter()
