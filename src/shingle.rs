@@ -11,6 +11,7 @@
 //! [`ShingleConfig::char_size`] character shingles instead of word shingles.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -200,6 +201,8 @@ impl ShingledDocument {
         let mut key = WordsKey::default();
         let paragraph_spans = split_paragraphs(&doc.text, doc.body_start);
         let mut paragraphs = Vec::with_capacity(paragraph_spans.len());
+        // The units' sets, put in one table for the document at the end.
+        let mut sets: Vec<Vec<u32>> = Vec::with_capacity(paragraph_spans.len());
         for span in &paragraph_spans {
             tokens.clear();
             tokenize(&doc.text, span.clone(), &mut tokens);
@@ -208,11 +211,12 @@ impl ShingledDocument {
             let k = config.size_for(&tokens);
             let mut unit = |range: Range<usize>, toks: &[Token]| {
                 let chars = starts.char_offset(range.start)..ends.char_offset(range.end);
+                sets.push(shingle_set(toks, k));
                 ShingledParagraph {
                     chars,
                     span: range,
                     words: toks.len(),
-                    shingles: shingle_set(toks, k).into(),
+                    shingles: ShingleSet::default(),
                     too_short: toks.len() < min_words.max(1),
                 }
             };
@@ -237,6 +241,12 @@ impl ShingledDocument {
                 }
                 at += WINDOW_WORDS / 2;
             }
+        }
+        for (p, set) in paragraphs
+            .iter_mut()
+            .zip(ShingleSet::shared(sets.iter().map(|s| &s[..])))
+        {
+            p.shingles = set;
         }
         ShingledDocument {
             id: doc.id.clone(),
@@ -269,40 +279,53 @@ impl ShingledDocument {
     }
 }
 
-/// A unit's shingle set (sorted, distinct keys): its own vector as
-/// [`ShingledDocument::new`] makes it, or a slice of a table shared by a
-/// batch of documents ([`pack_shingle_sets`]). It reads as a `[u32]`.
+/// A unit's shingle set (sorted, distinct keys): a slice of a table of
+/// keys shared by the units of a document ([`ShingledDocument::new`]) or of
+/// a batch of documents ([`pack_shingle_sets`]). It reads as a `[u32]`,
+/// and takes the 24 bytes of a vector.
 #[derive(Debug, Clone, Default)]
-pub struct ShingleSet(SetRepr);
-
-#[derive(Debug, Clone)]
-enum SetRepr {
-    Own(Vec<u32>),
-    Shared {
-        table: std::sync::Arc<[u32]>,
-        start: usize,
-        len: usize,
-    },
+pub struct ShingleSet {
+    table: Option<Arc<[u32]>>,
+    start: u32,
+    len: u32,
 }
 
-impl Default for SetRepr {
-    fn default() -> Self {
-        SetRepr::Own(Vec::new())
+impl ShingleSet {
+    /// The sets `sets` in one shared table (at most [`u32::MAX`] keys in
+    /// all), in order.
+    fn shared<'a>(sets: impl Iterator<Item = &'a [u32]> + Clone) -> Vec<ShingleSet> {
+        let total: usize = sets.clone().map(<[u32]>::len).sum();
+        let mut keys: Vec<u32> = Vec::with_capacity(total);
+        for s in sets.clone() {
+            keys.extend_from_slice(s);
+        }
+        let table: Option<Arc<[u32]>> = (total > 0).then(|| keys.into());
+        let mut start = 0u32;
+        sets.map(|s| {
+            let set = ShingleSet {
+                table: table.clone().filter(|_| !s.is_empty()),
+                start,
+                len: s.len() as u32,
+            };
+            start += s.len() as u32;
+            set
+        })
+        .collect()
     }
 }
 
 impl From<Vec<u32>> for ShingleSet {
     fn from(keys: Vec<u32>) -> ShingleSet {
-        ShingleSet(SetRepr::Own(keys))
+        ShingleSet::shared(std::iter::once(&keys[..])).remove(0)
     }
 }
 
 impl std::ops::Deref for ShingleSet {
     type Target = [u32];
     fn deref(&self) -> &[u32] {
-        match &self.0 {
-            SetRepr::Own(v) => v,
-            SetRepr::Shared { table, start, len } => &table[*start..*start + *len],
+        match &self.table {
+            Some(t) => &t[self.start as usize..(self.start + self.len) as usize],
+            None => &[],
         }
     }
 }
@@ -315,32 +338,40 @@ impl PartialEq for ShingleSet {
 
 impl Eq for ShingleSet {}
 
-/// Moves the shingle sets of `docs` into one table they share. A scan
-/// holds every set from reading until the families are found, and frees
-/// them all at once while the documents' other records stay: sets of
-/// their own, allocated among those records, leave freed holes in pages
-/// that stay resident, where one table per batch of documents is handed
-/// back whole.
+/// Keys in one table that [`pack_shingle_sets`] builds: offsets within it
+/// fit in 32 bits.
+const MAX_TABLE_KEYS: usize = 1 << 30;
+
+/// Moves the shingle sets of `docs` into tables shared by many documents.
+/// A scan holds every set from reading until the families are found, and
+/// frees them all at once while the documents' other records stay: small
+/// allocations among those records would leave freed holes in pages that
+/// stay resident, where a table for a batch of documents is handed back
+/// whole.
 pub fn pack_shingle_sets(docs: &mut [ShingledDocument]) {
-    let total: usize = docs
-        .iter()
-        .flat_map(|d| &d.paragraphs)
-        .map(|p| p.shingles.len())
-        .sum();
-    let mut keys: Vec<u32> = Vec::with_capacity(total);
-    for p in docs.iter().flat_map(|d| &d.paragraphs) {
-        keys.extend_from_slice(&p.shingles);
-    }
-    let table: std::sync::Arc<[u32]> = keys.into();
-    let mut start = 0;
-    for p in docs.iter_mut().flat_map(|d| &mut d.paragraphs) {
-        let len = p.shingles.len();
-        p.shingles = ShingleSet(SetRepr::Shared {
-            table: table.clone(),
-            start,
-            len,
-        });
-        start += len;
+    let mut rest = docs;
+    while !rest.is_empty() {
+        // As many documents as fit one table (at least one).
+        let (mut n, mut keys) = (0, 0);
+        while n < rest.len() {
+            let k: usize = rest[n].paragraphs.iter().map(|p| p.shingles.len()).sum();
+            if n > 0 && keys + k > MAX_TABLE_KEYS {
+                break;
+            }
+            keys += k;
+            n += 1;
+        }
+        let (batch, after) = rest.split_at_mut(n);
+        let sets = ShingleSet::shared(
+            batch
+                .iter()
+                .flat_map(|d| &d.paragraphs)
+                .map(|p| &p.shingles[..]),
+        );
+        for (p, set) in batch.iter_mut().flat_map(|d| &mut d.paragraphs).zip(sets) {
+            p.shingles = set;
+        }
+        rest = after;
     }
 }
 
