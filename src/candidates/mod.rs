@@ -25,42 +25,97 @@ pub(crate) use rewrite::{
     rewriting_carriers, sampled_grams,
 };
 
-/// Units with the same shingle set: `(document, unit)` members.
-pub(crate) struct Group {
-    pub(crate) members: Vec<(u32, u32)>,
+/// Units with the same shingle set, group by group: each group's
+/// `(document, unit)` members in document order, all in one table (a
+/// million-article feed has millions of groups, and a vector each took
+/// hundreds of megabytes more, left as holes among longer-lived records
+/// once freed).
+#[derive(Debug, Default)]
+pub(crate) struct Groups {
+    /// Group g's members are `members[starts[g]..starts[g + 1]]`.
+    starts: Vec<usize>,
+    members: Vec<(u32, u32)>,
+}
+
+impl Groups {
+    /// The groups of `lists`, one list of members each.
+    #[cfg(test)]
+    pub(crate) fn from_lists(lists: &[Vec<(u32, u32)>]) -> Groups {
+        let mut starts = vec![0];
+        let mut members = Vec::new();
+        for l in lists {
+            members.extend_from_slice(l);
+            starts.push(members.len());
+        }
+        Groups { starts, members }
+    }
+
+    /// Number of groups.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Group g's members.
+    pub(crate) fn members(&self, g: usize) -> &[(u32, u32)] {
+        &self.members[self.starts[g]..self.starts[g + 1]]
+    }
+
+    /// Each group's members, in group order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &[(u32, u32)]> + '_ {
+        (0..self.len()).map(|g| self.members(g))
+    }
+
+    /// [`Groups::iter`] in parallel.
+    pub(crate) fn par_iter(&self) -> impl IndexedParallelIterator<Item = &[(u32, u32)]> + '_ {
+        (0..self.len()).into_par_iter().map(|g| self.members(g))
+    }
 }
 
 /// Groups fingerprinted paragraphs with identical shingle sets. Returns the
 /// groups (in first-seen order) and, per document and paragraph, its group.
-pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Vec<Group>, Vec<Vec<Option<u32>>>) {
+pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Groups, Vec<Vec<Option<u32>>>) {
     let keys: Vec<Vec<Option<u64>>> = data
         .par_iter()
         .map(|d| d.paragraphs.iter().map(|p| p.set_key()).collect())
         .collect();
     let mut index: AHashMap<u64, u32> = AHashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    let para_group = keys
+    let mut sizes: Vec<usize> = Vec::new();
+    let para_group: Vec<Vec<Option<u32>>> = keys
         .iter()
-        .enumerate()
-        .map(|(d, doc_keys)| {
+        .map(|doc_keys| {
             doc_keys
                 .iter()
-                .enumerate()
-                .map(|(p, key)| {
+                .map(|key| {
                     let key = (*key)?;
                     let g = *index.entry(key).or_insert_with(|| {
-                        groups.push(Group {
-                            members: Vec::new(),
-                        });
-                        (groups.len() - 1) as u32
+                        sizes.push(0);
+                        (sizes.len() - 1) as u32
                     });
-                    groups[g as usize].members.push((d as u32, p as u32));
+                    sizes[g as usize] += 1;
                     Some(g)
                 })
                 .collect()
         })
         .collect();
-    (groups, para_group)
+    drop(index);
+    drop(keys);
+    // The members, filled in document order into each group's place.
+    let mut starts = Vec::with_capacity(sizes.len() + 1);
+    starts.push(0);
+    for n in sizes {
+        starts.push(starts[starts.len() - 1] + n);
+    }
+    let mut fill = starts.clone();
+    let mut members = vec![(0u32, 0u32); starts[starts.len() - 1]];
+    for (d, units) in para_group.iter().enumerate() {
+        for (p, g) in units.iter().enumerate() {
+            if let Some(g) = *g {
+                members[fill[g as usize]] = (d as u32, p as u32);
+                fill[g as usize] += 1;
+            }
+        }
+    }
+    (Groups { starts, members }, para_group)
 }
 
 pub(crate) fn set_key(set: &[u32]) -> u64 {
@@ -94,7 +149,7 @@ pub(crate) const FAMILY_KEPT: usize = if HUGE_FAMILY + 1 > MAX_CARRIERS {
 /// The families of `groups` (see [`Families`]) among `documents` documents;
 /// `holds` lists `(held, holder)`: group `holder` holds group `held`.
 pub(crate) fn family_documents(
-    groups: &[Group],
+    groups: &Groups,
     holds: &[(u32, u32)],
     documents: usize,
 ) -> Families {
@@ -105,7 +160,7 @@ pub(crate) fn family_documents(
     let own: Vec<Vec<u32>> = groups
         .par_iter()
         .map(|g| {
-            let mut docs: Vec<u32> = g.members.iter().map(|&(d, _)| d).collect();
+            let mut docs: Vec<u32> = g.iter().map(|&(d, _)| d).collect();
             docs.sort_unstable();
             docs.dedup();
             docs
@@ -149,7 +204,7 @@ pub(crate) fn family_documents(
 pub(crate) type Match = (u32, u32, u32, u32, bool);
 
 pub(crate) fn expand_matches(
-    groups: &[Group],
+    groups: &Groups,
     edges: &[(u32, u32)],
     common: &[bool],
     skip: &[bool],
@@ -161,7 +216,7 @@ pub(crate) fn expand_matches(
         .filter(|(g, _)| !skip[*g])
         .flat_map_iter(|(g, group)| {
             let c = common[g];
-            let m = &group.members;
+            let m = group;
             (0..m.len())
                 .flat_map(move |i| (i + 1..m.len()).filter_map(move |j| ordered(m[i], m[j], c)))
         })
@@ -171,8 +226,8 @@ pub(crate) fn expand_matches(
         .filter(|&&(a, b)| !skip[a as usize] && !skip[b as usize])
         .flat_map_iter(|&(a, b)| {
             let c = common[a as usize] || common[b as usize];
-            let ma = &groups[a as usize].members;
-            let mb = &groups[b as usize].members;
+            let ma = groups.members(a as usize);
+            let mb = groups.members(b as usize);
             ma.iter()
                 .flat_map(move |&x| mb.iter().filter_map(move |&y| ordered(x, y, c)))
         })
@@ -300,10 +355,12 @@ fn gallop<T: Ord + Copy>(s: &[T], x: T) -> usize {
 mod tests {
     use super::*;
 
-    fn group(docs: &[u32]) -> Group {
-        Group {
-            members: docs.iter().map(|&d| (d, 0)).collect(),
-        }
+    fn groups_of(lists: &[&[u32]]) -> Groups {
+        let lists: Vec<Vec<(u32, u32)>> = lists
+            .iter()
+            .map(|docs| docs.iter().map(|&d| (d, 0)).collect())
+            .collect();
+        Groups::from_lists(&lists)
     }
 
     #[test]
@@ -337,7 +394,7 @@ mod tests {
         // footer but not the other way round (a story with the footer run
         // into it).
         let footer: Vec<u32> = (0..300).collect();
-        let groups = vec![group(&footer), group(&[400, 5]), group(&[2, 2])];
+        let groups = groups_of(&[&footer, &[400, 5], &[2, 2]]);
         let holds = [(0, 1), (1, 0), (0, 2)];
         let f = family_documents(&groups, &holds, 401);
         assert_eq!(f.count, vec![301, 301, 1]);
@@ -346,7 +403,7 @@ mod tests {
         assert_eq!(f.first[1], expected);
         assert_eq!(f.first[2], vec![2]);
         // A lone group is its own family.
-        let f = family_documents(&[group(&[7, 3])], &[], 8);
+        let f = family_documents(&groups_of(&[&[7, 3]]), &[], 8);
         assert_eq!((f.count[0], f.first[0].clone()), (2, vec![3, 7]));
     }
 }

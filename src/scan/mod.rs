@@ -33,9 +33,9 @@ use ahash::AHashSet;
 use rayon::prelude::*;
 
 use crate::candidates::{
-    Group, HUGE_FAMILY, KnownPairs, MAX_CARRIERS, expand_matches, family_documents,
-    find_boilerplate, group_paragraphs, huge_touch, identical_documents, rewrite_candidates,
-    rewriting_carriers, sampled_grams, set_key,
+    HUGE_FAMILY, KnownPairs, MAX_CARRIERS, expand_matches, family_documents, find_boilerplate,
+    group_paragraphs, huge_touch, identical_documents, rewrite_candidates, rewriting_carriers,
+    sampled_grams, set_key,
 };
 use crate::corpus::{Document, KeptText};
 use crate::error::{Error, Result};
@@ -343,8 +343,8 @@ impl Detector {
             ..ScanStats::default()
         };
         times.lap("group paragraphs");
-        let set_of = |g: &Group| -> &[u32] {
-            let (d, p) = g.members[0];
+        let set_of = |g: &[(u32, u32)]| -> &[u32] {
+            let (d, p) = g[0];
             &data[d as usize].paragraphs[p as usize].shingles
         };
 
@@ -554,7 +554,7 @@ impl Detector {
         let mut bp_groups: Vec<(u32, (u32, u32), usize)> = boilerplate_groups
             .keys()
             .map(|&g| {
-                let members = &groups[g as usize].members;
+                let members = groups.members(g as usize);
                 (g, members[0], members.len())
             })
             .collect();

@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use ahash::AHashSet;
 use rayon::prelude::*;
 
-use crate::candidates::Group;
+use crate::candidates::Groups;
 use crate::error::{Error, Result};
 use crate::lsh::LshStats;
 use crate::scan::Detector;
@@ -446,7 +446,7 @@ impl LshCandidates {
     /// did not run on this sketch, or not as shipped.
     pub(crate) fn group_pairs(
         &self,
-        groups: &[Group],
+        groups: &Groups,
         para_group: &[Vec<Option<u32>>],
     ) -> Result<(Vec<(u32, u32)>, LshStats)> {
         let mask = (1u64 << UNIT_BITS) - 1;
@@ -455,7 +455,7 @@ impl LshCandidates {
             para_group
                 .get(d)
                 .and_then(|units| units.get(u).copied().flatten())
-                .filter(|&g| groups[g as usize].members[0] == (d as u32, u as u32))
+                .filter(|&g| groups.members(g as usize)[0] == (d as u32, u as u32))
                 .ok_or_else(|| Error::Sketch {
                     path: PathBuf::from("candidates"),
                     message: format!(
