@@ -151,6 +151,47 @@ pub fn candidates_from_keys(
     bands: usize,
     bucket_cap: usize,
 ) -> (Vec<(u32, u32)>, LshStats) {
+    let (all, crowded_buckets) = packed_candidates(keys, bands, bucket_cap);
+    finish(all, crowded_buckets)
+}
+
+/// [`candidates_from_keys`] of `n` items whose keys `fill(item, scratch,
+/// out)` writes (all `bands` of them into `out`; `scratch` is the caller's
+/// to reuse), made for one of `passes` shares of the bands at a time: the
+/// keys held are a share of all of them (at a million articles, all the
+/// keys take over a gigabyte), for `fill` called `passes` times an item.
+/// The same pairs and counts as one pass.
+pub fn candidates_in_passes(
+    n: usize,
+    bands: usize,
+    bucket_cap: usize,
+    passes: usize,
+    fill: impl Fn(usize, &mut Vec<u32>, &mut [u32]) + Sync,
+) -> (Vec<(u32, u32)>, LshStats) {
+    let per = bands.div_ceil(passes.max(1)).max(1);
+    let (mut all, mut crowded_buckets) = (Vec::new(), 0);
+    for from in (0..bands).step_by(per) {
+        let share = from..(from + per).min(bands);
+        let width = share.len();
+        let mut keys = vec![0u32; n * width];
+        keys.par_chunks_mut(width).enumerate().for_each_init(
+            || (Vec::new(), vec![0u32; bands]),
+            |(scratch, full), (i, out)| {
+                fill(i, scratch, full);
+                out.copy_from_slice(&full[share.clone()]);
+            },
+        );
+        let (pairs, crowded) = packed_candidates(&keys, width, bucket_cap);
+        drop(keys);
+        all = merge_distinct(&all, &pairs);
+        crowded_buckets += crowded;
+    }
+    finish(all, crowded_buckets)
+}
+
+/// The pairs of [`candidates_from_keys`] packed in `u64`s, sorted and
+/// distinct, and the number of crowded buckets.
+fn packed_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<u64>, usize) {
     let n = keys.len().checked_div(bands).unwrap_or(0);
     let bucket_cap = bucket_cap.max(2);
     let band_pairs = |band: usize| {
@@ -191,6 +232,10 @@ pub fn candidates_from_keys(
             all = merge_distinct(&all, &pairs);
         }
     }
+    (all, crowded_buckets)
+}
+
+fn finish(all: Vec<u64>, crowded_buckets: usize) -> (Vec<(u32, u32)>, LshStats) {
     let pairs: Vec<(u32, u32)> = all.into_iter().map(unpack).collect();
     let stats = LshStats {
         candidates: pairs.len(),
@@ -250,6 +295,34 @@ fn unpack(p: u64) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bands_made_in_passes_give_the_pairs_and_counts_of_one_pass() {
+        // 300 items, 9 bands, keys from a small alphabet so that buckets
+        // collide, some of them crowded.
+        let bands = 9;
+        let key =
+            |i: usize, b: usize| (crate::minhash::splitmix64((i / 3 + b * 7) as u64) % 40) as u32;
+        let keys: Vec<u32> = (0..300)
+            .flat_map(|i| (0..bands).map(move |b| key(i, b)))
+            .collect();
+        let one = candidates_from_keys(&keys, bands, 4);
+        assert!(
+            one.1.crowded_buckets > 0 && one.1.candidates > 100,
+            "{:?}",
+            one.1
+        );
+        for passes in [1, 2, 3, 4, 9, 20] {
+            let fill = |i: usize, _: &mut Vec<u32>, out: &mut [u32]| {
+                out.copy_from_slice(&keys[i * bands..(i + 1) * bands]);
+            };
+            assert_eq!(
+                candidates_in_passes(300, bands, 4, passes, fill),
+                one,
+                "{passes} passes"
+            );
+        }
+    }
 
     #[test]
     fn s_curve_is_monotone_and_bounded() {

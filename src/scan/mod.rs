@@ -47,6 +47,12 @@ use crate::shingle::{ShingledDocument, pack_shingle_sets};
 use crate::similarity::{contained_at_least, held_at_least};
 use crate::sketch::{AlignShare, LshCandidates};
 
+/// Shares of the LSH bands whose keys are made and held at once
+/// ([`lsh::candidates_in_passes`]). Two: at a million articles the keys of
+/// all 42 bands took 1.2 GB, the peak of the scan; a second pass makes the
+/// signatures again.
+const LSH_PASSES: usize = 2;
+
 /// What a scan of part of a corpus knows about the rest of it (see
 /// [`Detector::scan_neighbourhood`]).
 #[derive(Debug, Clone, Default)]
@@ -356,22 +362,22 @@ impl Detector {
             Some((given, _)) => given.group_pairs(&groups, &para_group)?,
             None => {
                 let num_perm = self.config.num_perm;
-                let bands = self.lsh.bands;
-                let mut keys = vec![0u32; groups.len() * bands];
-                if bands > 0 {
-                    keys.par_chunks_mut(bands)
-                        .zip(groups.par_iter())
-                        .for_each_init(
-                            || vec![0u32; num_perm],
-                            |signature, (out, g)| {
-                                self.hasher
-                                    .fill(set_of(g).iter().map(|&s| u64::from(s)), signature);
-                                lsh::band_keys(signature, self.lsh, out);
-                            },
+                // The keys of half the bands at a time: the signatures are
+                // made twice, and the keys held take half the memory.
+                lsh::candidates_in_passes(
+                    groups.len(),
+                    self.lsh.bands,
+                    self.config.bucket_cap,
+                    LSH_PASSES,
+                    |g, signature, out| {
+                        signature.resize(num_perm, 0);
+                        self.hasher.fill(
+                            set_of(groups.members(g)).iter().map(|&s| u64::from(s)),
+                            signature,
                         );
-                }
-
-                lsh::candidates_from_keys(&keys, bands, self.config.bucket_cap)
+                        lsh::band_keys(signature, self.lsh, out);
+                    },
+                )
             }
         };
         stats.lsh = lsh_stats;
