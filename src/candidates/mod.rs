@@ -153,19 +153,23 @@ pub(crate) fn family_documents(
     holds: &[(u32, u32)],
     documents: usize,
 ) -> Families {
-    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-    for &(held, holder) in holds {
-        neighbours[held as usize].push(holder);
-    }
-    let own: Vec<Vec<u32>> = groups
-        .par_iter()
-        .map(|g| {
-            let mut docs: Vec<u32> = g.iter().map(|&(d, _)| d).collect();
-            docs.sort_unstable();
-            docs.dedup();
-            docs
-        })
-        .collect();
+    // The groups that hold each group, by held group (no vector per group:
+    // a million articles have millions of groups).
+    let mut holders: Vec<(u32, u32)> = holds.to_vec();
+    holders.par_sort_unstable();
+    let holders_of = |g: usize| {
+        let lo = holders.partition_point(|&(held, _)| (held as usize) < g);
+        let hi = holders.partition_point(|&(held, _)| (held as usize) <= g);
+        holders[lo..hi].iter().map(|&(_, holder)| holder as usize)
+    };
+    // A group's documents, in order and once each (its members are in
+    // document order).
+    let own = |g: usize| {
+        let m = groups.members(g);
+        (0..m.len())
+            .filter(move |&i| i == 0 || m[i - 1].0 != m[i].0)
+            .map(move |i| m[i].0)
+    };
     const UNSEEN: u32 = u32::MAX;
     let (count, first): (Vec<u32>, Vec<Vec<u32>>) = (0..groups.len())
         .into_par_iter()
@@ -176,17 +180,16 @@ pub(crate) fn family_documents(
                 // Documents are counted once each by marking them with the
                 // group's number; the first are the smallest of each
                 // contributor's first.
-                let contributors =
-                    std::iter::once(g).chain(neighbours[g].iter().map(|&n| n as usize));
+                let contributors = std::iter::once(g).chain(holders_of(g));
                 let (mut count, mut first) = (0u32, Vec::new());
                 for c in contributors {
-                    for &d in &own[c] {
+                    for d in own(c) {
                         if seen[d as usize] != g as u32 {
                             seen[d as usize] = g as u32;
                             count += 1;
                         }
                     }
-                    first.extend(own[c].iter().take(FAMILY_KEPT));
+                    first.extend(own(c).take(FAMILY_KEPT));
                 }
                 first.sort_unstable();
                 first.dedup();
