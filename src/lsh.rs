@@ -151,7 +151,7 @@ pub fn candidates_from_keys(
     bands: usize,
     bucket_cap: usize,
 ) -> (Vec<(u32, u32)>, LshStats) {
-    let (all, crowded_buckets) = packed_candidates(keys, bands, bucket_cap);
+    let (all, crowded_buckets) = band_candidates(keys, bands, bucket_cap);
     finish(all, crowded_buckets)
 }
 
@@ -181,17 +181,21 @@ pub fn candidates_in_passes(
                 out.copy_from_slice(&full[share.clone()]);
             },
         );
-        let (pairs, crowded) = packed_candidates(&keys, width, bucket_cap);
+        let (pairs, crowded) = band_candidates(&keys, width, bucket_cap);
         drop(keys);
-        all = merge_distinct(&all, &pairs);
+        if all.is_empty() {
+            all = pairs;
+        } else {
+            merge_into(&mut all, &pairs, |p| p);
+        }
         crowded_buckets += crowded;
     }
     finish(all, crowded_buckets)
 }
 
-/// The pairs of [`candidates_from_keys`] packed in `u64`s, sorted and
-/// distinct, and the number of crowded buckets.
-fn packed_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<u64>, usize) {
+/// The pairs of [`candidates_from_keys`], sorted and distinct, and the
+/// number of crowded buckets.
+fn band_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<(u32, u32)>, usize) {
     let n = keys.len().checked_div(bands).unwrap_or(0);
     let bucket_cap = bucket_cap.max(2);
     let band_pairs = |band: usize| {
@@ -221,7 +225,7 @@ fn packed_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<u64>
     // A few bands at a time, each merged into the distinct pairs so far: a
     // pair found in many bands (a copy is found in nearly all of them) is
     // held once, not once per band.
-    let mut all: Vec<u64> = Vec::new();
+    let mut all: Vec<(u32, u32)> = Vec::new();
     let mut crowded_buckets = 0;
     let at_once = rayon::current_num_threads().max(1);
     let band_ids: Vec<usize> = (0..bands).collect();
@@ -229,14 +233,13 @@ fn packed_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<u64>
         let found: Vec<(Vec<u64>, usize)> = group.par_iter().map(|&b| band_pairs(b)).collect();
         for (pairs, crowded) in found {
             crowded_buckets += crowded;
-            all = merge_distinct(&all, &pairs);
+            merge_into(&mut all, &pairs, unpack);
         }
     }
     (all, crowded_buckets)
 }
 
-fn finish(all: Vec<u64>, crowded_buckets: usize) -> (Vec<(u32, u32)>, LshStats) {
-    let pairs: Vec<(u32, u32)> = all.into_iter().map(unpack).collect();
+fn finish(pairs: Vec<(u32, u32)>, crowded_buckets: usize) -> (Vec<(u32, u32)>, LshStats) {
     let stats = LshStats {
         candidates: pairs.len(),
         crowded_buckets,
@@ -257,32 +260,32 @@ fn band_key(row: &[u32], band: u64) -> u64 {
     }
 }
 
-/// The sorted distinct union of two sorted distinct lists.
-fn merge_distinct(a: &[u64], b: &[u64]) -> Vec<u64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
+/// Adds the sorted distinct `add` to the sorted distinct `all`, which
+/// stays sorted and distinct: merged from the back inside `all`, so that
+/// the union is not held beside it (at a million articles `all` holds
+/// tens of millions of pairs).
+/// `pair_of` reads an element of `add` (pairs as they are, or packed by
+/// [`pack`]: sorted as packed, they are sorted as pairs).
+fn merge_into<A: Copy>(all: &mut Vec<(u32, u32)>, add: &[A], pair_of: impl Fn(A) -> (u32, u32)) {
+    let (mut i, mut j) = (all.len(), add.len());
+    all.resize(i + j, (0, 0));
+    let mut k = all.len();
+    while j > 0 {
+        k -= 1;
+        let next = pair_of(add[j - 1]);
+        if i > 0 && all[i - 1] > next {
+            all[k] = all[i - 1];
+            i -= 1;
+        } else {
+            all[k] = next;
+            j -= 1;
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
+    all.dedup();
 }
 
+/// A candidate pair in one `u64`, the smaller item in the high half:
+/// sorted faster than pairs, in the same order.
 fn pack(i: u32, j: u32) -> u64 {
     let (i, j) = if i < j { (i, j) } else { (j, i) };
     (u64::from(i) << 32) | u64::from(j)
@@ -295,6 +298,36 @@ fn unpack(p: u64) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merging_in_place_gives_the_sorted_union() {
+        let list = |seed: u64, n: usize| -> Vec<(u32, u32)> {
+            let mut v: Vec<(u32, u32)> = (0..n as u64)
+                .map(|i| {
+                    // Candidate pairs: the smaller item first.
+                    let h = crate::minhash::splitmix64(seed * 1000 + i);
+                    let (x, y) = ((h % 7) as u32, (h >> 32) as u32 % 50);
+                    (x.min(y), x.max(y))
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for (a, b) in [(0, 0), (5, 0), (0, 5), (30, 40), (200, 3), (3, 200)] {
+            let (x, y) = (list(a as u64 + 1, a), list(b as u64 + 7, b));
+            let mut want: Vec<(u32, u32)> = x.iter().chain(&y).copied().collect();
+            want.sort_unstable();
+            want.dedup();
+            let mut all = x.clone();
+            merge_into(&mut all, &y, |p| p);
+            let packed: Vec<u64> = y.iter().map(|&(i, j)| pack(i, j)).collect();
+            let mut again = x.clone();
+            merge_into(&mut again, &packed, unpack);
+            assert_eq!(again, want, "{a} {b}, packed");
+            assert_eq!(all, want, "{a} {b}");
+        }
+    }
 
     #[test]
     fn bands_made_in_passes_give_the_pairs_and_counts_of_one_pass() {
