@@ -407,6 +407,10 @@ impl Detector {
             .flatten()
             .collect();
         drop(verified);
+        // The LSH candidates (tens of millions of pairs at a million
+        // articles) and the sets by group are done with.
+        drop(candidates);
+        drop(group_sets);
         stats.verified = edges.len();
         times.lap("verify candidates");
 
@@ -468,6 +472,8 @@ impl Detector {
             .filter(|(_, ok)| *ok)
             .map(|(p, _)| *p)
             .collect();
+        drop(qualifying);
+        drop(pair_rare);
         // The paragraphs' shingle sets have done their work (the whole sets
         // of `needed` are kept): the aligner reads the text. Freed before
         // the rewrite candidates and alignment, the next peaks.
