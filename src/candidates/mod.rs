@@ -79,7 +79,7 @@ pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Groups, Vec<Vec<Op
         .map(|d| d.paragraphs.iter().map(|p| p.set_key()).collect())
         .collect();
     let mut index: AHashMap<u64, u32> = AHashMap::new();
-    let mut sizes: Vec<usize> = Vec::new();
+    let mut groups = 0usize;
     let para_group: Vec<Vec<Option<u32>>> = keys
         .iter()
         .map(|doc_keys| {
@@ -88,10 +88,9 @@ pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Groups, Vec<Vec<Op
                 .map(|key| {
                     let key = (*key)?;
                     let g = *index.entry(key).or_insert_with(|| {
-                        sizes.push(0);
-                        (sizes.len() - 1) as u32
+                        groups += 1;
+                        (groups - 1) as u32
                     });
-                    sizes[g as usize] += 1;
                     Some(g)
                 })
                 .collect()
@@ -99,23 +98,41 @@ pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Groups, Vec<Vec<Op
         .collect();
     drop(index);
     drop(keys);
-    // The members, filled in document order into each group's place.
-    let mut starts = Vec::with_capacity(sizes.len() + 1);
-    starts.push(0);
-    for n in sizes {
-        starts.push(starts[starts.len() - 1] + n);
-    }
-    let mut fill = starts.clone();
-    let mut members = vec![(0u32, 0u32); starts[starts.len() - 1]];
-    for (d, units) in para_group.iter().enumerate() {
-        for (p, g) in units.iter().enumerate() {
-            if let Some(g) = *g {
-                members[fill[g as usize]] = (d as u32, p as u32);
-                fill[g as usize] += 1;
-            }
-        }
-    }
+    // The members in document order, group by group.
+    let (starts, members) = buckets(
+        groups,
+        para_group.iter().enumerate().flat_map(|(d, units)| {
+            units
+                .iter()
+                .enumerate()
+                .filter_map(move |(p, g)| g.map(|g| (g as usize, (d as u32, p as u32))))
+        }),
+    );
     (Groups { starts, members }, para_group)
+}
+
+/// `items` (a key below `n` and a value each) bucketed by key: offsets
+/// (bucket k is `values[offsets[k]..offsets[k + 1]]`) and the values, each
+/// bucket's in the order given. A counting sort: two passes over `items`
+/// and no vector per bucket.
+pub(crate) fn buckets<T: Copy + Default>(
+    n: usize,
+    items: impl Iterator<Item = (usize, T)> + Clone,
+) -> (Vec<usize>, Vec<T>) {
+    let mut offsets = vec![0usize; n + 1];
+    for (k, _) in items.clone() {
+        offsets[k + 1] += 1;
+    }
+    for k in 0..n {
+        offsets[k + 1] += offsets[k];
+    }
+    let mut fill = offsets.clone();
+    let mut values = vec![T::default(); offsets[n]];
+    for (k, v) in items {
+        values[fill[k]] = v;
+        fill[k] += 1;
+    }
+    (offsets, values)
 }
 
 pub(crate) fn set_key(set: &[u32]) -> u64 {

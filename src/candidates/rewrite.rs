@@ -217,22 +217,10 @@ pub(crate) fn rewrite_candidates(
         // it are counted one document at a time: listing every (document
         // pair, shared gram) of the corpus at once took gigabytes on a
         // million articles.
-        let mut starts = vec![0usize; n + 1];
-        for &d in &carriers {
-            starts[d as usize + 1] += 1;
-        }
-        for d in 0..n {
-            starts[d + 1] += starts[d];
-        }
-        let mut runs_of = vec![0u32; carriers.len()];
-        let mut fill = starts.clone();
-        for r in 0..run_ends.len() {
-            for &d in run(r) {
-                runs_of[fill[d as usize]] = r as u32;
-                fill[d as usize] += 1;
-            }
-        }
-        drop(fill);
+        let (starts, runs_of) = super::buckets(
+            n,
+            (0..run_ends.len()).flat_map(|r| run(r).iter().map(move |&d| (d as usize, r as u32))),
+        );
         let counted = (0..n)
             .into_par_iter()
             .filter(|&a| starts[a] < starts[a + 1])
