@@ -2,8 +2,9 @@
 # The distributed path against the single-machine oracle: a generated feed
 # is sketched, the candidate join runs on Spark (local[2]), and scan with
 # --candidates must give byte for byte what it gives without it; then the
-# alignment is split in shares, and scan and dedup assembled from them must
-# equal their single-machine output. (audit --candidates goes through the
+# alignment is planned once and split in shares (each shingles only its
+# pairs' documents), and scan and dedup assembled from them must equal
+# their single-machine output. (audit --candidates goes through the
 # same code; tests/sketch.rs compares it on an emulated join.)
 #
 #   scripts/spark-conformance.sh [ARTICLES]     (default 20000)
@@ -88,6 +89,9 @@ assembled=$(elapsed "$t")
 same "$work/scan.json" "$work/scan.spark.json" "scan pairs and passages, aligned in one run"
 
 t=$(seconds)
+"$reprint" align -q "$feed" --candidates "$sketch" --plan
+planned=$(elapsed "$t")
+t=$(seconds)
 for k in $(seq 1 "$shares"); do
     "$reprint" align -q "$feed" --candidates "$sketch" --part "$k/$shares"
 done
@@ -108,6 +112,7 @@ echo "  Spark shuffle written: $shuffled; candidates: $(du -sh "$sketch/candidat
 echo "  single machine (scan + dedup): $oracle"
 echo "  sketch: $sketched; Spark join (spark-submit, JVM start included): $joined"
 echo "  scan aligning the join's candidates: $assembled"
+echo "  alignment planned (verification, boilerplate, rewrites): $planned"
 echo "  alignment in $shares shares: $aligned"
 if [ "$failed" -ne 0 ]; then
     echo "spark-conformance: FAILED" >&2

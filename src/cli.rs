@@ -114,10 +114,17 @@ pub struct AlignShareOpts {
     #[arg(long, value_name = "DIR")]
     pub candidates: PathBuf,
 
-    /// Which share of the candidate pairs to align: `K/N`, the K-th of N
-    /// (from 1).
+    /// Which share of the planned candidate pairs to align: `K/N`, the
+    /// K-th of N (from 1). Only the documents of its pairs are shingled
+    /// and kept.
     #[arg(long, value_name = "K/N", default_value = "1/1")]
     pub part: String,
+
+    /// Plan the alignment instead, once for all shares: verify the join's
+    /// candidates, find the boilerplate and the rewrite candidates over
+    /// the whole corpus, and write the pairs to align into DIR/plan/.
+    #[arg(long, conflicts_with = "part")]
+    pub plan: bool,
 
     /// Threshold, input and detection options: those of the sketch.
     #[command(flatten)]

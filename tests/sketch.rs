@@ -161,17 +161,31 @@ fn scan_dedup_and_audit_on_a_joined_sketch_equal_the_single_machine_run() {
 fn alignment_split_in_shares_gives_the_same_report() {
     let (_c, feed, sketch) = sketched(&[], 64);
     let whole = run_ok(&["scan", "-f", "json", &feed]);
+    // A share needs the plan, made once for all of them.
+    let run = reprint(
+        &["align", &feed, "--candidates", &sketch, "--part", "1/3"],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--plan"), "{}", run.stderr);
+    let run = reprint(&["align", &feed, "--candidates", &sketch, "--plan"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("planned"), "{}", run.stderr);
     for k in ["1/3", "2/3", "3/3"] {
         let run = reprint(
             &["align", &feed, "--candidates", &sketch, "--part", k],
             None,
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
-        assert!(
-            run.stderr.contains("aligned candidate pairs"),
-            "{}",
-            run.stderr
-        );
+        // Only the documents of the share's pairs are shingled and kept.
+        let read = run
+            .stderr
+            .split("documents kept: ")
+            .nth(1)
+            .and_then(|r| r.split(" of 400").next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("{}", run.stderr));
+        assert!(read > 0 && read < 400, "{}", run.stderr);
     }
     let assembled = run_ok(&["scan", "-f", "json", &feed, "--candidates", &sketch]);
     assert!(

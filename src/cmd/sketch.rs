@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use super::{engine_config, load};
 use crate::cli::{AlignShareOpts, SketchOpts};
 use reprint::scan::Detector;
-use reprint::sketch::{AlignShare, LshCandidates, SketchWriter, write_part};
+use reprint::sketch::{AlignPlan, LshCandidates, SketchWriter, check_documents, write_part};
 
 /// Loads the inputs chunk by chunk and writes each chunk as one part.
 /// Exit status 0, or 2 when any input failed (the others are sketched).
@@ -55,33 +55,93 @@ fn parse_part(part: &str) -> Result<(usize, usize)> {
     })
 }
 
-/// Aligns one share of the sketch's candidate pairs and writes its pairs
-/// into the sketch directory. Exit status 0, or 2 when any input failed.
+/// Plans the alignment of the sketch's candidates (`--plan`), or aligns
+/// one share of the plan's pairs and writes them into the sketch
+/// directory. Exit status 0, or 2 when any input failed.
 pub fn align(o: AlignShareOpts) -> Result<ExitCode> {
-    let (index, parts) = parse_part(&o.part)?;
     let detector = Detector::new(engine_config(&o.run.engine, o.run.threshold))?;
-    let corpus = load::load(&o.paths, None, &o.run.input, &detector)?;
-    let given = LshCandidates::read(&o.candidates, &detector, &corpus.documents)?;
+    if o.plan {
+        return plan(o, &detector);
+    }
+    let (index, parts) = parse_part(&o.part)?;
+    let plan = AlignPlan::read(&o.candidates, &detector, Some((index, parts)))?;
+    let numbers = plan.documents_needed();
+    let corpus = if numbers.is_empty() {
+        None
+    } else {
+        Some(load::load_numbered(
+            &o.paths,
+            &o.run.input,
+            &detector,
+            &numbers,
+        )?)
+    };
+    let documents = corpus.as_ref().map_or(&[][..], |c| &c.documents[..]);
+    if documents.len() != numbers.len() {
+        anyhow::bail!(
+            "the inputs hold {} of the {} documents of share {}/{parts}: give the sketched inputs, with the same options",
+            documents.len(),
+            numbers.len(),
+            index + 1
+        );
+    }
+    check_documents(
+        &o.candidates,
+        &detector,
+        plan.documents,
+        &numbers,
+        documents,
+    )?;
     let spinner = load::stage(o.run.input.quiet, "aligning a share of the candidates");
-    let report = detector.scan_with_candidates(
+    let pairs = detector.align_plan(&plan, &numbers, documents)?;
+    spinner.finish_and_clear();
+    let path = write_part(
+        &o.candidates,
+        &detector,
+        &pairs,
+        plan.candidate_pairs,
+        index,
+        parts,
+    )
+    .context("cannot write the aligned share")?;
+    if !o.run.input.quiet {
+        eprintln!(
+            "reprint: share {}/{parts}: aligned candidate pairs {}..{} of {} (documents kept: {} of {}), {} with reuse, in {}",
+            index + 1,
+            plan.range.start,
+            plan.range.end,
+            plan.candidate_pairs,
+            numbers.len(),
+            plan.documents,
+            pairs.len(),
+            path.display()
+        );
+    }
+    let failed = corpus.is_some_and(|c| c.failed);
+    Ok(ExitCode::from(if failed { 2 } else { 0 }))
+}
+
+/// `align --plan`: the corpus-wide decisions, once, into DIR/plan/.
+fn plan(o: AlignShareOpts, detector: &Detector) -> Result<ExitCode> {
+    let corpus = load::load(&o.paths, None, &o.run.input, detector)?;
+    let given = LshCandidates::read(&o.candidates, detector, &corpus.documents)?;
+    let spinner = load::stage(o.run.input.quiet, "planning the alignment");
+    let plan = detector.plan_with_candidates(
         corpus.documents,
         &given,
-        &AlignShare::Part { index, parts },
         &mut reprint::scan::StageTimes::new(),
     )?;
+    let dir = plan
+        .write(&o.candidates, detector)
+        .context("cannot write the plan")?;
     spinner.finish_and_clear();
-    let path = write_part(&o.candidates, &detector, &report, index, parts)
-        .context("cannot write the aligned share")?;
     if !o.run.input.quiet {
-        let range = AlignShare::Part { index, parts }.range(report.stats.candidate_pairs);
         eprintln!(
-            "reprint: share {}/{parts}: aligned candidate pairs {}..{} of {}, {} with reuse, in {}",
-            index + 1,
-            range.start,
-            range.end,
-            report.stats.candidate_pairs,
-            report.pairs.len(),
-            path.display()
+            "reprint: planned {} candidate pairs of {} documents into {}; next: reprint align PATH... --candidates {} --part K/N, one share per machine",
+            plan.candidate_pairs,
+            plan.documents,
+            dir.display(),
+            o.candidates.display()
         );
     }
     Ok(ExitCode::from(if corpus.failed { 2 } else { 0 }))

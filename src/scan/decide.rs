@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use crate::align::AlignConfig;
 use crate::corpus::KeptText;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::reuse::ReusePair;
 use crate::score::{PairDoc, decide_reused};
 use crate::shingle::ShingledDocument;
@@ -136,16 +136,17 @@ pub(super) fn boilerplate_keys(
     Ok(keys)
 }
 
-/// Aligns and scores the candidate pairs `(a, b)` of `data` (documents
-/// whose text was kept), `boilerplate_of(d)` naming the paragraphs of
+/// Aligns and scores the candidate pairs `(a, b)` (documents whose text
+/// was kept), `boilerplate_of(d)` naming the paragraphs of
 /// document d set aside and `boilerplate_keys` the boilerplate's text (see
-/// [`boilerplate_lines`]); the pairs with passages, in no particular order.
+/// [`boilerplate_lines`]), `doc_of(d)` giving document d; the pairs with
+/// passages, in no particular order.
 /// Pairs are taken in batches, and only the documents of a batch are read
 /// (texts kept in a temporary file) and prepared (sentences and word counts
 /// are several times the text's size), so memory follows the batch, not
 /// the corpus. An error when a kept text cannot be read back.
-pub(super) fn decide_pairs(
-    data: &[ShingledDocument],
+pub(super) fn decide_pairs<'d>(
+    doc_of: &(dyn Fn(u32) -> Option<&'d ShingledDocument> + Sync),
     candidates: &[(u32, u32)],
     boilerplate_of: &(dyn Fn(usize) -> Vec<usize> + Sync),
     boilerplate_keys: &[u64],
@@ -156,17 +157,28 @@ pub(super) fn decide_pairs(
         let mut docs: Vec<u32> = batch.iter().flat_map(|&(a, b)| [a, b]).collect();
         docs.sort_unstable();
         docs.dedup();
-        let texts: Vec<Option<Cow<str>>> = docs
+        let data: Vec<&ShingledDocument> = docs
+            .iter()
+            .map(|&d| {
+                doc_of(d).ok_or_else(|| Error::InvalidParameter {
+                    name: "--candidates",
+                    message: format!(
+                        "document {d} of a candidate pair is not among the documents read"
+                    ),
+                })
+            })
+            .collect::<Result<_>>()?;
+        let texts: Vec<Option<Cow<str>>> = data
             .par_iter()
-            .map(|&d| KeptText::read_kept(data[d as usize].text.as_ref()))
+            .map(|d| KeptText::read_kept(d.text.as_ref()))
             .collect::<Result<_>>()?;
         let prepared: Vec<Option<PairDoc>> = docs
             .par_iter()
+            .zip(&data)
             .zip(&texts)
-            .map(|(&d, text)| {
-                let d = d as usize;
+            .map(|((&d, doc), text)| {
                 text.as_ref()
-                    .map(|t| pair_doc(&data[d], t, &boilerplate_of(d), boilerplate_keys))
+                    .map(|t| pair_doc(doc, t, &boilerplate_of(d as usize), boilerplate_keys))
             })
             .collect();
         let get = |d: u32| {

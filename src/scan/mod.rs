@@ -45,13 +45,50 @@ use crate::reuse::ReusePair;
 use crate::score::decide;
 use crate::shingle::{ShingledDocument, pack_shingle_sets};
 use crate::similarity::{contained_at_least, held_at_least};
-use crate::sketch::{AlignShare, LshCandidates};
+use crate::sketch::{AlignPlan, AlignShare, LshCandidates};
 
-/// Shares of the LSH bands whose keys are made and held at once
-/// ([`lsh::candidates_in_passes`]). Two: at a million articles the keys of
-/// all 42 bands took 1.2 GB, the peak of the scan; a second pass makes the
-/// signatures again.
-const LSH_PASSES: usize = 2;
+/// Bytes of LSH band keys made and held at once
+/// ([`lsh::candidates_in_passes`]): beyond it the bands are taken in shares,
+/// a pass each, and the signatures are made again for every pass. At a
+/// million articles the keys of all 42 bands take 1.2 GB, the peak of the
+/// scan (two passes); the 200,000-article feed's 0.24 GB and the enwiki
+/// feed's take one pass, which saves making the signatures twice (0.8 ->
+/// 0.5 s on enwiki).
+const LSH_KEY_BUDGET: usize = 512 << 20;
+
+/// The passes [`LSH_KEY_BUDGET`] allows for the keys of `groups` groups.
+fn lsh_passes(groups: usize, bands: usize) -> usize {
+    (groups * bands * std::mem::size_of::<u32>())
+        .div_ceil(LSH_KEY_BUDGET)
+        .max(1)
+}
+
+/// Pairs in report order: most of the copy found in the source first.
+fn sort_pairs(pairs: &mut [ReusePair]) {
+    pairs.sort_by(|x, y| {
+        y.copy_in_source()
+            .total_cmp(&x.copy_in_source())
+            .then(x.copy.cmp(&y.copy))
+            .then(x.source.cmp(&y.source))
+    });
+}
+
+/// What the corpus-wide stages of a scan decide before alignment
+/// ([`Detector::decide_candidates`]).
+struct Decided {
+    /// The candidate document pairs `(a, b)`, `a < b`, sorted.
+    candidates: Vec<(u32, u32)>,
+    /// Each document's paragraphs' groups (`None`: too short to group).
+    para_group: Vec<Vec<Option<u32>>>,
+    /// The boilerplate groups, with the share of their carriers related.
+    boilerplate_groups: std::collections::HashMap<u32, f64>,
+    /// Each boilerplate group's first member and number of members, sorted
+    /// by group.
+    bp_groups: Vec<(u32, (u32, u32), usize)>,
+    /// Documents carrying each group.
+    family_count: Vec<u32>,
+    stats: ScanStats,
+}
 
 /// What a scan of part of a corpus knows about the rest of it (see
 /// [`Detector::scan_neighbourhood`]).
@@ -227,6 +264,79 @@ impl Detector {
         self.install(|| self.scan_inner(documents, None, Some((candidates, share)), times))?
     }
 
+    /// The corpus-wide stages of [`Detector::scan_with_candidates`]
+    /// without alignment: which document pairs to align and what aligning
+    /// them needs besides the two documents (see [`AlignPlan`]), so that
+    /// machines can each align a share of them reading only its
+    /// documents ([`Detector::align_plan`]). The wall time of each stage
+    /// is added to `times`.
+    pub fn plan_with_candidates(
+        &self,
+        documents: Vec<ShingledDocument>,
+        candidates: &LshCandidates,
+        times: &mut StageTimes,
+    ) -> Result<AlignPlan> {
+        self.install(|| {
+            let mut data = documents;
+            times.restart();
+            let decided = self.decide_candidates(&mut data, None, Some(candidates), times)?;
+            let mut needed: Vec<u32> = decided
+                .candidates
+                .iter()
+                .flat_map(|&(a, b)| [a, b])
+                .collect();
+            needed.sort_unstable();
+            needed.dedup();
+            let is_boilerplate =
+                |g: &Option<u32>| g.is_some_and(|g| decided.boilerplate_groups.contains_key(&g));
+            let boilerplate: Vec<(u32, u32)> = needed
+                .iter()
+                .flat_map(|&d| {
+                    let groups = &decided.para_group[d as usize];
+                    (0..groups.len() as u32)
+                        .filter(move |&p| is_boilerplate(&groups[p as usize]))
+                        .map(move |p| (d, p))
+                })
+                .collect();
+            let boilerplate_keys =
+                boilerplate_keys(&data, decided.bp_groups.iter().map(|&(_, first, _)| first))?;
+            Ok(AlignPlan {
+                documents: data.len(),
+                candidate_pairs: decided.candidates.len(),
+                range: 0..decided.candidates.len(),
+                pairs: decided.candidates,
+                boilerplate,
+                boilerplate_keys,
+            })
+        })?
+    }
+
+    /// Aligns and scores the pairs of `plan` (all of a corpus's, or a
+    /// share read with [`AlignPlan::read`]) as a scan does: `docs[i]` is
+    /// document `numbers[i]` (sorted), and every document of the plan's
+    /// pairs must be there (texts kept); no other is needed. The pairs
+    /// with passages, in report order; a scan of the whole corpus with the
+    /// same candidates reports exactly these for this range of pairs.
+    pub fn align_plan(
+        &self,
+        plan: &AlignPlan,
+        numbers: &[u32],
+        docs: &[ShingledDocument],
+    ) -> Result<Vec<ReusePair>> {
+        self.install(|| {
+            let doc_of = |d: u32| numbers.binary_search(&d).ok().and_then(|i| docs.get(i));
+            let mut pairs = decide_pairs(
+                &doc_of,
+                &plan.pairs,
+                &|d| plan.boilerplate_of(d as u32),
+                &plan.boilerplate_keys,
+                &self.config.align,
+            )?;
+            sort_pairs(&mut pairs);
+            Ok(pairs)
+        })?
+    }
+
     /// The parameters that decide which pairs a run finds, by command-line
     /// name: an index and a sketch store them and refuse a run with other
     /// values.
@@ -322,14 +432,17 @@ impl Detector {
         Ok(decide(&pa, 0, &pb, 1, &self.config.align))
     }
 
-    fn scan_inner(
+    /// Stages 3–4 over a corpus, up to alignment: paragraph groups,
+    /// signatures and LSH (or the `given` candidates of a join), exact
+    /// verification, families and boilerplate, rewrite candidates. What
+    /// alignment and the report need of them.
+    fn decide_candidates(
         &self,
-        mut data: Vec<ShingledDocument>,
+        data: &mut [ShingledDocument],
         neighbourhood: Option<&Neighbourhood>,
-        given: Option<(&LshCandidates, &AlignShare)>,
+        given: Option<&LshCandidates>,
         times: &mut StageTimes,
-    ) -> Result<ScanReport> {
-        times.restart();
+    ) -> Result<Decided> {
         if data.len() >= u32::MAX as usize {
             return Err(Error::InvalidParameter {
                 name: "PATH",
@@ -338,7 +451,7 @@ impl Detector {
         }
 
         // Exact copies of a paragraph share one group and one signature.
-        let (groups, para_group) = group_paragraphs(&data);
+        let (groups, para_group) = group_paragraphs(data);
         let mut stats = ScanStats {
             paragraphs: data.iter().map(|d| d.paragraph_spans.len()).sum(),
             short_paragraphs: data
@@ -359,7 +472,7 @@ impl Detector {
         // the candidates they share; or the candidates of a join run
         // elsewhere on a sketch.
         let (candidates, lsh_stats) = match given {
-            Some((given, _)) => given.group_pairs(&groups, &para_group)?,
+            Some(given) => given.group_pairs(&groups, &para_group)?,
             None => {
                 let num_perm = self.config.num_perm;
                 // The keys of half the bands at a time: the signatures are
@@ -368,7 +481,7 @@ impl Detector {
                     groups.len(),
                     self.lsh.bands,
                     self.config.bucket_cap,
-                    LSH_PASSES,
+                    lsh_passes(groups.len(), self.lsh.bands),
                     |g, signature, out| {
                         signature.resize(num_perm, 0);
                         self.hasher.fill(
@@ -437,7 +550,7 @@ impl Detector {
             .map(|&n| n as usize > HUGE_FAMILY)
             .collect();
         let mut matches =
-            expand_matches(&groups, &edges, &common, &huge, &identical_documents(&data));
+            expand_matches(&groups, &edges, &common, &huge, &identical_documents(data));
         let pair_rare: Vec<((u32, u32), bool)> = matches
             .par_chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
             .map(|chunk| ((chunk[0].0, chunk[0].1), chunk.iter().any(|m| !m.4)))
@@ -493,10 +606,9 @@ impl Detector {
         // Carriers of a paragraph found boilerplate may be rewrites of one
         // story (outlets that reworded it but kept one quote word for
         // word): decided again with those carriers related.
-        let rewriting =
-            rewriting_carriers(&data, &families.first, &boilerplate_groups, &|d, p| {
-                para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
-            })?;
+        let rewriting = rewriting_carriers(data, &families.first, &boilerplate_groups, &|d, p| {
+            para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
+        })?;
         if !rewriting.is_empty() {
             let rewrites_of =
                 |a: u32, b: u32| rewriting.binary_search(&(a.min(b), a.max(b))).is_ok();
@@ -598,6 +710,35 @@ impl Detector {
         candidates.dedup();
         stats.candidate_pairs = candidates.len();
         times.lap("rewrite candidates");
+        Ok(Decided {
+            candidates,
+            para_group,
+            boilerplate_groups,
+            bp_groups,
+            family_count: families.count,
+            stats,
+        })
+    }
+
+    fn scan_inner(
+        &self,
+        mut data: Vec<ShingledDocument>,
+        neighbourhood: Option<&Neighbourhood>,
+        given: Option<(&LshCandidates, &AlignShare)>,
+        times: &mut StageTimes,
+    ) -> Result<ScanReport> {
+        times.restart();
+        let Decided {
+            candidates,
+            para_group,
+            boilerplate_groups,
+            bp_groups,
+            family_count,
+            mut stats,
+        } = self.decide_candidates(&mut data, neighbourhood, given.map(|(g, _)| g), times)?;
+        let is_boilerplate = |d: u32, p: u32| {
+            para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
+        };
         // A share of the pairs when alignment is split across machines;
         // none when the shares were aligned already.
         let share = given.map_or(&AlignShare::All, |(_, share)| share);
@@ -617,19 +758,14 @@ impl Detector {
         // paragraphs.
         let bp_keys = boilerplate_keys(&data, bp_groups.iter().map(|&(_, first, _)| first))?;
         pairs.extend(decide_pairs(
-            &data,
+            &|d| data.get(d as usize),
             candidates,
             &boilerplate_of,
             &bp_keys,
             &self.config.align,
         )?);
         times.lap("align and score");
-        pairs.sort_by(|x, y| {
-            y.copy_in_source()
-                .total_cmp(&x.copy_in_source())
-                .then(x.copy.cmp(&y.copy))
-                .then(x.source.cmp(&y.source))
-        });
+        sort_pairs(&mut pairs);
 
         let matrix = (data.len() <= self.config.matrix_limit).then(|| {
             let has_words: Vec<bool> = data.iter().map(|d| d.words > 0).collect();
@@ -649,7 +785,7 @@ impl Detector {
                 let span = doc.paragraphs[p as usize].span.clone();
                 Ok(Boilerplate {
                     excerpt: excerpt(text.get(span).unwrap_or(""), 80),
-                    documents: families.count[g as usize] as usize,
+                    documents: family_count[g as usize] as usize,
                     paragraphs: members,
                     example: (d as usize, p as usize + 1),
                     related_share,

@@ -1,5 +1,6 @@
 //! Alignment split across machines: each takes a contiguous share of the
-//! candidate document pairs and writes the pairs it decided to
+//! planned candidate document pairs ([`super::AlignPlan`]), reads only
+//! their documents and writes the pairs it decided to
 //! `aligned/part-KKKKK-of-NNNNN.jsonl` in the sketch directory; a last run
 //! reads every share back instead of aligning, and reports as a scan does.
 //!
@@ -15,7 +16,7 @@ use super::parquet::{part_file_in, sketch_error};
 use super::{io_error, params_json};
 use crate::error::{Error, Result};
 use crate::reuse::ReusePair;
-use crate::scan::{Detector, ScanReport};
+use crate::scan::Detector;
 
 const ALIGNED_FORMAT: &str = "reprint-aligned/1";
 
@@ -25,31 +26,25 @@ pub enum AlignShare {
     /// All of them, as a scan does.
     #[default]
     All,
-    /// The `index`-th (0-based) of `parts` contiguous shares of the sorted
-    /// candidate document pairs.
-    Part {
-        /// Which share.
-        index: usize,
-        /// How many shares.
-        parts: usize,
-    },
-    /// None: their pairs come from the shares aligned before.
+    /// None: their pairs come from the shares aligned before
+    /// ([`crate::scan::Detector::align_plan`] on each share of an
+    /// [`crate::sketch::AlignPlan`]).
     Aligned(AlignedParts),
 }
 
 impl AlignShare {
-    /// The share's range among `n` candidate pairs (empty for
+    /// The range aligned of `n` candidate pairs (empty for
     /// [`AlignShare::Aligned`]).
     pub fn range(&self, n: usize) -> Range<usize> {
         match self {
             AlignShare::All => 0..n,
-            AlignShare::Part { index, parts } => share(n, *index, *parts),
             AlignShare::Aligned(_) => 0..0,
         }
     }
 }
 
-fn share(n: usize, index: usize, parts: usize) -> Range<usize> {
+/// The `index`-th (0-based) of `parts` contiguous shares of `n` pairs.
+pub(super) fn share(n: usize, index: usize, parts: usize) -> Range<usize> {
     let at = |k: usize| (n as u128 * k as u128 / parts.max(1) as u128) as usize;
     at(index)..at(index + 1)
 }
@@ -67,19 +62,19 @@ pub fn aligned_dir(sketch: &Path) -> PathBuf {
     sketch.join("aligned")
 }
 
-/// Writes the pairs of a run that aligned share `index` of `parts`
-/// ([`AlignShare::Part`]) into the sketch directory `sketch`; returns the
-/// file written. The file appears whole or not at all.
+/// Writes the pairs of a run that aligned share `index` of `parts` of
+/// `total` candidate pairs ([`crate::sketch::AlignPlan::read`]) into the
+/// sketch directory `sketch`; returns the file written. The file appears whole or not at all.
 pub fn write_part(
     sketch: &Path,
     detector: &Detector,
-    report: &ScanReport,
+    pairs: &[ReusePair],
+    total: usize,
     index: usize,
     parts: usize,
 ) -> Result<PathBuf> {
     let dir = aligned_dir(sketch);
     std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
-    let total = report.stats.candidate_pairs;
     let range = share(total, index, parts);
     let header = serde_json::json!({
         "format": ALIGNED_FORMAT,
@@ -96,7 +91,7 @@ pub fn write_part(
         let mut w = std::io::BufWriter::new(tmp.as_file_mut());
         serde_json::to_writer(&mut w, &header)?;
         w.write_all(b"\n")?;
-        for pair in &report.pairs {
+        for pair in pairs {
             serde_json::to_writer(&mut w, pair)?;
             w.write_all(b"\n")?;
         }

@@ -28,9 +28,16 @@
 //! [`crate::scan::Detector::scan_with_candidates`] goes on from there
 //! (verification, boilerplate, rewrites, alignment) as a scan does, so the
 //! report is the one `reprint scan` gives.
+//!
+//! Alignment, half the time of a scan, can be split across machines:
+//! [`crate::scan::Detector::plan_with_candidates`] makes the corpus-wide
+//! decisions once and writes the pairs to align ([`AlignPlan`], `plan/`);
+//! each machine reads one share of them and only the documents of its
+//! pairs, and [`crate::scan::Detector::align_plan`] aligns them.
 
 mod aligned;
 mod parquet;
+mod plan;
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +51,7 @@ use crate::scan::Detector;
 use crate::shingle::ShingledDocument;
 pub use aligned::{AlignShare, AlignedParts, aligned_dir, write_part};
 use parquet::{Column, Value, key_values, read_rows, sketch_error, table_files, write_table};
+pub use plan::{AlignPlan, check_documents, plan_dir};
 
 /// The sketch format written and read; a directory of another format is
 /// refused.
@@ -306,6 +314,80 @@ fn check_params(path: &Path, found: &serde_json::Value, wanted: &[(String, Strin
     Ok(())
 }
 
+/// Checks the sketch directory `dir`: complete (`sketch.json` written), of
+/// this format, made with `detector`'s parameters.
+fn check_manifest(dir: &Path, detector: &Detector) -> Result<()> {
+    let manifest_path = dir.join("sketch.json");
+    let text = std::fs::read_to_string(&manifest_path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => sketch_error(
+            dir,
+            "no sketch.json: not a complete sketch (run `reprint sketch` to the end)",
+        ),
+        _ => io_error(&manifest_path, e),
+    })?;
+    let manifest: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| sketch_error(&manifest_path, format!("not JSON: {e}")))?;
+    if manifest.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
+        return Err(sketch_error(
+            &manifest_path,
+            format!("not a sketch of format {FORMAT}: sketch again with this version"),
+        ));
+    }
+    check_params(
+        &manifest_path,
+        &manifest["params"],
+        &detector.fixed_params(),
+    )
+}
+
+/// Calls `each(n, file, id)` for the sketched documents of `dir` in order
+/// (`file` the part that lists it), after checking each part's parameters;
+/// returns the number of documents.
+fn for_each_doc(
+    dir: &Path,
+    detector: &Detector,
+    mut each: impl FnMut(usize, &Path, &str) -> Result<()>,
+) -> Result<usize> {
+    let wanted = detector.fixed_params();
+    let mut n = 0usize;
+    for file in table_files(&dir.join("docs"))? {
+        let kv = key_values(&file)?;
+        let params = kv
+            .iter()
+            .find(|(k, _)| k == PARAMS_KEY)
+            .and_then(|(_, v)| serde_json::from_str(v).ok())
+            .unwrap_or(serde_json::Value::Null);
+        check_params(&file, &params, &wanted)?;
+        read_rows(&file, &["doc", "id"], |row| {
+            let doc = long(&file, &row[0], "doc")?;
+            if doc != n as i64 {
+                return Err(sketch_error(
+                    &file,
+                    format!("document {doc} where document {n} was expected: sketch again"),
+                ));
+            }
+            let id = match &row[1] {
+                Value::Str(s) => s.as_str(),
+                _ => "",
+            };
+            each(n, &file, id)?;
+            n += 1;
+            Ok(())
+        })?;
+    }
+    Ok(n)
+}
+
+/// The error for a run whose document `n` is not the sketch's.
+fn other_document(file: &Path, n: usize, sketched: &str, found: &str) -> Error {
+    sketch_error(
+        file,
+        format!(
+            "document {n} is '{sketched}' in the sketch but '{found}' in this run: give the sketched inputs, in the same order, with the same options"
+        ),
+    )
+}
+
 fn long(path: &Path, v: &Value, what: &str) -> Result<i64> {
     match v {
         Value::Long(x) => Ok(*x),
@@ -325,66 +407,19 @@ impl LshCandidates {
         detector: &Detector,
         docs: &[ShingledDocument],
     ) -> Result<LshCandidates> {
-        let manifest_path = dir.join("sketch.json");
-        let text = std::fs::read_to_string(&manifest_path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => sketch_error(
-                dir,
-                "no sketch.json: not a complete sketch (run `reprint sketch` to the end)",
-            ),
-            _ => io_error(&manifest_path, e),
-        })?;
-        let manifest: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| sketch_error(&manifest_path, format!("not JSON: {e}")))?;
-        if manifest.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-            return Err(sketch_error(
-                &manifest_path,
-                format!("not a sketch of format {FORMAT}: sketch again with this version"),
-            ));
-        }
-        let wanted = detector.fixed_params();
-        check_params(&manifest_path, &manifest["params"], &wanted)?;
-
+        check_manifest(dir, detector)?;
         // The documents, in order.
-        let mut n = 0usize;
-        for file in table_files(&dir.join("docs"))? {
-            let kv = key_values(&file)?;
-            let params = kv
-                .iter()
-                .find(|(k, _)| k == PARAMS_KEY)
-                .and_then(|(_, v)| serde_json::from_str(v).ok())
-                .unwrap_or(serde_json::Value::Null);
-            check_params(&file, &params, &wanted)?;
-            read_rows(&file, &["doc", "id"], |row| {
-                let doc = long(&file, &row[0], "doc")?;
-                let id = match &row[1] {
-                    Value::Str(s) => s.as_str(),
-                    _ => "",
-                };
-                match docs.get(n) {
-                    Some(d) if doc == n as i64 && d.id == id => {}
-                    Some(d) => {
-                        return Err(sketch_error(
-                            &file,
-                            format!(
-                                "document {n} is '{id}' in the sketch but '{}' in this run: give the sketched inputs, in the same order, with the same options",
-                                d.id
-                            ),
-                        ));
-                    }
-                    None => {
-                        return Err(sketch_error(
-                            dir,
-                            format!(
-                                "the sketch has more documents than this run's {}: give the sketched inputs",
-                                docs.len()
-                            ),
-                        ));
-                    }
-                }
-                n += 1;
-                Ok(())
-            })?;
-        }
+        let n = for_each_doc(dir, detector, |n, file, id| match docs.get(n) {
+            Some(d) if d.id == id => Ok(()),
+            Some(d) => Err(other_document(file, n, id, &d.id)),
+            None => Err(sketch_error(
+                dir,
+                format!(
+                    "the sketch has more documents than this run's {}: give the sketched inputs",
+                    docs.len()
+                ),
+            )),
+        })?;
         if n != docs.len() {
             return Err(sketch_error(
                 dir,
