@@ -180,7 +180,7 @@ fn alignment_split_in_shares_gives_the_same_report() {
         // Only the documents of the share's pairs are shingled and kept.
         let read = run
             .stderr
-            .split("documents kept: ")
+            .split("documents read: ")
             .nth(1)
             .and_then(|r| r.split(" of 400").next())
             .and_then(|n| n.parse::<usize>().ok())
@@ -202,6 +202,64 @@ fn alignment_split_in_shares_gives_the_same_report() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_share_reads_only_its_documents_where_the_sketch_found_them() {
+    let (_c, feed, sketch) = sketched(&[], 64);
+    let run = reprint(&["align", &feed, "--candidates", &sketch, "--plan"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The planned pairs, and the documents of the first of two shares.
+    let reader = SerializedFileReader::new(
+        File::open(Path::new(&sketch).join("plan/pairs.parquet")).unwrap(),
+    )
+    .unwrap();
+    let pairs: Vec<(i64, i64)> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| {
+            let r = r.unwrap();
+            (r.get_long(0).unwrap(), r.get_long(1).unwrap())
+        })
+        .collect();
+    let first: BTreeSet<i64> = pairs[..pairs.len() / 2]
+        .iter()
+        .flat_map(|&(a, b)| [a, b])
+        .collect();
+    let outside = (0..400).find(|d| !first.contains(d)).unwrap();
+    let aligned = |k: &str| {
+        let run = reprint(
+            &["align", &feed, "--candidates", &sketch, "--part", k],
+            None,
+        );
+        (run.code, run.stderr)
+    };
+    let (code, err) = aligned("1/2");
+    assert_eq!(code, 0, "{err}");
+    let part = Path::new(&sketch).join("aligned/part-00001-of-00002.jsonl");
+    let before = std::fs::read(&part).unwrap();
+    // A record outside the share is not read: damaged, the share is the
+    // same. (The generated feed has one record per line, document d on
+    // line d + 1.)
+    let text = std::fs::read_to_string(&feed).unwrap();
+    let damage = |doc: i64| {
+        let lines: Vec<&str> = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| if i as i64 == doc { "{damaged" } else { l })
+            .collect();
+        std::fs::write(&feed, lines.join("\n") + "\n").unwrap();
+    };
+    damage(outside);
+    let (code, err) = aligned("1/2");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&part).unwrap(), before);
+    // A share that needs it names it.
+    let inside = *first.iter().next().unwrap();
+    damage(inside);
+    let (code, err) = aligned("1/2");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!(":{}", inside + 1)), "{err}");
 }
 
 #[test]

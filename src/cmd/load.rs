@@ -152,38 +152,6 @@ pub fn load_each(
     o: &InputOpts,
     detector: &Detector,
     chunk: usize,
-    each: impl FnMut(Vec<ShingledDocument>) -> anyhow::Result<()> + Send,
-) -> anyhow::Result<Corpus> {
-    load_selected(paths, inputs, o, detector, chunk, None, each)
-}
-
-/// [`load`] of the documents whose numbers (in the order a scan of the
-/// same inputs numbers them, from 0) are in `wanted` (sorted): the others
-/// are read and counted but neither shingled nor kept. The corpus's
-/// documents are the wanted ones found, in order.
-pub fn load_numbered(
-    paths: &[PathBuf],
-    o: &InputOpts,
-    detector: &Detector,
-    wanted: &[u32],
-) -> anyhow::Result<Corpus> {
-    let mut documents = Vec::new();
-    let keep = |n: usize| wanted.binary_search(&(n as u32)).is_ok();
-    let mut corpus = load_selected(paths, None, o, detector, usize::MAX, Some(&keep), |chunk| {
-        documents.extend(chunk);
-        Ok(())
-    })?;
-    corpus.documents = documents;
-    Ok(corpus)
-}
-
-fn load_selected(
-    paths: &[PathBuf],
-    inputs: Option<Vec<Input>>,
-    o: &InputOpts,
-    detector: &Detector,
-    chunk: usize,
-    keep: Option<&(dyn Fn(usize) -> bool + Sync)>,
     mut each: impl FnMut(Vec<ShingledDocument>) -> anyhow::Result<()> + Send,
 ) -> anyhow::Result<Corpus> {
     let options = load_options(o);
@@ -206,8 +174,6 @@ fn load_selected(
     let mut hidden = 0usize;
     let mut documents: Vec<ShingledDocument> = Vec::new();
     let mut total = 0usize;
-    // Documents numbered so far, kept or not (with `keep`).
-    let mut numbered = 0usize;
     let mut failure: Option<anyhow::Error> = None;
     // The whole corpus is kept (`load`): texts beyond --text-memory go to
     // a temporary file. Chunks handed on are dropped by their caller, so
@@ -281,16 +247,6 @@ fn load_selected(
                     keep
                 });
             }
-            if let Some(keep) = keep {
-                let first = numbered;
-                numbered += docs.len();
-                docs = docs
-                    .into_iter()
-                    .enumerate()
-                    .filter(|&(i, _)| keep(first + i))
-                    .map(|(_, d)| d)
-                    .collect();
-            }
             let mut shingled = detector.par_shingle(&docs);
             for (s, d) in shingled.iter_mut().zip(docs) {
                 match keeper.keep(d.text) {
@@ -330,7 +286,6 @@ fn load_selected(
             if outside == 1 { "" } else { "s" }
         );
     }
-    let total = if keep.is_some() { numbered } else { total };
     if total == 0 && errors == 0 && outside > 0 {
         eprintln!("reprint: error: no document lies in the --since/--until range");
         errors += 1;

@@ -8,8 +8,9 @@ use anyhow::{Context, Result};
 
 use super::{engine_config, load};
 use crate::cli::{AlignShareOpts, SketchOpts};
+use reprint::corpus::resolve_inputs;
 use reprint::scan::Detector;
-use reprint::sketch::{AlignPlan, LshCandidates, SketchWriter, check_documents, write_part};
+use reprint::sketch::{AlignPlan, LshCandidates, SketchWriter, read_documents, write_part};
 
 /// Loads the inputs chunk by chunk and writes each chunk as one part.
 /// Exit status 0, or 2 when any input failed (the others are sketched).
@@ -56,8 +57,9 @@ fn parse_part(part: &str) -> Result<(usize, usize)> {
 }
 
 /// Plans the alignment of the sketch's candidates (`--plan`), or aligns
-/// one share of the plan's pairs and writes them into the sketch
-/// directory. Exit status 0, or 2 when any input failed.
+/// one share of the plan's pairs, reading only their documents, and
+/// writes them into the sketch directory. Exit status 0, or 2 when any
+/// input failed.
 pub fn align(o: AlignShareOpts) -> Result<ExitCode> {
     let detector = Detector::new(engine_config(&o.run.engine, o.run.threshold))?;
     if o.plan {
@@ -66,34 +68,20 @@ pub fn align(o: AlignShareOpts) -> Result<ExitCode> {
     let (index, parts) = parse_part(&o.part)?;
     let plan = AlignPlan::read(&o.candidates, &detector, Some((index, parts)))?;
     let numbers = plan.documents_needed();
-    let corpus = if numbers.is_empty() {
-        None
-    } else {
-        Some(load::load_numbered(
-            &o.paths,
-            &o.run.input,
-            &detector,
-            &numbers,
-        )?)
-    };
-    let documents = corpus.as_ref().map_or(&[][..], |c| &c.documents[..]);
-    if documents.len() != numbers.len() {
-        anyhow::bail!(
-            "the inputs hold {} of the {} documents of share {}/{parts}: give the sketched inputs, with the same options",
-            documents.len(),
-            numbers.len(),
-            index + 1
+    let options = load::load_options(&o.run.input);
+    // An input that cannot be resolved matters only when it holds a
+    // document of the share (an error then names it).
+    let (inputs, errors) = resolve_inputs(&o.paths, &options);
+    for e in &errors {
+        eprintln!(
+            "reprint: error: {}",
+            reprint::report::printable(&e.to_string())
         );
     }
-    check_documents(
-        &o.candidates,
-        &detector,
-        plan.documents,
-        &numbers,
-        documents,
-    )?;
+    let documents = read_documents(&o.candidates, &detector, &inputs, &options.fields, &numbers)
+        .context("cannot read the share's documents")?;
     let spinner = load::stage(o.run.input.quiet, "aligning a share of the candidates");
-    let pairs = detector.align_plan(&plan, &numbers, documents)?;
+    let pairs = detector.align_plan(&plan, &numbers, &documents)?;
     spinner.finish_and_clear();
     let path = write_part(
         &o.candidates,
@@ -106,7 +94,7 @@ pub fn align(o: AlignShareOpts) -> Result<ExitCode> {
     .context("cannot write the aligned share")?;
     if !o.run.input.quiet {
         eprintln!(
-            "reprint: share {}/{parts}: aligned candidate pairs {}..{} of {} (documents kept: {} of {}), {} with reuse, in {}",
+            "reprint: share {}/{parts}: aligned candidate pairs {}..{} of {} (documents read: {} of {}), {} with reuse, in {}",
             index + 1,
             plan.range.start,
             plan.range.end,
@@ -117,8 +105,7 @@ pub fn align(o: AlignShareOpts) -> Result<ExitCode> {
             path.display()
         );
     }
-    let failed = corpus.is_some_and(|c| c.failed);
-    Ok(ExitCode::from(if failed { 2 } else { 0 }))
+    Ok(ExitCode::from(if errors.is_empty() { 0 } else { 2 }))
 }
 
 /// `align --plan`: the corpus-wide decisions, once, into DIR/plan/.

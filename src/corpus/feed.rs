@@ -349,3 +349,67 @@ pub(super) fn kind(v: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// The records of a feed at the given 1-based `lines` (sorted), parsed as
+/// [`read_feed`] parses them; the other lines are counted but neither kept
+/// nor parsed, and reading stops after the last one wanted. An error
+/// (the input cannot be read, or a wanted line is not a record) ends the
+/// items.
+pub(super) fn read_feed_lines(
+    index: u32,
+    input: &Input,
+    lines: &[u64],
+    fields: &FeedFields,
+) -> Vec<Item> {
+    let (mut reader, _) = match input.open_detect() {
+        Ok(r) => r,
+        Err(e) => return vec![Item::Error(e)],
+    };
+    let origin = input.origin();
+    let stem = feed_stem(input);
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(lines.len());
+    let mut wanted = lines.iter().copied().peekable();
+    let mut line_no: u64 = 0;
+    let mut buf = Vec::new();
+    while let Some(&next) = wanted.peek() {
+        buf.clear();
+        let read = read_line_capped(&mut reader, &mut buf);
+        line_no += 1;
+        let fail = |message: String| Error::FeedLine {
+            path: origin.clone(),
+            line: next,
+            message,
+        };
+        match read {
+            Ok(Line::Read(_)) if line_no == next => {
+                batch.push((line_no, std::mem::take(&mut buf)));
+                wanted.next();
+            }
+            Ok(Line::Read(_) | Line::TooLong(_)) if line_no < next => {}
+            Ok(Line::TooLong(_)) => {
+                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.push(Item::Error(fail(
+                    "the line is too long for a record".into(),
+                )));
+                return items;
+            }
+            Ok(Line::End | Line::Endless) | Ok(Line::Read(_)) => {
+                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.push(Item::Error(fail(format!(
+                    "the input ends after line {}, before this line: give the inputs that were sketched",
+                    line_no - 1
+                ))));
+                return items;
+            }
+            Err(source) => {
+                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.push(Item::Error(Error::Io {
+                    path: input.path.clone(),
+                    source,
+                }));
+                return items;
+            }
+        }
+    }
+    parse_lines(index, &origin, &stem, fields, &mut batch)
+}

@@ -514,14 +514,7 @@ pub fn read_inputs(inputs: &[Input], options: &LoadOptions, mut f: impl FnMut(Ve
                     &mut emit,
                 );
             } else {
-                emit(match read_text_from(input, reader) {
-                    Ok((doc, warning)) => warning
-                        .map(Item::Warning)
-                        .into_iter()
-                        .chain(std::iter::once(Item::Document(doc)))
-                        .collect(),
-                    Err(e) => vec![Item::Error(e)],
-                });
+                emit(text_items(read_text_from(input, reader)));
             }
         } else if input.feed {
             flush_text(&mut pending_text, &mut emit);
@@ -534,6 +527,31 @@ pub fn read_inputs(inputs: &[Input], options: &LoadOptions, mut f: impl FnMut(Ve
         }
     }
     flush_text(&mut pending_text, &mut emit);
+}
+
+/// The documents of input number `index` at the given 1-based `lines` of a
+/// feed (sorted), or the whole input as one document when it is read as
+/// text (`lines` ignored), read and parsed as [`read_inputs`] reads them:
+/// a feed's other lines are skipped unparsed. What a machine reads of an
+/// archive to align its share of a sketch's pairs ([`crate::sketch`]).
+pub fn read_records_at(index: u32, input: &Input, lines: &[u64], fields: &FeedFields) -> Vec<Item> {
+    if input.feed {
+        feed::read_feed_lines(index, input, lines, fields)
+    } else {
+        text_items(read_text(input))
+    }
+}
+
+/// The items of a text input read as one document.
+fn text_items(read: Result<(Document, Option<Warning>)>) -> Vec<Item> {
+    match read {
+        Ok((doc, warning)) => warning
+            .map(Item::Warning)
+            .into_iter()
+            .chain(std::iter::once(Item::Document(doc)))
+            .collect(),
+        Err(e) => vec![Item::Error(e)],
+    }
 }
 
 fn flush_text(pending: &mut Vec<(usize, &Input)>, emit: &mut impl FnMut(Vec<Item>)) {

@@ -51,7 +51,7 @@ use crate::scan::Detector;
 use crate::shingle::ShingledDocument;
 pub use aligned::{AlignShare, AlignedParts, aligned_dir, write_part};
 use parquet::{Column, Value, key_values, read_rows, sketch_error, table_files, write_table};
-pub use plan::{AlignPlan, check_documents, plan_dir};
+pub use plan::{AlignPlan, plan_dir, read_documents};
 
 /// The sketch format written and read; a directory of another format is
 /// refused.
@@ -340,13 +340,36 @@ fn check_manifest(dir: &Path, detector: &Detector) -> Result<()> {
     )
 }
 
-/// Calls `each(n, file, id)` for the sketched documents of `dir` in order
+/// One row of a sketch's `docs` table: where a document was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DocRow {
+    id: String,
+    /// `path:line` of a feed record, or the path of a text file.
+    origin: String,
+    /// The feed line (from 1).
+    line: Option<u64>,
+}
+
+impl DocRow {
+    /// The input's name in messages: the origin without the line.
+    fn input(&self) -> &str {
+        match self.line {
+            Some(l) => self
+                .origin
+                .strip_suffix(&format!(":{l}"))
+                .unwrap_or(&self.origin),
+            None => &self.origin,
+        }
+    }
+}
+
+/// Calls `each(n, file, row)` for the sketched documents of `dir` in order
 /// (`file` the part that lists it), after checking each part's parameters;
 /// returns the number of documents.
 fn for_each_doc(
     dir: &Path,
     detector: &Detector,
-    mut each: impl FnMut(usize, &Path, &str) -> Result<()>,
+    mut each: impl FnMut(usize, &Path, &DocRow) -> Result<()>,
 ) -> Result<usize> {
     let wanted = detector.fixed_params();
     let mut n = 0usize;
@@ -358,7 +381,7 @@ fn for_each_doc(
             .and_then(|(_, v)| serde_json::from_str(v).ok())
             .unwrap_or(serde_json::Value::Null);
         check_params(&file, &params, &wanted)?;
-        read_rows(&file, &["doc", "id"], |row| {
+        read_rows(&file, &["doc", "id", "origin", "line"], |row| {
             let doc = long(&file, &row[0], "doc")?;
             if doc != n as i64 {
                 return Err(sketch_error(
@@ -366,11 +389,19 @@ fn for_each_doc(
                     format!("document {doc} where document {n} was expected: sketch again"),
                 ));
             }
-            let id = match &row[1] {
-                Value::Str(s) => s.as_str(),
-                _ => "",
+            let text = |v: &Value| match v {
+                Value::Str(s) => s.clone(),
+                _ => String::new(),
             };
-            each(n, &file, id)?;
+            let row = DocRow {
+                id: text(&row[1]),
+                origin: text(&row[2]),
+                line: match row[3] {
+                    Value::Long(l) if l > 0 => Some(l as u64),
+                    _ => None,
+                },
+            };
+            each(n, &file, &row)?;
             n += 1;
             Ok(())
         })?;
@@ -409,9 +440,9 @@ impl LshCandidates {
     ) -> Result<LshCandidates> {
         check_manifest(dir, detector)?;
         // The documents, in order.
-        let n = for_each_doc(dir, detector, |n, file, id| match docs.get(n) {
-            Some(d) if d.id == id => Ok(()),
-            Some(d) => Err(other_document(file, n, id, &d.id)),
+        let n = for_each_doc(dir, detector, |n, file, row| match docs.get(n) {
+            Some(d) if d.id == row.id => Ok(()),
+            Some(d) => Err(other_document(file, n, &row.id, &d.id)),
             None => Err(sketch_error(
                 dir,
                 format!(

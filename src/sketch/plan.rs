@@ -13,9 +13,14 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
 use super::parquet::{Column, read_rows, sketch_error, write_table};
-use super::{check_manifest, for_each_doc, io_error, long, other_document, params_json};
-use crate::error::{Error, Result};
+use super::{check_manifest, for_each_doc, io_error, long, params_json};
+use crate::corpus::{Document, FeedFields, Input, Item, read_records_at};
+use crate::error::Result;
 use crate::scan::Detector;
 use crate::shingle::ShingledDocument;
 
@@ -219,35 +224,145 @@ impl AlignPlan {
     }
 }
 
-/// Checks that `docs` (document `numbers[i]` is `docs[i]`) are the
-/// sketch's documents of those numbers, and that the sketch has
-/// `documents` documents.
-pub fn check_documents(
+/// The documents `numbers` (sorted) of the sketch in `sketch`, read from
+/// `inputs` (the sketched inputs, resolved as the sketching run resolved
+/// them) where the sketch recorded them, and shingled by `detector`:
+/// element i is document `numbers[i]`, its text kept in memory. Inputs that
+/// hold none of them are not opened, and a feed's other lines are skipped
+/// unparsed. An error when a document is not where the sketch says, or is
+/// not the sketched one (another id).
+pub fn read_documents(
     sketch: &Path,
     detector: &Detector,
-    documents: usize,
+    inputs: &[Input],
+    fields: &FeedFields,
     numbers: &[u32],
-    docs: &[ShingledDocument],
-) -> Result<()> {
-    let mut next = 0usize;
-    let n = for_each_doc(sketch, detector, |n, file, id| {
-        if numbers.get(next) == Some(&(n as u32)) {
-            if docs[next].id != id {
-                return Err(other_document(file, n, id, &docs[next].id));
-            }
-            next += 1;
+) -> Result<Vec<ShingledDocument>> {
+    check_manifest(sketch, detector)?;
+    // Where each wanted document is, by input: inputs are known by their
+    // canonical path (the sketch may have named them otherwise, relative
+    // or absolute), else by their file name when one input has it (the
+    // archive mounted elsewhere on this machine).
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let by_path: HashMap<PathBuf, u32> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| (canonical(&input.path), i as u32))
+        .collect();
+    let mut by_file_name: HashMap<&std::ffi::OsStr, Option<u32>> = HashMap::new();
+    for (i, input) in inputs.iter().enumerate() {
+        if let Some(name) = input.path.file_name() {
+            by_file_name
+                .entry(name)
+                .and_modify(|seen| *seen = None)
+                .or_insert(Some(i as u32));
         }
+    }
+    let input_of = |name: &str| -> Option<u32> {
+        let path = Path::new(name);
+        by_path.get(&canonical(path)).copied().or_else(|| {
+            path.file_name()
+                .and_then(|n| by_file_name.get(n).copied().flatten())
+        })
+    };
+    let mut wanted: BTreeMap<u32, Vec<Located>> = BTreeMap::new();
+    let mut next = 0usize;
+    for_each_doc(sketch, detector, |n, file, row| {
+        if numbers.get(next) != Some(&(n as u32)) {
+            return Ok(());
+        }
+        next += 1;
+        let input = input_of(row.input()).ok_or_else(|| {
+            sketch_error(
+                file,
+                format!(
+                    "document {n} ('{}') was read from {}, which is not among this run's inputs: give the sketched inputs",
+                    row.id,
+                    row.input()
+                ),
+            )
+        })?;
+        wanted
+            .entry(input)
+            .or_default()
+            .push((row.line.unwrap_or(0), n as u32, row.id.clone()));
         Ok(())
     })?;
-    if n != documents || next != numbers.len() {
-        return Err(Error::Sketch {
-            path: sketch.to_path_buf(),
-            message: format!(
-                "the sketch has {n} documents, the plan {documents}: plan again from this sketch"
+    if next != numbers.len() {
+        return Err(sketch_error(
+            sketch,
+            format!(
+                "the plan names document {} but the sketch has fewer: plan again from this sketch",
+                numbers[next]
             ),
-        });
+        ));
     }
-    Ok(())
+    let wanted: Vec<(u32, Vec<Located>)> = wanted.into_iter().collect();
+    let read: Vec<Vec<(u32, Document)>> = detector.install(|| {
+        wanted
+            .par_iter()
+            .map(|(input, docs)| read_input(&inputs[*input as usize], *input, docs, fields))
+            .collect::<Result<_>>()
+    })??;
+    let mut read: Vec<(u32, Document)> = read.into_iter().flatten().collect();
+    read.sort_unstable_by_key(|&(n, _)| n);
+    let docs: Vec<Document> = read.into_iter().map(|(_, d)| d).collect();
+    detector.install(|| {
+        let mut shingled = detector.par_shingle(&docs);
+        for (s, d) in shingled.iter_mut().zip(docs) {
+            s.text = Some(d.text.into());
+        }
+        shingled
+    })
+}
+
+/// A wanted document of an input: its feed line (0 for a text), its
+/// number and its sketched id.
+type Located = (u64, u32, String);
+
+/// The documents `docs` of input number `index`, read by line (a feed) or
+/// whole (a text).
+fn read_input(
+    input: &Input,
+    index: u32,
+    docs: &[Located],
+    fields: &FeedFields,
+) -> Result<Vec<(u32, Document)>> {
+    let lines: Vec<u64> = docs.iter().map(|&(line, _, _)| line).collect();
+    let mut out = Vec::with_capacity(docs.len());
+    for item in read_records_at(index, input, &lines, fields) {
+        match item {
+            Item::Document(d) => {
+                let line = d.record.map_or(0, |r| r.line);
+                let Some((_, n, id)) = docs.iter().find(|(l, _, _)| *l == line) else {
+                    continue;
+                };
+                if d.id != *id {
+                    return Err(sketch_error(
+                        &input.path,
+                        format!(
+                            "document {n} is '{id}' in the sketch but '{}' at {}: give the sketched inputs, with the same options",
+                            d.id, d.origin
+                        ),
+                    ));
+                }
+                out.push((*n, d));
+            }
+            Item::Error(e) => return Err(e),
+            Item::Warning(_) | Item::Read(_) => {}
+        }
+    }
+    if out.len() != docs.len() {
+        return Err(sketch_error(
+            &input.path,
+            format!(
+                "{} of the {} documents the sketch places here are not records: give the sketched inputs, with the same options",
+                docs.len() - out.len(),
+                docs.len()
+            ),
+        ));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
