@@ -60,9 +60,10 @@ pub enum Command {
     /// or audit with --candidates on the same inputs.
     #[command(after_help = SKETCH_AFTER_HELP)]
     Sketch(SketchOpts),
-    /// Align one share of a sketch's candidate pairs (for machines that
-    /// split the alignment); scan, dedup or audit with --candidates then
-    /// read every share instead of aligning.
+    /// Split the alignment of a sketch's candidate pairs across machines:
+    /// plan it once (--plan), then align one share per machine (--part
+    /// K/N), which reads only its pairs' documents; scan, dedup or audit
+    /// with --candidates then read every share instead of aligning.
     Align(AlignShareOpts),
     /// Show the LSH banding chosen for a threshold, and its S-curve.
     Params(ParamsOpts),
