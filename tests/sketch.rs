@@ -263,6 +263,46 @@ fn a_share_reads_only_its_documents_where_the_sketch_found_them() {
 }
 
 #[test]
+fn shares_of_a_directory_of_text_files_read_them_by_path() {
+    let c = Corpus::new();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for e in std::fs::read_dir(&samples).unwrap() {
+        let e = e.unwrap().path();
+        c.write(
+            e.file_name().unwrap().to_str().unwrap(),
+            std::fs::read(&e).unwrap(),
+        );
+    }
+    let dir = c.path().display().to_string();
+    let sketch = c.path().with_extension("sketch").display().to_string();
+    run_ok(&["sketch", &dir, "-o", &sketch, "-q"]);
+    join(Path::new(&sketch), 64);
+    run_ok(&["align", &dir, "--candidates", &sketch, "--plan", "-q"]);
+    // Four articles make six candidate pairs (rewrites are proposed
+    // among so few); a share of one pair reads its two articles.
+    for k in 1..=6 {
+        let part = format!("{k}/6");
+        let run = reprint(
+            &["align", &dir, "--candidates", &sketch, "--part", &part],
+            None,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("of 6 (documents read: 2 of 4)"),
+            "{}",
+            run.stderr
+        );
+    }
+    let whole = run_ok(&["scan", "-f", "json", &dir]);
+    let assembled = run_ok(&["scan", "-f", "json", &dir, "--candidates", &sketch]);
+    assert!(
+        whole == assembled,
+        "the assembled share differs from a scan"
+    );
+    std::fs::remove_dir_all(&sketch).unwrap();
+}
+
+#[test]
 fn a_sketch_refuses_other_parameters_other_inputs_and_a_missing_join() {
     let c = Corpus::new();
     let feed = c.path().join("feed.jsonl").display().to_string();
