@@ -265,6 +265,8 @@ pub fn read_documents(
                 .and_then(|n| by_file_name.get(n).copied().flatten())
         })
     };
+    // Feeds hold many documents: each input's name is resolved once.
+    let mut resolved: HashMap<String, Option<u32>> = HashMap::new();
     let mut wanted: BTreeMap<u32, Vec<Located>> = BTreeMap::new();
     let mut next = 0usize;
     for_each_doc(sketch, detector, |n, file, row| {
@@ -272,7 +274,13 @@ pub fn read_documents(
             return Ok(());
         }
         next += 1;
-        let input = input_of(row.input()).ok_or_else(|| {
+        let input = match resolved.get(row.input()) {
+            Some(&found) => found,
+            None => *resolved
+                .entry(row.input().to_string())
+                .or_insert_with(|| input_of(row.input())),
+        };
+        let input = input.ok_or_else(|| {
             sketch_error(
                 file,
                 format!(
