@@ -367,7 +367,8 @@ pub(super) fn read_feed_lines(
     };
     let origin = input.origin();
     let stem = feed_stem(input);
-    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(lines.len());
+    let mut items: Vec<Item> = Vec::new();
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut wanted = lines.iter().copied().peekable();
     let mut line_no: u64 = 0;
     let mut buf = Vec::new();
@@ -384,17 +385,22 @@ pub(super) fn read_feed_lines(
             Ok(Line::Read(_)) if line_no == next => {
                 batch.push((line_no, std::mem::take(&mut buf)));
                 wanted.next();
+                // Parsed a batch at a time: raw lines are not held beside
+                // all their documents.
+                if batch.len() >= BATCH {
+                    items.extend(parse_lines(index, &origin, &stem, fields, &mut batch));
+                }
             }
             Ok(Line::Read(_) | Line::TooLong(_)) if line_no < next => {}
             Ok(Line::TooLong(_)) => {
-                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.extend(parse_lines(index, &origin, &stem, fields, &mut batch));
                 items.push(Item::Error(fail(
                     "the line is too long for a record".into(),
                 )));
                 return items;
             }
             Ok(Line::End | Line::Endless) | Ok(Line::Read(_)) => {
-                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.extend(parse_lines(index, &origin, &stem, fields, &mut batch));
                 items.push(Item::Error(fail(format!(
                     "the input ends after line {}, before this line: give the inputs that were sketched",
                     line_no - 1
@@ -402,7 +408,7 @@ pub(super) fn read_feed_lines(
                 return items;
             }
             Err(source) => {
-                let mut items = parse_lines(index, &origin, &stem, fields, &mut batch);
+                items.extend(parse_lines(index, &origin, &stem, fields, &mut batch));
                 items.push(Item::Error(Error::Io {
                     path: input.path.clone(),
                     source,
@@ -411,5 +417,6 @@ pub(super) fn read_feed_lines(
             }
         }
     }
-    parse_lines(index, &origin, &stem, fields, &mut batch)
+    items.extend(parse_lines(index, &origin, &stem, fields, &mut batch));
+    items
 }

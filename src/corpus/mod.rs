@@ -690,6 +690,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn records_are_read_at_their_lines_in_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feed.jsonl");
+        // Blank lines count as lines, as when the feed was first read.
+        let mut feed = String::from("\n");
+        for i in 2..=5000 {
+            feed.push_str(&format!(
+                "{{\"id\": \"d{i}\", \"text\": \"words of {i}\"}}\n"
+            ));
+        }
+        std::fs::write(&path, feed).unwrap();
+        let input = Input {
+            path: path.clone(),
+            feed: true,
+            gzip: false,
+            label: None,
+        };
+        let fields = FeedFields::default();
+        // More lines than a parsing batch, the first and the last among them.
+        let lines: Vec<u64> = (2..=5000).step_by(2).collect();
+        let docs: Vec<Document> = read_records_at(3, &input, &lines, &fields)
+            .into_iter()
+            .filter_map(|item| match item {
+                Item::Document(d) => Some(d),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(docs.len(), lines.len());
+        for (d, &line) in docs.iter().zip(&lines) {
+            assert_eq!(d.id, format!("d{line}"));
+            assert_eq!(d.record, Some(RecordRef { input: 3, line }));
+        }
+        // A line past the end is an error naming it, after the records
+        // before it.
+        let items = read_records_at(0, &input, &[4999, 6000], &fields);
+        assert!(matches!(&items[0], Item::Document(d) if d.id == "d4999"));
+        assert!(matches!(
+            &items[1],
+            Item::Error(Error::FeedLine { line: 6000, .. })
+        ));
+    }
+
+    #[test]
     fn date_marker_becomes_metadata() {
         let doc = Document::from_text("x", "x", " date 2026-03-04 Iraqi Kurds\n\nBody".into());
         assert_eq!(doc.date.as_ref().unwrap().as_str(), "2026-03-04");

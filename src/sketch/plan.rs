@@ -342,9 +342,12 @@ fn read_input(
         match item {
             Item::Document(d) => {
                 let line = d.record.map_or(0, |r| r.line);
-                let Some((_, n, id)) = docs.iter().find(|(l, _, _)| *l == line) else {
+                // An input's documents are numbered in the order of its
+                // lines.
+                let Ok(at) = docs.binary_search_by_key(&line, |&(l, _, _)| l) else {
                     continue;
                 };
+                let (_, n, id) = &docs[at];
                 if d.id != *id {
                     return Err(sketch_error(
                         &input.path,
