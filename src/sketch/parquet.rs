@@ -35,6 +35,22 @@ pub(crate) enum Column<'a> {
     OptLong(Vec<Option<i64>>),
 }
 
+impl Column<'_> {
+    /// Rows of the column.
+    fn len(&self) -> usize {
+        match self {
+            Column::Long(v) => v.len(),
+            Column::Int(v) => v.len(),
+            Column::Str(v) => v.len(),
+            Column::OptStr(v) => v.len(),
+            Column::OptLong(v) => v.len(),
+        }
+    }
+}
+
+/// Most rows of a row group written by [`write_table`].
+const ROW_GROUP_ROWS: usize = 1 << 20;
+
 pub(crate) fn sketch_error(path: &Path, message: impl Into<String>) -> Error {
     Error::Sketch {
         path: path.to_path_buf(),
@@ -78,6 +94,17 @@ pub(crate) fn write_table(
     columns: Vec<Column<'_>>,
     metadata: &[(String, String)],
 ) -> Result<()> {
+    write_table_grouped(path, schema, columns, metadata, ROW_GROUP_ROWS)
+}
+
+/// [`write_table`] in row groups of at most `group_rows` rows.
+fn write_table_grouped(
+    path: &Path,
+    schema: &str,
+    columns: Vec<Column<'_>>,
+    metadata: &[(String, String)],
+    group_rows: usize,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let err = |e: parquet::errors::ParquetError| parquet_error(path, e);
     let schema = Arc::new(parse_message_type(schema).map_err(err)?);
@@ -96,36 +123,58 @@ pub(crate) fn write_table(
         source,
     })?;
     let mut writer = SerializedFileWriter::new(file, schema, Arc::new(props)).map_err(err)?;
-    let mut group = writer.next_row_group().map_err(err)?;
-    let mut columns = columns.into_iter();
-    while let Some(mut col) = group.next_column().map_err(err)? {
-        let Some(values) = columns.next() else {
-            return Err(sketch_error(path, "more fields in the schema than columns"));
-        };
-        match values {
-            Column::Long(v) => col.typed::<Int64Type>().write_batch(&v, None, None),
-            Column::Int(v) => col.typed::<Int32Type>().write_batch(&v, None, None),
-            Column::Str(v) => {
-                let v: Vec<ByteArray> = v.into_iter().map(ByteArray::from).collect();
-                col.typed::<ByteArrayType>().write_batch(&v, None, None)
-            }
-            Column::OptStr(v) => {
-                let levels: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
-                let v: Vec<ByteArray> = v.into_iter().flatten().map(ByteArray::from).collect();
-                col.typed::<ByteArrayType>()
-                    .write_batch(&v, Some(&levels), None)
-            }
-            Column::OptLong(v) => {
-                let levels: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
-                let v: Vec<i64> = v.into_iter().flatten().collect();
-                col.typed::<Int64Type>()
-                    .write_batch(&v, Some(&levels), None)
-            }
-        }
-        .map_err(err)?;
-        col.close().map_err(err)?;
+    let rows = columns.first().map_or(0, Column::len);
+    if columns.iter().any(|c| c.len() != rows) {
+        return Err(sketch_error(path, "columns of different lengths"));
     }
-    group.close().map_err(err)?;
+    // Row groups of at most `group_rows` rows (one, empty, for no rows),
+    // so that a reader of a range of rows skips the others.
+    let mut from = 0;
+    loop {
+        let to = (from + group_rows.max(1)).min(rows);
+        let mut group = writer.next_row_group().map_err(err)?;
+        let mut values = columns.iter();
+        while let Some(mut col) = group.next_column().map_err(err)? {
+            let Some(column) = values.next() else {
+                return Err(sketch_error(path, "more fields in the schema than columns"));
+            };
+            match column {
+                Column::Long(v) => col
+                    .typed::<Int64Type>()
+                    .write_batch(&v[from..to], None, None),
+                Column::Int(v) => col
+                    .typed::<Int32Type>()
+                    .write_batch(&v[from..to], None, None),
+                Column::Str(v) => {
+                    let v: Vec<ByteArray> =
+                        v[from..to].iter().map(|&s| ByteArray::from(s)).collect();
+                    col.typed::<ByteArrayType>().write_batch(&v, None, None)
+                }
+                Column::OptStr(v) => {
+                    let v = &v[from..to];
+                    let levels: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
+                    let v: Vec<ByteArray> =
+                        v.iter().flatten().map(|&s| ByteArray::from(s)).collect();
+                    col.typed::<ByteArrayType>()
+                        .write_batch(&v, Some(&levels), None)
+                }
+                Column::OptLong(v) => {
+                    let v = &v[from..to];
+                    let levels: Vec<i16> = v.iter().map(|x| i16::from(x.is_some())).collect();
+                    let v: Vec<i64> = v.iter().flatten().copied().collect();
+                    col.typed::<Int64Type>()
+                        .write_batch(&v, Some(&levels), None)
+                }
+            }
+            .map_err(err)?;
+            col.close().map_err(err)?;
+        }
+        group.close().map_err(err)?;
+        from = to;
+        if from >= rows {
+            break;
+        }
+    }
     writer.close().map_err(err)?;
     tmp.persist(path).map_err(|e| Error::Io {
         path: path.to_path_buf(),
@@ -200,8 +249,20 @@ pub(crate) enum Value {
 pub(crate) fn read_rows(
     path: &Path,
     names: &[&str],
-    mut each: impl FnMut(&[Value]) -> Result<()>,
+    each: impl FnMut(&[Value]) -> Result<()>,
 ) -> Result<()> {
+    read_rows_in(path, names, 0..usize::MAX, each).map(|_| ())
+}
+
+/// [`read_rows`] of the rows in `range` (by position in the file) only:
+/// row groups outside it are not read. Returns the number of rows in the
+/// file.
+pub(crate) fn read_rows_in(
+    path: &Path,
+    names: &[&str],
+    range: std::ops::Range<usize>,
+    mut each: impl FnMut(&[Value]) -> Result<()>,
+) -> Result<usize> {
     let reader = open(path)?;
     let fields = reader.metadata().file_metadata().schema().get_fields();
     let positions: Vec<usize> = names
@@ -217,31 +278,112 @@ pub(crate) fn read_rows(
         })
         .collect::<Result<_>>()?;
     let mut values = vec![Value::Null; names.len()];
-    for row in reader
-        .get_row_iter(None)
-        .map_err(|e| parquet_error(path, e))?
-    {
-        let row = row.map_err(|e| parquet_error(path, e))?;
-        let cols: Vec<&Field> = row.get_column_iter().map(|(_, f)| f).collect();
-        for (slot, &p) in values.iter_mut().zip(&positions) {
-            *slot = match cols.get(p) {
-                Some(Field::Long(v)) => Value::Long(*v),
-                Some(Field::Int(v)) => Value::Long(i64::from(*v)),
-                Some(Field::Short(v)) => Value::Long(i64::from(*v)),
-                Some(Field::Str(s)) => Value::Str(s.clone()),
-                Some(Field::Null) | None => Value::Null,
-                Some(other) => {
-                    return Err(sketch_error(
-                        path,
-                        format!(
-                            "column '{}' holds {other:?}, not an integer or a string",
-                            names[0]
-                        ),
-                    ));
-                }
-            };
+    let mut first = 0usize;
+    for g in 0..reader.num_row_groups() {
+        let rows = reader.metadata().row_group(g).num_rows().max(0) as usize;
+        let group = first..first + rows;
+        first += rows;
+        if group.end <= range.start || group.start >= range.end {
+            continue;
         }
-        each(&values)?;
+        let group_reader = reader
+            .get_row_group(g)
+            .map_err(|e| parquet_error(path, e))?;
+        let rows = group_reader
+            .get_row_iter(None)
+            .map_err(|e| parquet_error(path, e))?;
+        for (at, row) in group.zip(rows) {
+            if !range.contains(&at) {
+                continue;
+            }
+            let row = row.map_err(|e| parquet_error(path, e))?;
+            let cols: Vec<&Field> = row.get_column_iter().map(|(_, f)| f).collect();
+            for (slot, &p) in values.iter_mut().zip(&positions) {
+                *slot = match cols.get(p) {
+                    Some(Field::Long(v)) => Value::Long(*v),
+                    Some(Field::Int(v)) => Value::Long(i64::from(*v)),
+                    Some(Field::Short(v)) => Value::Long(i64::from(*v)),
+                    Some(Field::Str(s)) => Value::Str(s.clone()),
+                    Some(Field::Null) | None => Value::Null,
+                    Some(other) => {
+                        return Err(sketch_error(
+                            path,
+                            format!(
+                                "column '{}' holds {other:?}, not an integer or a string",
+                                names[0]
+                            ),
+                        ));
+                    }
+                };
+            }
+            each(&values)?;
+        }
     }
-    Ok(())
+    Ok(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_of_rows_is_read_across_row_groups() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.parquet");
+        let schema = "message t { required int64 a; optional binary s (STRING); }";
+        let names: Vec<String> = (0..10).map(|i| format!("n{i}")).collect();
+        write_table_grouped(
+            &path,
+            schema,
+            vec![
+                Column::Long((0..10).collect()),
+                Column::OptStr(
+                    names
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (i % 2 == 0).then_some(n.as_str()))
+                        .collect(),
+                ),
+            ],
+            &[],
+            3,
+        )
+        .unwrap();
+        let rows_of = |range: std::ops::Range<usize>| {
+            let mut got = Vec::new();
+            let n = read_rows_in(&path, &["a", "s"], range, |r| {
+                got.push(r.to_vec());
+                Ok(())
+            })
+            .unwrap();
+            (n, got)
+        };
+        let (n, got) = rows_of(2..7);
+        assert_eq!(n, 10);
+        let want: Vec<Vec<Value>> = (2..7)
+            .map(|i| {
+                vec![
+                    Value::Long(i),
+                    if i % 2 == 0 {
+                        Value::Str(format!("n{i}"))
+                    } else {
+                        Value::Null
+                    },
+                ]
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(rows_of(0..usize::MAX).1.len(), 10);
+        assert_eq!(rows_of(10..20), (10, Vec::new()));
+        // No rows: one empty row group, read as none.
+        write_table_grouped(
+            &path,
+            schema,
+            vec![Column::Long(vec![]), Column::OptStr(vec![])],
+            &[],
+            3,
+        )
+        .unwrap();
+        assert_eq!(rows_of(0..5), (0, Vec::new()));
+    }
 }

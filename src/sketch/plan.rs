@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use super::parquet::{Column, read_rows, sketch_error, write_table};
+use super::parquet::{Column, read_rows, read_rows_in, sketch_error, write_table};
 use super::{check_manifest, for_each_doc, io_error, long, params_json};
 use crate::corpus::{Document, FeedFields, Input, Item, read_records_at};
 use crate::error::Result;
@@ -181,25 +181,24 @@ impl AlignPlan {
         };
         let file = dir.join("pairs.parquet");
         let mut pairs = Vec::with_capacity(range.len());
-        let mut row = 0usize;
-        read_rows(&file, &["a", "b"], |r| {
-            if range.contains(&row) {
-                let (a, b) = (long(&file, &r[0], "a")?, long(&file, &r[1], "b")?);
-                if a < 0 || b <= a || b as usize >= documents {
-                    return Err(sketch_error(
-                        &file,
-                        format!("row {row}: ({a}, {b}) is not a pair of documents with a < b"),
-                    ));
-                }
-                pairs.push((a as u32, b as u32));
+        // Only the row groups of the share's range are read.
+        let mut row = range.start;
+        let rows = read_rows_in(&file, &["a", "b"], range.clone(), |r| {
+            let (a, b) = (long(&file, &r[0], "a")?, long(&file, &r[1], "b")?);
+            if a < 0 || b <= a || b as usize >= documents {
+                return Err(sketch_error(
+                    &file,
+                    format!("row {row}: ({a}, {b}) is not a pair of documents with a < b"),
+                ));
             }
+            pairs.push((a as u32, b as u32));
             row += 1;
             Ok(())
         })?;
-        if row != candidate_pairs {
+        if rows != candidate_pairs || pairs.len() != range.len() {
             return Err(sketch_error(
                 &file,
-                format!("{row} pairs where plan.json says {candidate_pairs}: plan again"),
+                format!("{rows} pairs where plan.json says {candidate_pairs}: plan again"),
             ));
         }
         let mut plan = AlignPlan {
