@@ -50,7 +50,9 @@ use crate::lsh::LshStats;
 use crate::scan::Detector;
 use crate::shingle::ShingledDocument;
 pub use aligned::{AlignShare, AlignedParts, aligned_dir, write_part};
-use parquet::{Column, Value, key_values, read_rows, sketch_error, table_files, write_table};
+use parquet::{
+    Column, Value, key_values, read_rows, row_count, sketch_error, table_files, write_table,
+};
 pub use plan::{AlignPlan, plan_dir, read_documents};
 
 /// The sketch format written and read; a directory of another format is
@@ -314,19 +316,25 @@ fn check_params(path: &Path, found: &serde_json::Value, wanted: &[(String, Strin
     Ok(())
 }
 
+/// The JSON file `path` of the sketch directory `dir`, or an error:
+/// `missing` (about `dir`) when it is not there.
+fn read_json(dir: &Path, path: &Path, missing: &str) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => sketch_error(dir, missing),
+        _ => io_error(path, e),
+    })?;
+    serde_json::from_str(&text).map_err(|e| sketch_error(path, format!("not JSON: {e}")))
+}
+
 /// Checks the sketch directory `dir`: complete (`sketch.json` written), of
 /// this format, made with `detector`'s parameters.
 fn check_manifest(dir: &Path, detector: &Detector) -> Result<()> {
     let manifest_path = dir.join("sketch.json");
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => sketch_error(
-            dir,
-            "no sketch.json: not a complete sketch (run `reprint sketch` to the end)",
-        ),
-        _ => io_error(&manifest_path, e),
-    })?;
-    let manifest: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| sketch_error(&manifest_path, format!("not JSON: {e}")))?;
+    let manifest = read_json(
+        dir,
+        &manifest_path,
+        "no sketch.json: not a complete sketch (run `reprint sketch` to the end)",
+    )?;
     if manifest.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(sketch_error(
             &manifest_path,
@@ -365,15 +373,26 @@ impl DocRow {
 
 /// Calls `each(n, file, row)` for the sketched documents of `dir` in order
 /// (`file` the part that lists it), after checking each part's parameters;
-/// returns the number of documents.
+/// returns the number of documents. With `only` (sorted numbers), parts
+/// that list none of them are not read beyond their row count, and `each`
+/// may be called for the other documents of the parts that are read.
 fn for_each_doc(
     dir: &Path,
     detector: &Detector,
+    only: Option<&[u32]>,
     mut each: impl FnMut(usize, &Path, &DocRow) -> Result<()>,
 ) -> Result<usize> {
     let wanted = detector.fixed_params();
     let mut n = 0usize;
     for file in table_files(&dir.join("docs"))? {
+        if let Some(only) = only {
+            let rows = row_count(&file)?;
+            let from = only.partition_point(|&d| (d as usize) < n);
+            if only.get(from).is_none_or(|&d| d as usize >= n + rows) {
+                n += rows;
+                continue;
+            }
+        }
         let kv = key_values(&file)?;
         let params = kv
             .iter()
@@ -440,7 +459,7 @@ impl LshCandidates {
     ) -> Result<LshCandidates> {
         check_manifest(dir, detector)?;
         // The documents, in order.
-        let n = for_each_doc(dir, detector, |n, file, row| match docs.get(n) {
+        let n = for_each_doc(dir, detector, None, |n, file, row| match docs.get(n) {
             Some(d) if d.id == row.id => Ok(()),
             Some(d) => Err(other_document(file, n, &row.id, &d.id)),
             None => Err(sketch_error(

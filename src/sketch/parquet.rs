@@ -220,6 +220,11 @@ fn open(path: &Path) -> Result<SerializedFileReader<File>> {
     SerializedFileReader::new(file).map_err(|e| parquet_error(path, e))
 }
 
+/// The number of rows of a Parquet file, from its footer.
+pub(crate) fn row_count(path: &Path) -> Result<usize> {
+    Ok(open(path)?.metadata().file_metadata().num_rows().max(0) as usize)
+}
+
 /// The key-value metadata of a Parquet file.
 pub(crate) fn key_values(path: &Path) -> Result<Vec<(String, String)>> {
     let reader = open(path)?;

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::parquet::{Column, read_rows, read_rows_in, sketch_error, write_table};
-use super::{check_manifest, for_each_doc, io_error, long, params_json};
+use super::{check_manifest, for_each_doc, io_error, long, params_json, read_json};
 use crate::corpus::{Document, FeedFields, Input, Item, read_records_at};
 use crate::error::Result;
 use crate::scan::Detector;
@@ -143,15 +143,11 @@ impl AlignPlan {
         check_manifest(sketch, detector)?;
         let dir = plan_dir(sketch);
         let manifest = dir.join("plan.json");
-        let text = std::fs::read_to_string(&manifest).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => sketch_error(
-                sketch,
-                "no plan/plan.json: plan the alignment first (reprint align PATH... --candidates DIR --plan)",
-            ),
-            _ => io_error(&manifest, e),
-        })?;
-        let header: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| sketch_error(&manifest, format!("not JSON: {e}")))?;
+        let header = read_json(
+            sketch,
+            &manifest,
+            "no plan/plan.json: plan the alignment first (reprint align PATH... --candidates DIR --plan)",
+        )?;
         if header["format"] != PLAN_FORMAT {
             return Err(sketch_error(
                 &manifest,
@@ -268,7 +264,7 @@ pub fn read_documents(
     let mut resolved: HashMap<String, Option<u32>> = HashMap::new();
     let mut wanted: BTreeMap<u32, Vec<Located>> = BTreeMap::new();
     let mut next = 0usize;
-    for_each_doc(sketch, detector, |n, file, row| {
+    for_each_doc(sketch, detector, Some(numbers), |n, file, row| {
         if numbers.get(next) != Some(&(n as u32)) {
             return Ok(());
         }
