@@ -855,6 +855,13 @@ mod tests {
             &b[rb],
             "After a debate the harbour budget was approved by the council"
         );
+        // Two words after the last dense window are the end of the
+        // sentence, not a clause of its own: they stay.
+        let a = "The council approved the harbour budget after a long debate, officials said.";
+        let b = "After a long debate the harbour budget was approved by the council on Tuesday.";
+        let (pa, pb) = (Prepared::new(a, 0), Prepared::new(b, 0));
+        let (ra, rb) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0);
+        assert_eq!((ra, rb), (0..a.len(), 0..b.len()));
         // Too few words to judge: unchanged.
         let few = Prepared::new("a few words", 0);
         let (ra, _) = trim_sparse(&few, 0..11, &pb, 0..b.len(), 0);

@@ -189,6 +189,15 @@ pub(super) fn dense_bounds(
         .find(|&j| hit[j] && dense(&hit[j + 1 - SPARSE_WINDOW..=j]));
     match (first, last) {
         (Some(f), Some(l)) if f <= l => {
+            // A few words left before the first dense window or after the
+            // last are the rest of the outer sentence, not a clause of its
+            // own: they stay in.
+            let f = if f <= SPARSE_KEEP_WORDS { 0 } else { f };
+            let l = if n - 1 - l <= SPARSE_KEEP_WORDS {
+                n - 1
+            } else {
+                l
+            };
             narrow(text, r, tokens[f].start as usize..tokens[l].end as usize)
         }
         _ => r,
