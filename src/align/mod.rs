@@ -498,27 +498,35 @@ fn align_units(
                 let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
                 let (mut a_span, mut b_span, shared, cored) =
                     trim_shared(copy, span_a, source, span_b, config.trim_ngram);
+                // What the passage's length is judged on: without the few
+                // words of its outer sentences that a reworded passage
+                // keeps, which make it no more of a copy.
+                let mut judged = (a_span.clone(), b_span.clone());
                 if shared < TRIM_SHARED && config.trim_ngram > 0 {
+                    let (pa, pb) = (a_span, b_span);
+                    judged =
+                        trim_sparse(copy, pa.clone(), source, pb.clone(), config.word_prefix, 0);
                     (a_span, b_span) =
-                        trim_sparse(copy, a_span, source, b_span, config.word_prefix);
+                        trim_sparse(copy, pa, source, pb, config.word_prefix, SPARSE_KEEP_WORDS);
                 }
                 (a_span, b_span) = grow_matching(copy, a_span, source, b_span);
+                judged = grow_matching(copy, judged.0, source, judged.1);
                 let aligned = Aligned {
                     a: a_span,
                     b: b_span,
                     similarity,
                 };
-                (aligned, shared, cored, ra, rb)
+                (aligned, shared, cored, ra, rb, judged)
             })
-            .filter(|(p, shared, ..)| {
+            .filter(|(_, shared, _, _, _, (ja, jb))| {
                 let min = if *shared >= VERBATIM_SHARED {
                     config.min_verbatim_chars.min(config.min_chars)
                 } else {
                     config.min_chars
                 };
-                prose_chars(&a[p.a.clone()]) >= min && prose_chars(&b[p.b.clone()]) >= min
+                prose_chars(&a[ja.clone()]) >= min && prose_chars(&b[jb.clone()]) >= min
             })
-            .map(|(mut p, shared, cored, ra, rb)| {
+            .map(|(mut p, shared, cored, ra, rb, _)| {
                 if shared >= TRIM_SHARED && !cored {
                     (p.a, p.b) = keep_matched_ends((a, b), (p.a, p.b), (&ra, &rb), &ctx, config);
                 }
@@ -846,7 +854,7 @@ mod tests {
         let a = "Crowds gathered early outside, then the council approved the harbour budget after a debate.";
         let b = "After a debate the harbour budget was approved by the council, which meets again next spring.";
         let (pa, pb) = (Prepared::new(a, 0), Prepared::new(b, 0));
-        let (ra, rb) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0);
+        let (ra, rb) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0, SPARSE_KEEP_WORDS);
         assert_eq!(
             &a[ra],
             "the council approved the harbour budget after a debate."
@@ -860,11 +868,17 @@ mod tests {
         let a = "The council approved the harbour budget after a long debate, officials said.";
         let b = "After a long debate the harbour budget was approved by the council on Tuesday.";
         let (pa, pb) = (Prepared::new(a, 0), Prepared::new(b, 0));
-        let (ra, rb) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0);
+        let (ra, rb) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0, SPARSE_KEEP_WORDS);
         assert_eq!((ra, rb), (0..a.len(), 0..b.len()));
+        // Unless told to keep none.
+        let (ra, _) = trim_sparse(&pa, 0..a.len(), &pb, 0..b.len(), 0, 0);
+        assert_eq!(
+            &a[ra],
+            "The council approved the harbour budget after a long debate"
+        );
         // Too few words to judge: unchanged.
         let few = Prepared::new("a few words", 0);
-        let (ra, _) = trim_sparse(&few, 0..11, &pb, 0..b.len(), 0);
+        let (ra, _) = trim_sparse(&few, 0..11, &pb, 0..b.len(), 0, SPARSE_KEEP_WORDS);
         assert_eq!(ra, 0..11);
     }
 

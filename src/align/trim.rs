@@ -149,13 +149,16 @@ pub(super) fn verbatim_core(
 /// become dense: each side starts at the first word that opens a window of
 /// [`SPARSE_WINDOW`] words of which at least [`SPARSE_HITS`] occur in the
 /// other side, and ends at the last word that closes one. Clauses at the
-/// ends of the outer sentences that the other side does not use fall away.
+/// ends of the outer sentences that the other side does not use fall away;
+/// `keep` words or fewer before the first window or after the last stay
+/// (see [`SPARSE_KEEP_WORDS`]).
 pub(super) fn trim_sparse(
     pa: &Prepared,
     ra: Range<usize>,
     pb: &Prepared,
     rb: Range<usize>,
     prefix: usize,
+    keep: usize,
 ) -> (Range<usize>, Range<usize>) {
     let (a, b) = (pa.text, pb.text);
     let ta = pa.prefixed_tokens(ra.clone(), prefix);
@@ -163,8 +166,8 @@ pub(super) fn trim_sparse(
     let words = |t: &[Token]| t.iter().map(|x| x.hash).collect::<ahash::AHashSet<u64>>();
     let (set_a, set_b) = (words(&ta), words(&tb));
     (
-        dense_bounds(a, &ta, &set_b, ra),
-        dense_bounds(b, &tb, &set_a, rb),
+        dense_bounds(a, &ta, &set_b, ra, keep),
+        dense_bounds(b, &tb, &set_a, rb, keep),
     )
 }
 
@@ -176,6 +179,7 @@ pub(super) fn dense_bounds(
     tokens: &[Token],
     other: &ahash::AHashSet<u64>,
     r: Range<usize>,
+    keep: usize,
 ) -> Range<usize> {
     let n = tokens.len();
     if n < SPARSE_WINDOW {
@@ -192,12 +196,8 @@ pub(super) fn dense_bounds(
             // A few words left before the first dense window or after the
             // last are the rest of the outer sentence, not a clause of its
             // own: they stay in.
-            let f = if f <= SPARSE_KEEP_WORDS { 0 } else { f };
-            let l = if n - 1 - l <= SPARSE_KEEP_WORDS {
-                n - 1
-            } else {
-                l
-            };
+            let f = if f <= keep { 0 } else { f };
+            let l = if n - 1 - l <= keep { n - 1 } else { l };
             narrow(text, r, tokens[f].start as usize..tokens[l].end as usize)
         }
         _ => r,
