@@ -38,7 +38,8 @@ echo
 echo "== Generated feed, 20,000 articles (reprint synth, base: the enwiki extract when present)"
 base=()
 [ -d "$data/enwiki-extract-wikitasks/raw" ] && base=(--base "$data/enwiki-extract-wikitasks/raw")
-if [ ! -f "$out/synth20k.jsonl" ]; then
+# A truth written before `synth` listed each copy's paragraphs is made anew.
+if [ ! -f "$out/synth20k.jsonl" ] || ! grep -q '"paragraphs"' "$out/synth20k.truth.jsonl" 2>/dev/null; then
     ./target/release/reprint synth -n 20000 "${base[@]}" -o "$out/synth20k.jsonl" --truth "$out/synth20k.truth.jsonl"
 fi
 ./target/release/reprint eval "$out/synth20k.truth.jsonl" --feed "$out/synth20k.jsonl" -q

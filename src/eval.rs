@@ -83,6 +83,10 @@ pub struct TruthPair {
     /// from `reprint synth`).
     #[serde(default)]
     pub credited: Option<bool>,
+    /// The copy's paragraphs taken from the source, when known (feeds from
+    /// `reprint synth`): `[copy paragraph, [source paragraphs]]`, 1-based.
+    #[serde(default)]
+    pub paragraphs: Option<Vec<(usize, Vec<usize>)>>,
 }
 
 /// Parses a truth file's text; errors name the line.
@@ -680,6 +684,56 @@ pub struct FeedScores {
     /// at least the dedup threshold of their text from the source, a
     /// `copied` field of the truth), when the truth says how much.
     pub clusters: Option<ClusterScores>,
+    /// The found pairs' passages as paragraphs, against the truth's
+    /// paragraphs, when the truth lists them: `[copy side, source side]`.
+    pub paragraphs: Option<[ParagraphScores; 2]>,
+}
+
+/// Paragraph-level precision and recall of one side of the found truth
+/// pairs: the paragraphs the passages cover against those the truth says
+/// were taken (copy side) or drawn on (source side), counted over pairs.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ParagraphScores {
+    /// Found pairs with paragraph truth.
+    pub pairs: usize,
+    /// Paragraphs covered by passages.
+    pub reported: usize,
+    /// Paragraphs of the truth.
+    pub truth: usize,
+    /// Paragraphs of both.
+    pub correct: usize,
+}
+
+impl ParagraphScores {
+    /// `correct / reported` (1 when nothing is reported).
+    pub fn precision(&self) -> f64 {
+        if self.reported == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.reported as f64
+        }
+    }
+
+    /// `correct / truth` (1 when the truth has none).
+    pub fn recall(&self) -> f64 {
+        if self.truth == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.truth as f64
+        }
+    }
+
+    /// Adds one pair: the paragraphs its passages cover and the truth's.
+    fn add(
+        &mut self,
+        reported: &std::collections::BTreeSet<usize>,
+        truth: &std::collections::BTreeSet<usize>,
+    ) {
+        self.pairs += 1;
+        self.reported += reported.len();
+        self.truth += truth.len();
+        self.correct += reported.intersection(truth).count();
+    }
 }
 
 /// Scores of `reprint audit` against a labelled feed.
@@ -884,9 +938,36 @@ pub fn score_feed(
         .count();
     let mut found = 0;
     let (mut directed, mut direction_correct, mut listed_correct) = (0, 0, 0);
-    for &(c, s, _) in &known {
+    let mut paragraphs = [ParagraphScores::default(); 2];
+    for &(c, s, t) in &known {
         if let Some(p) = reported.get(&key(c, s)) {
             found += 1;
+            if let Some(truth_paragraphs) = &t.paragraphs {
+                // The passages' paragraphs in the truth's orientation.
+                let covered =
+                    |side: &dyn Fn(&crate::reuse::Passage) -> crate::reuse::ParagraphRange| {
+                        p.passages
+                            .iter()
+                            .flat_map(|x| {
+                                let r = side(x);
+                                r.first..=r.last
+                            })
+                            .collect::<std::collections::BTreeSet<usize>>()
+                    };
+                let (on_copy, on_source) = (covered(&|x| x.copy), covered(&|x| x.source));
+                let (on_copy, on_source) = if p.copy == c {
+                    (on_copy, on_source)
+                } else {
+                    (on_source, on_copy)
+                };
+                let truth_copy = truth_paragraphs.iter().map(|(k, _)| *k).collect();
+                let truth_source = truth_paragraphs
+                    .iter()
+                    .flat_map(|(_, o)| o.iter().copied())
+                    .collect();
+                paragraphs[0].add(&on_copy, &truth_copy);
+                paragraphs[1].add(&on_source, &truth_source);
+            }
             listed_correct += usize::from(p.source == s);
             if p.direction != crate::reuse::Direction::Mutual {
                 directed += 1;
@@ -921,5 +1002,9 @@ pub fn score_feed(
         direction_correct,
         listed_correct,
         clusters: cluster_scores,
+        paragraphs: known
+            .iter()
+            .any(|(_, _, t)| t.paragraphs.is_some())
+            .then_some(paragraphs),
     }
 }

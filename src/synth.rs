@@ -57,6 +57,11 @@ pub struct Article {
     /// For a copy: whether it credits the source's outlet (a dateline
     /// `CITY (outletN) — ` or a closing `Reporting by outletN.`).
     pub credited: Option<bool>,
+    /// For a copy: each of its paragraphs taken from the source (1-based),
+    /// with the source paragraphs it comes from (1-based; two for merged
+    /// paragraphs); a local paragraph, a credit line and the footer are
+    /// not listed.
+    pub paragraphs: Option<Vec<(usize, Vec<usize>)>>,
 }
 
 struct Rng(u64);
@@ -224,11 +229,14 @@ impl Synth {
                     copy_of: None,
                     copied: None,
                     credited: None,
+                    paragraphs: None,
                 }
             }
             Some(src) => {
                 let mut rng = Rng(splitmix64(self.seed ^ 0xC0FFEE ^ i as u64));
                 let (mut paras, _) = self.original(src);
+                // The source paragraphs (0-based) each paragraph comes from.
+                let mut origin: Vec<Vec<usize>> = (0..paras.len()).map(|k| vec![k]).collect();
                 let mut edits: Vec<&'static str> = Vec::new();
                 // Words that do not come from the source (a local
                 // paragraph; reworded and edited words still do).
@@ -237,6 +245,7 @@ impl Synth {
                     let len = 2 + rng.below(paras.len() - 2);
                     let start = rng.below(paras.len() - len + 1);
                     paras = paras[start..start + len].to_vec();
+                    origin = origin[start..start + len].to_vec();
                     edits.push("excerpt");
                 }
                 if rng.chance(0.3) {
@@ -255,12 +264,15 @@ impl Synth {
                     let local = self.paragraph(&mut rng);
                     foreign += local.split(' ').count();
                     paras.insert(at, local);
+                    origin.insert(at, Vec::new());
                     edits.push("local paragraph");
                 }
                 if paras.len() > 2 && rng.chance(0.25) {
                     let at = rng.below(paras.len() - 1);
                     let next = paras.remove(at + 1);
                     paras[at] = format!("{} {next}", paras[at]);
+                    let next = origin.remove(at + 1);
+                    origin[at].extend(next);
                     edits.push("merged paragraphs");
                 } else if rng.chance(0.25) {
                     let at = rng.below(paras.len());
@@ -270,6 +282,7 @@ impl Synth {
                         let (a, b) = (words[..half].join(" "), words[half..].join(" "));
                         paras[at] = a;
                         paras.insert(at + 1, b);
+                        origin.insert(at + 1, origin[at].clone());
                         edits.push("split paragraph");
                     }
                 }
@@ -338,6 +351,7 @@ impl Synth {
                         paras[0] = format!("CITY ({name}) — {}", paras[0]);
                     } else {
                         paras.push(format!("Reporting by {name}."));
+                        origin.push(Vec::new());
                     }
                     foreign += 3;
                 }
@@ -351,6 +365,14 @@ impl Synth {
                     copy_of: Some((format!("a{src}"), edits)),
                     copied: Some(copied),
                     credited: Some(credited),
+                    paragraphs: Some(
+                        origin
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(_, o)| !o.is_empty())
+                            .map(|(k, o)| (k + 1, o.into_iter().map(|s| s + 1).collect()))
+                            .collect(),
+                    ),
                 }
             }
         }
@@ -449,6 +471,59 @@ mod tests {
             assert!(n < c.id[1..].parse::<usize>().unwrap());
             assert!(s.article(n).copy_of.is_none());
         }
+    }
+
+    #[test]
+    fn the_truth_names_the_source_paragraphs_of_each_copy_paragraph() {
+        let s = Synth::new(BUILTIN_BASE, 7, 0.3);
+        let words = |p: &str| -> std::collections::HashSet<String> {
+            p.split_whitespace().map(|w| w.to_lowercase()).collect()
+        };
+        // Paragraphs as written (blank lines between them), footer aside.
+        let paragraphs = |text: &str| -> Vec<String> {
+            let mut p: Vec<String> = text.split("\n\n").map(str::to_string).collect();
+            p.pop();
+            p
+        };
+        let (mut listed, mut local) = (0, 0);
+        for i in 0..400 {
+            let c = s.article(i);
+            let Some((src, edits)) = &c.copy_of else {
+                assert!(c.paragraphs.is_none());
+                continue;
+            };
+            if edits.contains(&"no blank lines") {
+                continue;
+            }
+            let source = s.article(src[1..].parse().unwrap());
+            let (cp, sp) = (paragraphs(&c.text), paragraphs(&source.text));
+            let truth = c.paragraphs.clone().unwrap();
+            for (k, para) in cp.iter().enumerate() {
+                let mine = words(para);
+                let taken = truth.iter().find(|(n, _)| *n == k + 1);
+                let share = |from: std::collections::HashSet<String>| {
+                    mine.intersection(&from).count() as f64 / mine.len() as f64
+                };
+                if let Some((_, o)) = taken {
+                    // The named source paragraphs have more of its words
+                    // than any other.
+                    listed += 1;
+                    let named = share(o.iter().flat_map(|&j| words(&sp[j - 1])).collect());
+                    let other = (1..=sp.len())
+                        .filter(|j| !o.contains(j))
+                        .map(|j| share(words(&sp[j - 1])))
+                        .fold(0.0, f64::max);
+                    assert!(named > other, "{}: ¶{} {named:.2} {other:.2}", c.id, k + 1);
+                } else if mine.len() >= 20 {
+                    // A local paragraph: no source paragraph has most of
+                    // its words.
+                    local += 1;
+                    let most = sp.iter().map(|p| share(words(p))).fold(0.0, f64::max);
+                    assert!(most < 0.6, "{}: ¶{} shares {most:.2}", c.id, k + 1);
+                }
+            }
+        }
+        assert!(listed > 200 && local > 5, "{listed} {local}");
     }
 
     #[test]

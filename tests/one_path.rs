@@ -3,7 +3,7 @@
 //! shared footers, and that `compare` on a feed is `scan`'s pair.
 
 use crate::feeds::record;
-use crate::util::{Corpus, reprint, reprint_paths};
+use crate::util::{Corpus, paragraph, reprint, reprint_paths};
 
 /// A wire story in agency style: abbreviations in every sentence.
 const WIRE: [&str; 5] = [
@@ -248,9 +248,9 @@ fn unrelated_articles(n: usize) -> Vec<String> {
 #[test]
 fn a_copy_with_the_outlet_footer_run_into_its_only_paragraph_is_found() {
     // The outlet's footer ends its 150 other articles. Its copy of the
-    // wire story is hard-wrapped with no blank line, so the footer's line
-    // is part of the copy's one paragraph: that paragraph holds the
-    // footer, but is not boilerplate because of it.
+    // wire story is hard-wrapped with no blank line before the footer,
+    // whose line is far wider than the wrapped ones: a paragraph of its
+    // own, boilerplate, and the wire copy's paragraph is not.
     let c = Corpus::new();
     let footer = "Copyright 2026 The Example Gazette. All rights reserved. Subscribe to our newsletter for the day's top stories.";
     let mut lines: Vec<String> = unrelated_articles(150)
@@ -286,7 +286,8 @@ fn a_copy_with_the_outlet_footer_run_into_its_only_paragraph_is_found() {
             .unwrap()
             .starts_with("Copyright")
     );
-    assert_eq!(json["documents"][151]["boilerplate_paragraphs"], 0);
+    assert_eq!(json["documents"][151]["paragraphs"], 2);
+    assert_eq!(json["documents"][151]["boilerplate_paragraphs"], 1);
     // compare on the feed decides the pair as the scan did.
     let p = path.to_str().unwrap();
     let run = reprint(
@@ -424,6 +425,12 @@ fn eval_scores_labelled_pairs_and_a_labelled_feed() {
     assert!(s["recall"].as_f64().unwrap() >= 0.95, "{s}");
     assert!(s["precision"].as_f64().unwrap() >= 0.95, "{s}");
     assert!(s["clusters"]["ari"].as_f64().unwrap() > 0.8, "{s}");
+    // Paragraphs: synth's truth names the source paragraphs of each copy
+    // paragraph.
+    let p = &s["paragraphs"]["copy"];
+    assert!(p["pairs"].as_u64().unwrap() > 20, "{p}");
+    assert!(p["precision"].as_f64().unwrap() >= 0.9, "{p}");
+    assert!(p["recall"].as_f64().unwrap() >= 0.9, "{p}");
     // The audit of the same feed: synth's copies credit by outlet policy.
     let a = &s["audit"];
     assert!(a["flow_recall"].as_f64().unwrap() >= 0.95, "{a}");
@@ -432,6 +439,69 @@ fn eval_scores_labelled_pairs_and_a_labelled_feed() {
     assert!(a["credit_judged"].as_u64().unwrap() > 20, "{a}");
     assert!(a["credit_recall"].as_f64().unwrap() >= 0.95, "{a}");
     assert!(a["credit_precision"].as_f64().unwrap() >= 0.95, "{a}");
+}
+
+#[test]
+fn a_local_paragraph_inserted_into_a_copy_cuts_its_passage_in_two() {
+    let c = Corpus::new();
+    let story: Vec<String> = (1..=6).map(paragraph).collect();
+    let mut copy = story.clone();
+    copy.insert(3, paragraph(100));
+    // A heading between two copied paragraphs is no insertion.
+    let mut headed = story.clone();
+    headed.insert(3, "More details.".to_string());
+    let feed = feed(
+        &c,
+        &[
+            record("wire", Some("2026-03-04T08:00:00Z"), &story.join("\n\n")),
+            record("copy", Some("2026-03-04T09:00:00Z"), &copy.join("\n\n")),
+            record("headed", Some("2026-03-04T09:30:00Z"), &headed.join("\n\n")),
+        ],
+    );
+    let p = feed.to_str().unwrap();
+    let ranges = |pair: &serde_json::Value| -> Vec<(u64, u64, u64, u64)> {
+        pair["passages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                let n = |side: &str, k: usize| x[side][k].as_u64().unwrap();
+                (n("copy", 0), n("copy", 1), n("source", 0), n("source", 1))
+            })
+            .collect()
+    };
+    let run = reprint(
+        &["compare", p, "--id", "copy", "--id", "wire", "-f", "json"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pair = &run.json()["pair"];
+    assert_eq!(ranges(pair), [(1, 3, 1, 3), (5, 7, 4, 6)], "{pair}");
+    let run = reprint(
+        &["compare", p, "--id", "headed", "--id", "wire", "-f", "json"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pair = &run.json()["pair"];
+    assert_eq!(ranges(pair), [(1, 7, 1, 6)], "{pair}");
+    // eval --feed scores those paragraphs against a truth that lists them.
+    let truth = c.write(
+        "truth.jsonl",
+        "{\"copy\":\"copy\",\"source\":\"wire\",\"label\":true,\"paragraphs\":[[1,[1]],[2,[2]],[3,[3]],[5,[4]],[6,[5]],[7,[6]]]}\n",
+    );
+    let run = reprint(
+        &["eval", truth.to_str().unwrap(), "--feed", p, "-f", "json"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let s = run.json();
+    let side = &s["paragraphs"]["copy"];
+    assert_eq!(
+        (&side["reported"], &side["truth"], &side["correct"]),
+        (&6.into(), &6.into(), &6.into()),
+        "{s}"
+    );
+    assert_eq!(s["paragraphs"]["source"]["correct"], 6, "{s}");
 }
 
 #[test]

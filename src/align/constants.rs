@@ -117,6 +117,17 @@ pub(super) const SPARSE_HITS: usize = 4;
 /// passages as well cost PAN 02 (0.9915 → 0.9901).
 pub(super) const SPARSE_KEEP_WORDS: usize = 3;
 
+/// A copy paragraph between two seeds that follow each other in the
+/// source is an insertion (a local paragraph in agency copy, which cuts the
+/// passage in two) when its tf-idf cosine with those two source sentences
+/// is below this. Measured on the generated 20,000-article feed: 2,728 of
+/// the 2,788 such paragraphs (nearly all inserted local paragraphs) are
+/// below 0.1; on PAN 2013 parts 02–05, 16 of 103 are (an obfuscated
+/// sentence split in two mostly shares more), and cutting those leaves
+/// every part's plagdet unchanged, where 0.2 lowers parts 03 and 04 by
+/// 0.001.
+pub(super) const INSERTION_COSINE: f64 = 0.1;
+
 /// A passage grows over the words just before and just after it that are
 /// the same on both sides, when there are at least this many: the start
 /// of a copied sentence that a heading or an unpunctuated line hid from

@@ -180,6 +180,11 @@ pub struct Prepared<'t> {
     units: std::sync::OnceLock<(usize, Vec<Unit>, bool)>,
     /// The body's tokens, for the passages of every pair.
     tokens: BodyTokens,
+    /// The byte ranges set aside (sorted, disjoint): see [`Prepared::set_aside`].
+    excluded: Vec<Range<usize>>,
+    /// Where the document's paragraphs start (sorted), when known: see
+    /// [`Prepared::with_paragraphs`].
+    paragraph_starts: Vec<usize>,
 }
 
 impl<'t> Prepared<'t> {
@@ -192,6 +197,8 @@ impl<'t> Prepared<'t> {
             sentences: sentences(text, start),
             units: std::sync::OnceLock::new(),
             tokens: BodyTokens::new(text, start),
+            excluded: Vec::new(),
+            paragraph_starts: Vec::new(),
         }
     }
 
@@ -229,7 +236,49 @@ impl<'t> Prepared<'t> {
         }
         self.sentences.retain(|b| !b.is_empty());
         self.units = std::sync::OnceLock::new();
+        self.excluded = excluded.to_vec();
         self
+    }
+
+    /// The same document with its paragraphs' byte spans (in order), as
+    /// the reports number them. A paragraph of the copy that no sentence of
+    /// the source matches, between two that follow each other in the
+    /// source, is an insertion (a local paragraph in agency copy): the
+    /// passage around it is cut in two there.
+    pub fn with_paragraphs(mut self, paragraphs: &[Range<usize>]) -> Self {
+        self.paragraph_starts = paragraphs.iter().map(|p| p.start).collect();
+        self
+    }
+
+    /// The paragraphs (0-based; 0 when none are known) each unit starts
+    /// and ends in.
+    fn unit_paragraphs(&self, units: &[Unit]) -> Vec<(u32, u32)> {
+        let of = |at: usize| {
+            let p = self.paragraph_starts.partition_point(|&s| s <= at);
+            p.saturating_sub(1) as u32
+        };
+        units
+            .iter()
+            .map(|u| (of(u.span.start), of(u.span.end.saturating_sub(1))))
+            .collect()
+    }
+
+    /// Where a passage ending at `end` may grow forward to: the start of
+    /// the next range set aside, or the end of the text.
+    fn grow_limit_after(&self, end: usize) -> usize {
+        let next = self.excluded.partition_point(|e| e.end <= end);
+        self.excluded
+            .get(next)
+            .map_or(self.text.len(), |e| e.start.max(end))
+    }
+
+    /// Where a passage starting at `start` may grow back to: the end of the
+    /// last range set aside before it, or the body's start.
+    fn grow_limit_before(&self, start: usize) -> usize {
+        let before = self.excluded.partition_point(|e| e.end <= start);
+        before
+            .checked_sub(1)
+            .map_or(self.start, |i| self.excluded[i].end.max(self.start))
     }
 
     /// The sentences' byte spans in text order (boilerplate set aside).
@@ -289,6 +338,27 @@ pub fn align_prepared(copy: &Prepared, source: &Prepared, config: &AlignConfig) 
         result.best_sentence_cosine = result.best_sentence_cosine.max(uncut.best_sentence_cosine);
     }
     result
+}
+
+/// Merges passages (in copy order) that overlap on both sides into one
+/// spanning both, keeping the higher similarity and shared fraction.
+fn merge_overlapping(mut passages: Vec<(Aligned, f64)>) -> Vec<(Aligned, f64)> {
+    passages.sort_by_key(|(p, _)| (p.a.start, p.b.start));
+    let mut out: Vec<(Aligned, f64)> = Vec::with_capacity(passages.len());
+    for (p, shared) in passages {
+        if let Some((q, q_shared)) = out.last_mut() {
+            let overlap = |x: &Range<usize>, y: &Range<usize>| x.start < y.end && y.start < x.end;
+            if overlap(&q.a, &p.a) && overlap(&q.b, &p.b) {
+                q.a = q.a.start.min(p.a.start)..q.a.end.max(p.a.end);
+                q.b = q.b.start.min(p.b.start)..q.b.end.max(p.b.end);
+                q.similarity = q.similarity.max(p.similarity);
+                *q_shared = q_shared.max(shared);
+                continue;
+            }
+        }
+        out.push((p, shared));
+    }
+    out
 }
 
 /// [`align`] over given sentence units.
@@ -486,6 +556,9 @@ fn align_units(
     let ctx = Context {
         ua,
         ub,
+        paragraph_a: copy.unit_paragraphs(ua),
+        copy_text: a,
+        min_chars: config.min_chars,
         idf: &idf,
         seed_cosine: &seed_cosine,
     };
@@ -532,8 +605,12 @@ fn align_units(
                 }
                 (p, shared)
             })
-            .collect()
+            .collect::<Vec<_>>()
     };
+    // Pieces of one passage cut at an insertion that was none (the copy's
+    // paragraph is in the source too, only not a sentence of its own there)
+    // grow back over their matching words until they overlap: one passage.
+    let finish = |passages: Vec<Passage>| merge_overlapping(finish(passages));
     let mut normal: Vec<Passage> = Vec::new();
     extend(
         &seeds,

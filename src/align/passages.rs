@@ -105,6 +105,13 @@ pub(super) fn resolve_overlaps(mut passages: Vec<Passage>, ua: &[Unit]) -> Vec<P
 pub(super) struct Context<'a> {
     pub(super) ua: &'a [Unit],
     pub(super) ub: &'a [Unit],
+    /// The copy's paragraphs each of its units starts and ends in.
+    pub(super) paragraph_a: Vec<(u32, u32)>,
+    /// The copy's text, to judge the length of the pieces of a passage cut
+    /// at an insertion.
+    pub(super) copy_text: &'a str,
+    /// Passages shorter than this are dropped ([`AlignConfig::min_chars`]).
+    pub(super) min_chars: usize,
     pub(super) idf: &'a AHashMap<u64, f64>,
     pub(super) seed_cosine: &'a AHashMap<(u32, u32), f64>,
 }
@@ -175,21 +182,98 @@ pub(super) fn extend(
             extend(&filtered, gap, validate, ctx, out);
             continue;
         }
-        let ra = group.iter().map(|s| s.0).min().unwrap_or(0)
-            ..group.iter().map(|s| s.0).max().unwrap_or(0) + 1;
-        let rb = group.iter().map(|s| s.1).min().unwrap_or(0)
-            ..group.iter().map(|s| s.1).max().unwrap_or(0) + 1;
+        let (ra, rb) = extent(&group);
         let sim = fragment_cosine(
             &ctx.ua[ra.start as usize..ra.end as usize],
             &ctx.ub[rb.start as usize..rb.end as usize],
             ctx.idf,
         );
         if sim >= validate {
-            out.push((ra, rb, sim));
+            let pieces = split_at_insertions(group, ctx);
+            if pieces.len() == 1 {
+                out.push((ra, rb, sim));
+            } else {
+                for piece in pieces {
+                    let (ra, rb) = extent(&piece);
+                    let sim = fragment_cosine(
+                        &ctx.ua[ra.start as usize..ra.end as usize],
+                        &ctx.ub[rb.start as usize..rb.end as usize],
+                        ctx.idf,
+                    );
+                    out.push((ra, rb, sim));
+                }
+            }
         } else if gap > 0 {
             extend(&group, gap - 1, validate, ctx, out);
         }
     }
+}
+
+/// The copy and source units a group of seeds spans.
+fn extent(group: &[(u32, u32)]) -> (Range<u32>, Range<u32>) {
+    let ra = group.iter().map(|s| s.0).min().unwrap_or(0)
+        ..group.iter().map(|s| s.0).max().unwrap_or(0) + 1;
+    let rb = group.iter().map(|s| s.1).min().unwrap_or(0)
+        ..group.iter().map(|s| s.1).max().unwrap_or(0) + 1;
+    (ra, rb)
+}
+
+/// Cuts a group of seeds where the copy inserted whole paragraphs: between
+/// two seeds that follow each other in the source (no source sentence
+/// between them), a whole copy paragraph without a seed whose words the
+/// two source sentences do not share (see [`INSERTION_COSINE`]). The
+/// pieces keep their order; one piece when there is no such insertion.
+/// A piece too short to stand as a passage stays joined to its neighbour
+/// (the passage then spans the insertion, as it did uncut).
+pub(super) fn split_at_insertions(group: Vec<(u32, u32)>, ctx: &Context) -> Vec<Vec<(u32, u32)>> {
+    let paragraph_a = &ctx.paragraph_a;
+    let mut sorted = group;
+    sorted.sort_unstable();
+    let mut pieces: Vec<Vec<(u32, u32)>> = Vec::new();
+    let mut current: Vec<(u32, u32)> = Vec::new();
+    for s in sorted {
+        if let Some(&prev) = current.last() {
+            let source_next = s.1 == prev.1 + 1;
+            let para = |u: u32| paragraph_a.get(u as usize).copied().unwrap_or((0, 0));
+            // Fewer words than a unit between them (a heading, a line too
+            // short to match): no insertion.
+            let gap = (prev.0 as usize + 1)..(s.0 as usize).max(prev.0 as usize + 1);
+            let between: usize = ctx.ua[gap].iter().map(|u| u.words).sum();
+            let whole_paragraph_between =
+                between >= MIN_UNIT_WORDS && para(s.0).0 >= para(prev.0).1 + 2;
+            if source_next && whole_paragraph_between {
+                // The copy's units between the two seeds against the two
+                // source sentences they sit between: a sentence split in
+                // two or reworded around the junction shares their words.
+                let foreign = fragment_cosine(
+                    &ctx.ua[prev.0 as usize + 1..s.0 as usize],
+                    &ctx.ub[prev.1 as usize..=s.1 as usize],
+                    ctx.idf,
+                ) < INSERTION_COSINE;
+                if foreign {
+                    pieces.push(std::mem::take(&mut current));
+                }
+            }
+        }
+        current.push(s);
+    }
+    pieces.push(current);
+    if pieces.len() > 1 {
+        let long = |piece: &[(u32, u32)]| {
+            let (ra, _) = extent(piece);
+            let span = ctx.ua[ra.start as usize].span.start..ctx.ua[ra.end as usize - 1].span.end;
+            prose_chars(&ctx.copy_text[span]) >= ctx.min_chars
+        };
+        let mut joined: Vec<Vec<(u32, u32)>> = Vec::with_capacity(pieces.len());
+        for piece in pieces {
+            match joined.last_mut() {
+                Some(last) if !long(last) || !long(&piece) => last.extend(piece),
+                _ => joined.push(piece),
+            }
+        }
+        pieces = joined;
+    }
+    pieces
 }
 
 pub(super) fn fragment_cosine(a: &[Unit], b: &[Unit], idf: &AHashMap<u64, f64>) -> f64 {

@@ -206,7 +206,8 @@ pub(super) fn dense_bounds(
 
 /// Extends `ra` and `rb` backwards and forwards over the words that match
 /// one for one on both sides (see [`GROW_WORDS`]), never before where the
-/// bodies start.
+/// bodies start nor into what a scan set aside (two outlets' look-alike
+/// footers after a copied body are no part of it).
 pub(super) fn grow_matching(
     pa: &Prepared,
     ra: Range<usize>,
@@ -214,8 +215,8 @@ pub(super) fn grow_matching(
     rb: Range<usize>,
 ) -> (Range<usize>, Range<usize>) {
     let (a, b) = (pa.text, pb.text);
-    let ta = pa.tokens(window_before(a, pa.start, ra.start));
-    let tb = pb.tokens(window_before(b, pb.start, rb.start));
+    let ta = pa.tokens(window_before(a, pa.grow_limit_before(ra.start), ra.start));
+    let tb = pb.tokens(window_before(b, pb.grow_limit_before(rb.start), rb.start));
     let back = ta
         .iter()
         .rev()
@@ -227,8 +228,8 @@ pub(super) fn grow_matching(
         ra.start = ta[ta.len() - back].start as usize;
         rb.start = tb[tb.len() - back].start as usize;
     }
-    let ta = pa.tokens(window_after(a, ra.end));
-    let tb = pb.tokens(window_after(b, rb.end));
+    let ta = pa.tokens(window_after(a, ra.end, pa.grow_limit_after(ra.end)));
+    let tb = pb.tokens(window_after(b, rb.end, pb.grow_limit_after(rb.end)));
     let ahead = ta
         .iter()
         .zip(tb.iter())
@@ -254,10 +255,11 @@ pub(super) fn window_before(text: &str, floor: usize, end: usize) -> Range<usize
     start..end
 }
 
-/// Up to [`GROW_WINDOW`] bytes of `text` from `start`, ending at white
-/// space so that no word is cut.
-pub(super) fn window_after(text: &str, start: usize) -> Range<usize> {
-    let mut end = (start + GROW_WINDOW).min(text.len());
+/// Up to [`GROW_WINDOW`] bytes of `text` from `start`, not past `ceiling`,
+/// ending at white space so that no word is cut.
+pub(super) fn window_after(text: &str, start: usize, ceiling: usize) -> Range<usize> {
+    let ceiling = ceiling.min(text.len());
+    let mut end = (start + GROW_WINDOW).min(ceiling);
     if end < text.len() {
         end = text.as_bytes()[start..end]
             .iter()

@@ -78,6 +78,7 @@ pub fn run(o: SynthOpts) -> Result<ExitCode> {
                     "copy": a.id, "source": src, "label": true, "group": "synth", "edits": edits,
                     "copied": a.copied.map(|c| (c * 1000.0).round() / 1000.0),
                     "credited": a.credited,
+                    "paragraphs": a.paragraphs,
                 });
                 writeln!(t.writer(), "{line}")?;
             }

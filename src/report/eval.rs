@@ -171,6 +171,17 @@ pub fn write_feed_eval_table(s: &FeedScores, out: &mut dyn Write) -> Result<()> 
         )?,
         None => writeln!(out, "dedup      - (the truth has no \"copied\" shares)")?,
     }
+    if let Some([c, src]) = &s.paragraphs {
+        writeln!(
+            out,
+            "paragraphs copy side precision {:.4}, recall {:.4}; source side precision {:.4}, recall {:.4} ({} found pairs)",
+            c.precision(),
+            c.recall(),
+            src.precision(),
+            src.recall(),
+            c.pairs
+        )?;
+    }
     Ok(())
 }
 
@@ -229,6 +240,13 @@ pub fn write_feed_eval_json(
         "clusters": s.clusters.map(|c| serde_json::json!({
             "ari": c.ari, "pair_precision": c.pair_precision, "pair_recall": c.pair_recall,
         })),
+        "paragraphs": s.paragraphs.map(|sides| {
+            let side = |p: &crate::eval::ParagraphScores| serde_json::json!({
+                "pairs": p.pairs, "reported": p.reported, "truth": p.truth, "correct": p.correct,
+                "precision": p.precision(), "recall": p.recall(),
+            });
+            serde_json::json!({"copy": side(&sides[0]), "source": side(&sides[1])})
+        }),
     });
     serde_json::to_writer_pretty(&mut *out, &value)?;
     out.write_all(b"\n")?;

@@ -217,8 +217,10 @@ mod tests {
         let keys = [key(footer)];
         // The footer on a line of its own, then wrapped over two lines,
         // then inside a line with other words (not set aside).
-        let text = "The council met on Monday\nand voted for the\nplan to build\nCopyright 2026 The Gazette. All rights reserved.\n\n\
-                    More text here\nCopyright 2026 The\nGazette. All rights reserved.\n\n\
+        // (Lines filled as a wrapper fills them, so that each block is one
+        // paragraph.)
+        let text = "The council met on Monday and voted for the plan\nto build a new bridge over the river near the old\nCopyright 2026 The Gazette. All rights reserved.\n\n\
+                    More text on the bridges\nCopyright 2026 The\nGazette. All rights reserved.\n\n\
                     Copyright 2026 The Gazette. All rights reserved. And more\nA second line";
         let paragraphs = crate::text::split_paragraphs(text, 0);
         assert_eq!(paragraphs.len(), 3);

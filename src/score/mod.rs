@@ -138,7 +138,9 @@ impl<'t> PairDoc<'t> {
         let body = body_start..text.len();
         let excluded = union(&excluded);
         let mut doc = PairDoc {
-            prepared: Prepared::new(text, body_start).set_aside(&excluded),
+            prepared: Prepared::new(text, body_start)
+                .set_aside(&excluded)
+                .with_paragraphs(&paragraphs),
             body: body.clone(),
             paragraphs,
             excluded,
