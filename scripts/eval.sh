@@ -35,6 +35,14 @@ if [ -f "$out/uppc.jsonl" ]; then
     ./target/release/reprint eval "$out/uppc.jsonl" "$@"
 fi
 echo
+echo "== The same labelled pairs cut to their first sentence (one sentence each: short paraphrases)"
+python3 scripts/first_sentences.py "$out/clough.jsonl" "$out/clough-first"
+./target/release/reprint eval "$out/clough-first/truth.jsonl" "$@"
+if [ -f "$out/uppc.jsonl" ]; then
+    python3 scripts/first_sentences.py "$out/uppc.jsonl" "$out/uppc-first"
+    ./target/release/reprint eval "$out/uppc-first/truth.jsonl" "$@"
+fi
+echo
 echo "== Generated feed, 20,000 articles (reprint synth, base: the enwiki extract when present)"
 base=()
 [ -d "$data/enwiki-extract-wikitasks/raw" ] && base=(--base "$data/enwiki-extract-wikitasks/raw")

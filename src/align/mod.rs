@@ -536,6 +536,24 @@ fn align_units(
         }
         touched.clear();
     }
+    if ua.len() == 1 && ub.len() == 1 {
+        // One sentence on each side: every shared word is in every
+        // sentence, so its inverse document frequency is 0 and the cosine
+        // above is 0 whatever the two share. The best sentence cosine (a
+        // component of the score of a pair without passages, which ranks
+        // short paraphrases above unrelated sentences) is then the plain
+        // cosine of the two sentences' word counts.
+        let ones: AHashMap<u64, f64> = ua[0]
+            .counts
+            .iter()
+            .chain(&ub[0].counts)
+            .map(|&(w, _)| (w, 1.0))
+            .collect();
+        best = dot(
+            &weigh(ua[0].counts.iter().copied(), &ones),
+            &weigh(ub[0].counts.iter().copied(), &ones),
+        );
+    }
 
     // Weaker pairs next to a seed on both sides join it: the reworded
     // sentences around a clear match.
@@ -1028,6 +1046,17 @@ mod tests {
         assert_eq!(r.passages[0].b, 0..source.len());
         assert!(copy[r.passages[0].a.clone()].starts_with("The regional council approved"));
         assert!(copy[r.passages[0].a.clone()].contains("protect the valley"));
+    }
+
+    #[test]
+    fn one_sentence_paraphrases_rank_above_unrelated_sentences() {
+        let a = "The company reported a sharp rise in quarterly profit on Tuesday, helped by strong demand for its new phones in Asia.";
+        let paraphrase = "On Tuesday the firm said its profit for the quarter rose sharply, thanks to strong Asian demand for its new phones.";
+        let unrelated = "Heavy rain flooded several streets in the old town overnight and firefighters pumped water from many cellars.";
+        let config = AlignConfig::default();
+        let close = align(paraphrase, 0, a, 0, &config).best_sentence_cosine;
+        let far = align(unrelated, 0, a, 0, &config).best_sentence_cosine;
+        assert!(close > 0.5 && close > 3.0 * far, "{close} {far}");
     }
 
     #[test]
