@@ -16,7 +16,7 @@ import sys
 
 from pyspark.sql import SparkSession
 
-FORMAT = "reprint-sketch/1"
+FORMAT = "reprint-sketch/2"
 
 
 def main(argv):

@@ -15,7 +15,7 @@ import sys
 
 from datafusion import SessionContext
 
-FORMAT = "reprint-sketch/1"
+FORMAT = "reprint-sketch/2"
 
 
 def main(argv):

@@ -54,8 +54,11 @@ use crate::error::{Error, Result};
 /// 5: the rewrite grams sample word pairs as well as character grams.
 /// Version 6: a segment may hold many days (each document's day is in its
 /// entry) and its blob offsets are relative to the blobs, so a merged
-/// segment is written in one pass.
-pub const FORMAT_VERSION: u32 = 6;
+/// segment is written in one pass. Version 7: hard-wrapped text without
+/// blank lines is split into paragraphs where a line ends short (see
+/// [`crate::text::split_paragraphs`]), so such documents' paragraph keys
+/// differ from version 6's.
+pub const FORMAT_VERSION: u32 = 7;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";

@@ -56,8 +56,10 @@ use parquet::{
 pub use plan::{AlignPlan, plan_dir, read_documents};
 
 /// The sketch format written and read; a directory of another format is
-/// refused.
-pub const FORMAT: &str = "reprint-sketch/1";
+/// refused. Format 2: hard-wrapped text without blank lines is split into
+/// paragraphs where a line ends short, so such documents' paragraph band
+/// keys differ from format 1's.
+pub const FORMAT: &str = "reprint-sketch/2";
 
 /// Bits of a unit reference that hold the unit (the rest is the document
 /// number): `doc << UNIT_BITS | unit`.
