@@ -505,6 +505,64 @@ fn a_local_paragraph_inserted_into_a_copy_cuts_its_passage_in_two() {
 }
 
 #[test]
+fn a_reworded_paragraph_after_an_inserted_one_stays_reuse() {
+    // Verbatim paragraphs, a local paragraph, then the source's next
+    // paragraph reworded (every third word replaced): no word trigram
+    // survives, yet it continues the copied text in the source.
+    let c = Corpus::new();
+    let story: Vec<String> = (11..=14).map(paragraph).collect();
+    let reworded: String = story[3]
+        .split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            if i % 3 == 2 {
+                format!("x{i}q")
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let copy = [&story[0], &story[1], &story[2], &paragraph(200), &reworded]
+        .map(String::as_str)
+        .join("\n\n");
+    let feed = feed(
+        &c,
+        &[
+            record("wire", Some("2026-03-04T08:00:00Z"), &story.join("\n\n")),
+            record("copy", Some("2026-03-04T09:00:00Z"), &copy),
+        ],
+    );
+    let run = reprint(
+        &[
+            "compare",
+            feed.to_str().unwrap(),
+            "--id",
+            "copy",
+            "--id",
+            "wire",
+            "-f",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pair = &run.json()["pair"];
+    let passages: Vec<(u64, u64)> = pair["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["copy"][0].as_u64().unwrap(),
+                x["copy"][1].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(passages, [(1, 3), (5, 5)], "{pair}");
+}
+
+#[test]
 fn a_story_run_by_two_outlets_one_excerpting_it_gives_every_pair() {
     // The story's paragraphs are carried by three documents; the excerpt
     // shares under half of its words with the others, so only one carrier

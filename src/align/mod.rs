@@ -340,23 +340,29 @@ pub fn align_prepared(copy: &Prepared, source: &Prepared, config: &AlignConfig) 
     result
 }
 
+/// A passage as the alignment keeps it: its spans, the fraction of word
+/// n-grams its sides share, and whether it continues another passage of
+/// the pair in the source (the two sides of an insertion).
+type Finished = (Aligned, f64, bool);
+
 /// Merges passages (in copy order) that overlap on both sides into one
 /// spanning both, keeping the higher similarity and shared fraction.
-fn merge_overlapping(mut passages: Vec<(Aligned, f64)>) -> Vec<(Aligned, f64)> {
-    passages.sort_by_key(|(p, _)| (p.a.start, p.b.start));
-    let mut out: Vec<(Aligned, f64)> = Vec::with_capacity(passages.len());
-    for (p, shared) in passages {
-        if let Some((q, q_shared)) = out.last_mut() {
+fn merge_overlapping(mut passages: Vec<Finished>) -> Vec<Finished> {
+    passages.sort_by_key(|(p, _, _)| (p.a.start, p.b.start));
+    let mut out: Vec<Finished> = Vec::with_capacity(passages.len());
+    for (p, shared, continues) in passages {
+        if let Some((q, q_shared, q_continues)) = out.last_mut() {
             let overlap = |x: &Range<usize>, y: &Range<usize>| x.start < y.end && y.start < x.end;
             if overlap(&q.a, &p.a) && overlap(&q.b, &p.b) {
                 q.a = q.a.start.min(p.a.start)..q.a.end.max(p.a.end);
                 q.b = q.b.start.min(p.b.start)..q.b.end.max(p.b.end);
                 q.similarity = q.similarity.max(p.similarity);
                 *q_shared = q_shared.max(shared);
+                *q_continues |= continues;
                 continue;
             }
         }
-        out.push((p, shared));
+        out.push((p, shared, continues));
     }
     out
 }
@@ -580,11 +586,17 @@ fn align_units(
         idf: &idf,
         seed_cosine: &seed_cosine,
     };
-    let finish = |passages: Vec<Passage>| -> Vec<(Aligned, f64)> {
+    let finish = |(passages, pieces): (Vec<Passage>, Pieces)| -> Vec<Finished> {
         let mut kept = resolve_overlaps(passages, ua);
         kept.sort_by_key(|p| (p.0.start, p.1.start));
+        // The pieces of a passage cut at an insertion.
+        let continues: Vec<bool> = kept
+            .iter()
+            .map(|p| pieces.iter().any(|(ra, rb)| *ra == p.0 && *rb == p.1))
+            .collect();
         kept.into_iter()
-            .map(|(ra, rb, similarity)| {
+            .zip(continues)
+            .map(|((ra, rb, similarity), continues)| {
                 let span_a = ua[ra.start as usize].span.start..ua[ra.end as usize - 1].span.end;
                 let span_b = ub[rb.start as usize].span.start..ub[rb.end as usize - 1].span.end;
                 let (mut a_span, mut b_span, shared, cored) =
@@ -607,9 +619,9 @@ fn align_units(
                     b: b_span,
                     similarity,
                 };
-                (aligned, shared, cored, ra, rb, judged)
+                (aligned, shared, cored, ra, rb, judged, continues)
             })
-            .filter(|(_, shared, _, _, _, (ja, jb))| {
+            .filter(|(_, shared, _, _, _, (ja, jb), _)| {
                 let min = if *shared >= VERBATIM_SHARED {
                     config.min_verbatim_chars.min(config.min_chars)
                 } else {
@@ -617,83 +629,92 @@ fn align_units(
                 };
                 prose_chars(&a[ja.clone()]) >= min && prose_chars(&b[jb.clone()]) >= min
             })
-            .map(|(mut p, shared, cored, ra, rb, _)| {
+            .map(|(mut p, shared, cored, ra, rb, _, continues)| {
                 if shared >= TRIM_SHARED && !cored {
                     (p.a, p.b) = keep_matched_ends((a, b), (p.a, p.b), (&ra, &rb), &ctx, config);
                 }
-                (p, shared)
+                (p, shared, continues)
             })
             .collect::<Vec<_>>()
     };
     // Pieces of one passage cut at an insertion that was none (the copy's
     // paragraph is in the source too, only not a sentence of its own there)
     // grow back over their matching words until they overlap: one passage.
-    let finish = |passages: Vec<Passage>| merge_overlapping(finish(passages));
-    let mut normal: Vec<Passage> = Vec::new();
+    let finish = |cut| merge_overlapping(finish(cut));
+    let (mut normal, mut pieces) = (Vec::new(), Vec::new());
     extend(
         &seeds,
         config.max_gap,
         config.validate_cosine,
         &ctx,
         &mut normal,
+        &mut pieces,
     );
-    let mut passages = finish(normal);
+    let mut passages = finish((normal, pieces));
     let mut summary = false;
     if config.summary_gap > config.max_gap {
         // A summary condenses a long stretch of the source into a few
         // sentences whose seeds lie far apart in the source: cluster again
         // with a wide gap, and keep that result when its passages are
         // summary-shaped (source sides much longer than copy sides).
-        let mut wide: Vec<Passage> = Vec::new();
+        let (mut wide, mut wide_pieces): (Vec<Passage>, _) = (Vec::new(), Vec::new());
         // The source side of a summary is at least SUMMARY_RATIO times
         // longer than the copy side, and its extra words dilute the cosine:
         // a copy whose words all come from a source k times its length
         // reaches only about 1/√k. The validation scales accordingly.
         let validate = config.validate_cosine / SUMMARY_RATIO.sqrt();
-        extend(&seeds, config.summary_gap, validate, &ctx, &mut wide);
+        extend(
+            &seeds,
+            config.summary_gap,
+            validate,
+            &ctx,
+            &mut wide,
+            &mut wide_pieces,
+        );
         let chars = |units: &[Unit], r: &Range<u32>| {
             units[r.end as usize - 1].span.end - units[r.start as usize].span.start
         };
         let copy_len: usize = wide.iter().map(|p| chars(ua, &p.0)).sum();
         let source_len: usize = wide.iter().map(|p| chars(ub, &p.1)).sum();
         if !wide.is_empty() && source_len as f64 >= SUMMARY_RATIO * copy_len as f64 {
-            passages = finish(wide);
+            passages = finish((wide, wide_pieces));
             summary = true;
             // A summary that draws on a large part of the source condenses
             // all of it: one passage, from the copy's first summarised
             // sentence to its last, against the whole source body.
             let body = b[b_start..].trim();
             let body_start = b.len() - b[b_start..].trim_start().len();
-            let drawn: usize = passages.iter().map(|(p, _)| p.b.len()).sum();
-            let copy_start = passages.iter().map(|(p, _)| p.a.start).min();
-            let copy_end = passages.iter().map(|(p, _)| p.a.end).max();
+            let drawn: usize = passages.iter().map(|(p, _, _)| p.b.len()).sum();
+            let copy_start = passages.iter().map(|(p, _, _)| p.a.start).min();
+            let copy_end = passages.iter().map(|(p, _, _)| p.a.end).max();
             if let (Some(start), Some(end)) = (copy_start, copy_end) {
                 if drawn as f64 >= SUMMARY_WHOLE * body.len() as f64 {
                     let similarity = passages
                         .iter()
-                        .map(|(p, _)| p.similarity)
+                        .map(|(p, _, _)| p.similarity)
                         .fold(0.0, f64::max);
                     let whole = Aligned {
                         a: start..end,
                         b: body_start..body_start + body.len(),
                         similarity,
                     };
-                    passages = vec![(whole, 0.0)];
+                    passages = vec![(whole, 0.0, false)];
                 }
             }
         }
     }
     // A pair with a near-verbatim passage is a copy-and-paste: its other
     // passages must be close to verbatim too, or they are look-alike
-    // sentences on the same topic.
+    // sentences on the same topic; a passage that continues another in the
+    // source (a reworded paragraph after an inserted one) is no look-alike.
     if !summary
         && passages
             .iter()
-            .any(|(_, shared)| *shared >= VERBATIM_SHARED)
+            .any(|(_, shared, _)| *shared >= VERBATIM_SHARED)
     {
-        passages.retain(|(_, shared)| *shared >= VERBATIM_KEEP);
+        passages.retain(|(_, shared, continues)| *shared >= VERBATIM_KEEP || *continues);
     }
-    let passages = passages.into_iter().map(|(p, _)| p).collect();
+    let passages = passages.into_iter().map(|(p, _, _)| p).collect();
     Alignment {
         passages,
         best_sentence_cosine: best,

@@ -57,6 +57,9 @@ pub(super) fn cluster(seeds: Vec<(u32, u32)>, gap: usize) -> Vec<Vec<(u32, u32)>
 /// A passage in units: copy range, source range, similarity.
 pub(super) type Passage = (Range<u32>, Range<u32>, f64);
 
+/// The pieces of passages cut at insertions: copy and source ranges.
+pub(super) type Pieces = Vec<(Range<u32>, Range<u32>)>;
+
 /// Overlaps in the copy: keeps the passage with more similar text
 /// (similarity × length), so a long passage is not lost to a short repeat
 /// of one of its sentences elsewhere in the source. A lighter passage
@@ -165,13 +168,15 @@ pub(super) fn best_matches(
 
 /// Clusters `seeds` with gaps of up to `gap` sentences and keeps the
 /// clusters whose two sides reach a cosine of `validate`, clustering the
-/// others again with a smaller gap.
+/// others again with a smaller gap. The pieces of a passage cut at an
+/// insertion are also listed in `pieces`.
 pub(super) fn extend(
     seeds: &[(u32, u32)],
     gap: usize,
     validate: f64,
     ctx: &Context,
     out: &mut Vec<Passage>,
+    pieces: &mut Pieces,
 ) {
     if seeds.is_empty() {
         return;
@@ -179,7 +184,7 @@ pub(super) fn extend(
     for group in cluster(seeds.to_vec(), gap) {
         let filtered = best_matches(&group, ctx.seed_cosine);
         if filtered.len() < group.len() {
-            extend(&filtered, gap, validate, ctx, out);
+            extend(&filtered, gap, validate, ctx, out, pieces);
             continue;
         }
         let (ra, rb) = extent(&group);
@@ -189,12 +194,13 @@ pub(super) fn extend(
             ctx.idf,
         );
         if sim >= validate {
-            let pieces = split_at_insertions(group, ctx);
-            if pieces.len() == 1 {
+            let cut = split_at_insertions(group, ctx);
+            if cut.len() == 1 {
                 out.push((ra, rb, sim));
             } else {
-                for piece in pieces {
+                for piece in cut {
                     let (ra, rb) = extent(&piece);
+                    pieces.push((ra.clone(), rb.clone()));
                     let sim = fragment_cosine(
                         &ctx.ua[ra.start as usize..ra.end as usize],
                         &ctx.ub[rb.start as usize..rb.end as usize],
@@ -204,7 +210,7 @@ pub(super) fn extend(
                 }
             }
         } else if gap > 0 {
-            extend(&group, gap - 1, validate, ctx, out);
+            extend(&group, gap - 1, validate, ctx, out, pieces);
         }
     }
 }
