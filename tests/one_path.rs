@@ -37,6 +37,13 @@ fn feed(c: &Corpus, lines: &[String]) -> std::path::PathBuf {
     c.write("feed.jsonl", lines.join("\n") + "\n")
 }
 
+/// `compare FEED --id a --id b -f json`'s pair, the run asserted clean.
+fn compare_pair(feed: &str, a: &str, b: &str) -> serde_json::Value {
+    let run = reprint(&["compare", feed, "--id", a, "--id", b, "-f", "json"], None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.json()["pair"].clone()
+}
+
 /// Unrelated articles so the feed is not only the pair under test.
 fn others() -> Vec<String> {
     [
@@ -289,22 +296,7 @@ fn a_copy_with_the_outlet_footer_run_into_its_only_paragraph_is_found() {
     assert_eq!(json["documents"][151]["paragraphs"], 2);
     assert_eq!(json["documents"][151]["boilerplate_paragraphs"], 1);
     // compare on the feed decides the pair as the scan did.
-    let p = path.to_str().unwrap();
-    let run = reprint(
-        &[
-            "compare",
-            p,
-            "--id",
-            "wire",
-            "--id",
-            "gazette-copy",
-            "-f",
-            "json",
-        ],
-        None,
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let pair = &run.json()["pair"];
+    let pair = &compare_pair(path.to_str().unwrap(), "wire", "gazette-copy");
     assert_eq!(pair["copy_in_source"].as_f64().unwrap(), copied, "{pair}");
 }
 
@@ -470,20 +462,10 @@ fn a_local_paragraph_inserted_into_a_copy_cuts_its_passage_in_two() {
             })
             .collect()
     };
-    let run = reprint(
-        &["compare", p, "--id", "copy", "--id", "wire", "-f", "json"],
-        None,
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let pair = &run.json()["pair"];
-    assert_eq!(ranges(pair), [(1, 3, 1, 3), (5, 7, 4, 6)], "{pair}");
-    let run = reprint(
-        &["compare", p, "--id", "headed", "--id", "wire", "-f", "json"],
-        None,
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let pair = &run.json()["pair"];
-    assert_eq!(ranges(pair), [(1, 7, 1, 6)], "{pair}");
+    let pair = compare_pair(p, "copy", "wire");
+    assert_eq!(ranges(&pair), [(1, 3, 1, 3), (5, 7, 4, 6)], "{pair}");
+    let pair = compare_pair(p, "headed", "wire");
+    assert_eq!(ranges(&pair), [(1, 7, 1, 6)], "{pair}");
     // eval --feed scores those paragraphs against a truth that lists them.
     let truth = c.write(
         "truth.jsonl",
@@ -533,21 +515,7 @@ fn a_reworded_paragraph_after_an_inserted_one_stays_reuse() {
             record("copy", Some("2026-03-04T09:00:00Z"), &copy),
         ],
     );
-    let run = reprint(
-        &[
-            "compare",
-            feed.to_str().unwrap(),
-            "--id",
-            "copy",
-            "--id",
-            "wire",
-            "-f",
-            "json",
-        ],
-        None,
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let pair = &run.json()["pair"];
+    let pair = &compare_pair(feed.to_str().unwrap(), "copy", "wire");
     let passages: Vec<(u64, u64)> = pair["passages"]
         .as_array()
         .unwrap()
