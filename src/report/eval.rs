@@ -14,9 +14,16 @@ fn opt(x: Option<f64>, digits: usize) -> String {
 /// Writes one row per group: pairs, document-level ROC-AUC and decisions,
 /// PAN passage measures, and mean scores per category below.
 pub fn write_eval_table(groups: &[GroupReport], out: &mut dyn Write) -> Result<()> {
+    // The group column as wide as the longest name (28 at least).
+    let w = groups
+        .iter()
+        .map(|g| g.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(28);
     writeln!(
         out,
-        "{:<28} {:>6} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7} {:>8} {:>6} {:>6} {:>6}",
+        "{:<w$} {:>6} {:>5} {:>5} {:>8} {:>6} {:>6} {:>6} {:>7} {:>8} {:>6} {:>6} {:>6}",
         "GROUP",
         "PAIRS",
         "POS",
@@ -35,7 +42,7 @@ pub fn write_eval_table(groups: &[GroupReport], out: &mut dyn Write) -> Result<(
         let pan = g.pan;
         writeln!(
             out,
-            "{:<28} {:>6} {:>5} {:>5} {:>8} {:>6.3} {:>6.3} {:>6.3} {:>7} {:>8} {:>6} {:>6} {:>6}",
+            "{:<w$} {:>6} {:>5} {:>5} {:>8} {:>6.3} {:>6.3} {:>6.3} {:>7} {:>8} {:>6} {:>6} {:>6}",
             g.name,
             g.pairs,
             g.positives,
