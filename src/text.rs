@@ -64,22 +64,24 @@ pub fn split_paragraphs(text: &str, start: usize) -> Vec<Range<usize>> {
                 push_trimmed(text, line, out);
             }
         } else {
-            let width = |l: &Range<usize>| text[l.clone()].trim_end().chars().count();
+            let widths: Vec<usize> = block
+                .iter()
+                .map(|l| text[l.clone()].trim_end().chars().count())
+                .collect();
             // The wrapping width, estimated from below (a lower estimate
             // only joins more): the widest line but a third of the lines,
             // so that a footer or a link left unwrapped or a dateline put
             // before wrapped text does not count.
-            let mut widths: Vec<usize> = block.iter().map(width).collect();
-            widths.sort_unstable_by(|x, y| y.cmp(x));
-            let widest = widths[widths.len() / 3];
+            let mut sorted = widths.clone();
+            let third = sorted.len() / 3;
+            let widest = *sorted.select_nth_unstable_by(third, |x, y| y.cmp(x)).1;
             let mut first = 0;
             for i in 0..block.len() {
                 // A line far wider than the width was not wrapped (a
                 // footer, a link): it starts a paragraph of its own.
                 let ends_paragraph = block.get(i + 1).is_none_or(|next| {
                     let word = text[next.clone()].split_whitespace().next().unwrap_or("");
-                    width(&block[i]) + 1 + word.chars().count() <= widest
-                        || 4 * width(next) > 5 * widest
+                    widths[i] + 1 + word.chars().count() <= widest || 4 * widths[i + 1] > 5 * widest
                 });
                 if ends_paragraph {
                     push_trimmed(text, block[first].start..block[i].end, out);

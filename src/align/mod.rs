@@ -549,16 +549,8 @@ fn align_units(
         // component of the score of a pair without passages, which ranks
         // short paraphrases above unrelated sentences) is then the plain
         // cosine of the two sentences' word counts.
-        let ones: AHashMap<u64, f64> = ua[0]
-            .counts
-            .iter()
-            .chain(&ub[0].counts)
-            .map(|&(w, _)| (w, 1.0))
-            .collect();
-        best = dot(
-            &weigh(ua[0].counts.iter().copied(), &ones),
-            &weigh(ub[0].counts.iter().copied(), &ones),
-        );
+        let plain = |u: &Unit| weigh_by(u.counts.iter().copied(), |_| 1.0);
+        best = dot(&plain(&ua[0]), &plain(&ub[0]));
     }
 
     // Weaker pairs next to a seed on both sides join it: the reworded

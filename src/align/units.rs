@@ -222,13 +222,16 @@ pub(super) fn weigh(
     counts: impl Iterator<Item = (u64, u32)>,
     idf: &AHashMap<u64, f64>,
 ) -> Vec<(u64, f64)> {
+    weigh_by(counts, |w| idf.get(&w).copied().unwrap_or(0.0))
+}
+
+/// [`weigh`] with each word's weight given by `weight`.
+pub(super) fn weigh_by(
+    counts: impl Iterator<Item = (u64, u32)>,
+    weight: impl Fn(u64) -> f64,
+) -> Vec<(u64, f64)> {
     let mut v: Vec<(u64, f64)> = counts
-        .map(|(w, c)| {
-            (
-                w,
-                (1.0 + f64::from(c).ln()) * idf.get(&w).copied().unwrap_or(0.0),
-            )
-        })
+        .map(|(w, c)| (w, (1.0 + f64::from(c).ln()) * weight(w)))
         .collect();
     let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
     if norm > 0.0 {
