@@ -9,7 +9,7 @@ use super::{Detector, Neighbourhood, ScanStats, StageTimes};
 use crate::candidates::{
     HUGE_FAMILY, KnownPairs, MAX_CARRIERS, expand_matches, family_documents, find_boilerplate,
     group_paragraphs, huge_touch, identical_documents, rewrite_candidates, rewriting_carriers,
-    sampled_grams, set_key,
+    set_key,
 };
 use crate::error::{Error, Result};
 use crate::lsh;
@@ -229,9 +229,10 @@ impl Detector {
         // Carriers of a paragraph found boilerplate may be rewrites of one
         // story (outlets that reworded it but kept one quote word for
         // word): decided again with those carriers related.
-        let rewriting = rewriting_carriers(data, &families.first, &boilerplate_groups, &|d, p| {
-            para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
-        })?;
+        let (rewriting, carriers_grams) =
+            rewriting_carriers(data, &families.first, &boilerplate_groups, &|d, p| {
+                para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
+            })?;
         if !rewriting.is_empty() {
             let rewrites_of =
                 |a: u32, b: u32| rewriting.binary_search(&(a.min(b), a.max(b))).is_ok();
@@ -317,11 +318,15 @@ impl Detector {
         let known = KnownPairs::new(data.len(), &candidates);
         let rewrites = rewrite_candidates(
             data.len(),
-            &|d| sampled_grams(&data[d], |p| is_boilerplate(d as u32, p as u32)),
+            &|d| {
+                carriers_grams
+                    .sampled_grams(d as u32, &data[d], |p| is_boilerplate(d as u32, p as u32))
+            },
             &known,
             neighbourhood.map_or(0, |n| n.new_from),
         )?;
         drop(known);
+        drop(carriers_grams);
         crate::memory::release_free_memory();
         let mut candidates = candidates;
         candidates.extend(
