@@ -249,14 +249,17 @@ impl Detector {
                 .collect();
             needed.sort_unstable();
             needed.dedup();
-            let is_boilerplate =
-                |g: &Option<u32>| g.is_some_and(|g| decided.boilerplate_groups.contains_key(&g));
+            let is_boilerplate = |d: u32, p: u32| {
+                decided
+                    .para_group
+                    .get(d, p)
+                    .is_some_and(|g| decided.boilerplate_groups.contains_key(&g))
+            };
             let boilerplate: Vec<(u32, u32)> = needed
                 .iter()
                 .flat_map(|&d| {
-                    let groups = &decided.para_group[d as usize];
-                    (0..groups.len() as u32)
-                        .filter(move |&p| is_boilerplate(&groups[p as usize]))
+                    (0..decided.para_group.units(d) as u32)
+                        .filter(move |&p| is_boilerplate(d, p))
                         .map(move |p| (d, p))
                 })
                 .collect();
@@ -411,7 +414,9 @@ impl Detector {
             mut stats,
         } = self.decide_candidates(&mut data, neighbourhood, given.map(|(g, _)| g), times)?;
         let is_boilerplate = |d: u32, p: u32| {
-            para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
+            para_group
+                .get(d, p)
+                .is_some_and(|g| boilerplate_groups.contains_key(&g))
         };
         // A share of the pairs when alignment is split across machines;
         // none when the shares were aligned already.

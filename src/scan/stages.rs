@@ -7,9 +7,9 @@ use rayon::prelude::*;
 
 use super::{Detector, Neighbourhood, ScanStats, StageTimes};
 use crate::candidates::{
-    HUGE_FAMILY, KnownPairs, MAX_CARRIERS, expand_matches, family_documents, find_boilerplate,
-    group_paragraphs, huge_touch, identical_documents, rewrite_candidates, rewriting_carriers,
-    set_key,
+    HUGE_FAMILY, KnownPairs, MAX_CARRIERS, ParaGroups, expand_matches, family_documents,
+    find_boilerplate, group_paragraphs, huge_touch, identical_documents, rewrite_candidates,
+    rewriting_carriers, set_key,
 };
 use crate::error::{Error, Result};
 use crate::lsh;
@@ -38,7 +38,7 @@ pub(super) struct Decided {
     /// The candidate document pairs `(a, b)`, `a < b`, sorted.
     pub(super) candidates: Vec<(u32, u32)>,
     /// Each document's paragraphs' groups (`None`: too short to group).
-    pub(super) para_group: Vec<Vec<Option<u32>>>,
+    pub(super) para_group: ParaGroups,
     /// The boilerplate groups, with the share of their carriers related.
     pub(super) boilerplate_groups: std::collections::HashMap<u32, f64>,
     /// Each boilerplate group's first member and number of members, sorted
@@ -231,7 +231,7 @@ impl Detector {
         // word): decided again with those carriers related.
         let (rewriting, carriers_grams) =
             rewriting_carriers(data, &families.first, &boilerplate_groups, &|d, p| {
-                para_group[d as usize][p as usize].is_some_and(|g| common[g as usize])
+                para_group.get(d, p).is_some_and(|g| common[g as usize])
             })?;
         if !rewriting.is_empty() {
             let rewrites_of =
@@ -270,7 +270,9 @@ impl Detector {
         }
 
         let is_boilerplate = |d: u32, p: u32| {
-            para_group[d as usize][p as usize].is_some_and(|g| boilerplate_groups.contains_key(&g))
+            para_group
+                .get(d, p)
+                .is_some_and(|g| boilerplate_groups.contains_key(&g))
         };
 
         // Candidate document pairs: a shared paragraph that is not

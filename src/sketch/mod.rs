@@ -534,14 +534,15 @@ impl LshCandidates {
     pub(crate) fn group_pairs(
         &self,
         groups: &Groups,
-        para_group: &[Vec<Option<u32>>],
+        para_group: &crate::candidates::ParaGroups,
     ) -> Result<(Vec<(u32, u32)>, LshStats)> {
         let mask = (1u64 << UNIT_BITS) - 1;
         let group_of = |r: u64| -> Result<u32> {
             let (d, u) = ((r >> UNIT_BITS) as usize, (r & mask) as usize);
-            para_group
-                .get(d)
-                .and_then(|units| units.get(u).copied().flatten())
+            u32::try_from(d)
+                .ok()
+                .zip(u32::try_from(u).ok())
+                .and_then(|(d, u)| para_group.get(d, u))
                 .filter(|&g| groups.members(g as usize)[0] == (d as u32, u as u32))
                 .ok_or_else(|| Error::Sketch {
                     path: PathBuf::from("candidates"),
