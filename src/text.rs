@@ -72,9 +72,9 @@ pub fn split_paragraphs(text: &str, start: usize) -> Vec<Range<usize>> {
             // only joins more): the widest line but a third of the lines,
             // so that a footer or a link left unwrapped or a dateline put
             // before wrapped text does not count.
-            let mut sorted = widths.clone();
-            let third = sorted.len() / 3;
-            let widest = *sorted.select_nth_unstable_by(third, |x, y| y.cmp(x)).1;
+            let mut ranked = widths.clone();
+            let third = ranked.len() / 3;
+            let widest = *ranked.select_nth_unstable_by(third, |x, y| y.cmp(x)).1;
             let mut first = 0;
             for i in 0..block.len() {
                 // A line far wider than the width was not wrapped (a

@@ -418,7 +418,8 @@ pub(crate) fn rewriting_carriers(
     // kept for the corpus's rewrite candidates.
     let mut kept: Vec<Vec<u32>> = Vec::new();
     let mut kept_grams = 0usize;
-    while kept.len() < carriers.len() && kept_grams * 4 < GRAM_CACHE_BUDGET {
+    while kept.len() < carriers.len() && kept_grams * std::mem::size_of::<u32>() < GRAM_CACHE_BUDGET
+    {
         let from = kept.len();
         let to = (from + GRAM_BATCH).min(carriers.len());
         let batch: Vec<Vec<u32>> = (from..to)
