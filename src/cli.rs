@@ -295,6 +295,14 @@ pub struct InputOpts {
     #[arg(long, default_value_t = reprint::corpus::DEFAULT_TEXT_MEMORY >> 20, value_name = "MIB")]
     pub text_memory: usize,
 
+    /// Mebibytes of shingle sets (four bytes a word of text) held in
+    /// memory until the paragraph families are found; sets beyond it are
+    /// written to an unnamed temporary file in TMPDIR and read through a
+    /// memory map, whose pages are handed back as each stage goes (a
+    /// million articles' sets take 1.7 GB). 0 writes every set there.
+    #[arg(long, default_value_t = reprint::shingle::DEFAULT_SET_MEMORY >> 20, value_name = "MIB")]
+    pub set_memory: usize,
+
     /// Print no warnings or progress on stderr (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,

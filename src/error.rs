@@ -29,6 +29,22 @@ pub enum Error {
         /// The underlying error.
         cause: std::io::Error,
     },
+    /// A temporary file that keeps intermediate data beyond a memory
+    /// budget (shingle sets beyond `--set-memory`, the rewrite candidates'
+    /// grams) could not be written, mapped or read back.
+    #[error(
+        "cannot keep {what} in a temporary file in '{dir}': {cause}; set TMPDIR to a writable directory with free space{hint}"
+    )]
+    Spill {
+        /// What was being kept.
+        what: &'static str,
+        /// The option that keeps more of it in memory, as a clause.
+        hint: &'static str,
+        /// The temporary directory.
+        dir: PathBuf,
+        /// The underlying error.
+        cause: std::io::Error,
+    },
     /// A file looks binary (it holds NUL bytes) and is not text.
     #[error(
         "'{path}' looks like a binary file (NUL byte at offset {offset}); pass text files only"

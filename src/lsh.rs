@@ -160,27 +160,36 @@ pub fn candidates_from_keys(
 /// to reuse), made for one of `passes` shares of the bands at a time: the
 /// keys held are a share of all of them (at a million articles, all the
 /// keys take over a gigabyte), for `fill` called `passes` times an item.
-/// The same pairs and counts as one pass.
+/// The same pairs and counts as one pass. The items are filled a block
+/// of `block` at a time, `done(range)` called after each (a caller whose
+/// items are read from a memory map hands back their pages there).
 pub fn candidates_in_passes(
     n: usize,
     bands: usize,
     bucket_cap: usize,
     passes: usize,
+    block: usize,
     fill: impl Fn(usize, &mut Vec<u32>, &mut [u32]) + Sync,
+    done: impl Fn(std::ops::Range<usize>),
 ) -> (Vec<(u32, u32)>, LshStats) {
     let per = bands.div_ceil(passes.max(1)).max(1);
+    let block = block.max(1);
     let (mut all, mut crowded_buckets) = (Vec::new(), 0);
     for from in (0..bands).step_by(per) {
         let share = from..(from + per).min(bands);
         let width = share.len();
         let mut keys = vec![0u32; n * width];
-        keys.par_chunks_mut(width).enumerate().for_each_init(
-            || (Vec::new(), vec![0u32; bands]),
-            |(scratch, full), (i, out)| {
-                fill(i, scratch, full);
-                out.copy_from_slice(&full[share.clone()]);
-            },
-        );
+        for (b, chunk) in keys.chunks_mut(block * width).enumerate() {
+            let first = b * block;
+            chunk.par_chunks_mut(width).enumerate().for_each_init(
+                || (Vec::new(), vec![0u32; bands]),
+                |(scratch, full), (i, out)| {
+                    fill(first + i, scratch, full);
+                    out.copy_from_slice(&full[share.clone()]);
+                },
+            );
+            done(first..first + chunk.len() / width);
+        }
         let (pairs, crowded) = band_candidates(&keys, width, bucket_cap);
         drop(keys);
         if all.is_empty() {
@@ -268,6 +277,9 @@ fn band_key(row: &[u32], band: u64) -> u64 {
 /// [`pack`]: sorted as packed, they are sorted as pairs).
 fn merge_into<A: Copy>(all: &mut Vec<(u32, u32)>, add: &[A], pair_of: impl Fn(A) -> (u32, u32)) {
     let (mut i, mut j) = (all.len(), add.len());
+    // Exactly: the growth a vector doubles by is the size of all the
+    // pairs at a million articles.
+    all.reserve_exact(j);
     all.resize(i + j, (0, 0));
     let mut k = all.len();
     while j > 0 {
@@ -349,11 +361,18 @@ mod tests {
             let fill = |i: usize, _: &mut Vec<u32>, out: &mut [u32]| {
                 out.copy_from_slice(&keys[i * bands..(i + 1) * bands]);
             };
+            // Blocks of 7 items, each handed on once a pass.
+            let done = std::cell::RefCell::new(vec![0usize; 300]);
             assert_eq!(
-                candidates_in_passes(300, bands, 4, passes, fill),
+                candidates_in_passes(300, bands, 4, passes, 7, fill, |r| {
+                    assert!(r.len() <= 7);
+                    r.for_each(|i| done.borrow_mut()[i] += 1);
+                }),
                 one,
                 "{passes} passes"
             );
+            let shares = bands.div_ceil(bands.div_ceil(passes));
+            assert!(done.into_inner().iter().all(|&n| n == shares));
         }
     }
 

@@ -109,6 +109,27 @@ fn texts_read_back_from_the_temporary_file_give_the_same_reports() {
     }
 }
 
+#[test]
+fn shingle_sets_read_from_the_temporary_file_give_the_same_reports() {
+    // `--set-memory 0` writes every shingle set to the temporary file,
+    // read through a memory map whose pages grouping, signatures and
+    // verification hand back as they go. Every report must be the one of
+    // sets held in memory.
+    let c = Corpus::new();
+    let feed = synth_feed(&c, "3000");
+    for args in [&["scan", "-f", "json"][..], &["dedup"]] {
+        let held = reprint_paths(args, &[&feed]);
+        assert!(held.code <= 1, "{args:?}: {}", held.stderr);
+        assert!(held.stdout.len() > 1000, "{args:?}: {}", held.stdout);
+        let mapped = reprint_paths(&[args, &["--set-memory", "0"]].concat(), &[&feed]);
+        assert_eq!(mapped.code, held.code, "{args:?}: {}", mapped.stderr);
+        assert!(
+            mapped.stdout == held.stdout,
+            "{args:?}: output differs with sets mapped"
+        );
+    }
+}
+
 /// A feed of `n` generated articles in `c`.
 fn synth_feed(c: &Corpus, n: &str) -> std::path::PathBuf {
     let feed = c.path().join("feed.jsonl");

@@ -19,6 +19,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use crate::shingle::ShingledDocument;
 
+mod postings;
 mod rewrite;
 pub(crate) use rewrite::{
     GramKind, KnownPairs, REWRITE_MAX_DF, REWRITE_MIN_SHARED, REWRITE_SHARE, rewrite_candidates,
@@ -109,13 +110,25 @@ impl ParaGroups {
     }
 }
 
+/// Documents whose shingle sets a stage reads in order before it hands
+/// back their mapped pages ([`crate::shingle::release_sets`]): about 13
+/// MB of sets of news articles.
+pub(crate) const SET_BLOCK_DOCS: usize = 1 << 14;
+
 /// Groups fingerprinted paragraphs with identical shingle sets. Returns the
 /// groups (in first-seen order) and, per document and paragraph, its group.
 pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Groups, ParaGroups) {
-    let keys: Vec<Vec<Option<u64>>> = data
-        .par_iter()
-        .map(|d| d.paragraphs.iter().map(|p| p.set_key()).collect())
-        .collect();
+    // A block of documents at a time, the pages of their sets handed back
+    // after it when the sets are mapped from a file.
+    let mut keys: Vec<Vec<Option<u64>>> = Vec::with_capacity(data.len());
+    for block in data.chunks(SET_BLOCK_DOCS) {
+        keys.par_extend(
+            block
+                .par_iter()
+                .map(|d| d.paragraphs.iter().map(|p| p.set_key()).collect()),
+        );
+        crate::shingle::release_sets(block);
+    }
     let mut index: AHashMap<u64, u32> = AHashMap::new();
     let mut groups = 0usize;
     let mut para_group = ParaGroups {

@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::postings::Postings;
 use crate::error::Result;
 use crate::shingle::ShingledDocument;
 
@@ -171,14 +172,14 @@ fn rewrite_candidates_within(
     budget: usize,
 ) -> Result<Vec<(u32, u32)>> {
     let sample = BaselineSample::new(n, grams)?;
-    // Each document's grams, asked for once: four bytes a gram, in one
-    // table per kind.
-    let tables = gram_tables(n, &sample, grams)?;
+    // Each document's grams, asked for once, go to their range's postings
+    // (beyond the budget, to temporary files).
+    let mut postings = gram_postings(n, &sample, grams, budget)?;
     let mut common: Vec<u64> = Vec::new();
     let mut out: Vec<(u32, u32)> = Vec::new();
     // One kind at a time (the kind's bit is the top bit of the gram), so
     // that only one kind's shared grams are held.
-    for (kind, table) in tables.into_iter().enumerate() {
+    for kind in 0..2 {
         // Each document's rare grams of the kind, its own included: the
         // denominator of its share.
         let mut rare = vec![0u32; n];
@@ -196,33 +197,26 @@ fn rewrite_candidates_within(
         // are listed from.
         let mut carriers: Vec<u32> = Vec::new();
         let mut run_ends: Vec<usize> = Vec::new();
-        // The postings (gram, document) are built for one range of grams at a
-        // time (by their top bits; each document's grams are sorted, so a
-        // range is a slice of them): a sixteenth of the memory of all at once.
+        // The postings of one or more ranges of grams (by their top bits)
+        // at a time, as many as keep within the budget.
         let ranges = GRAM_PASSES / 2;
-        let passes = (table.grams.len() * std::mem::size_of::<u64>())
+        let of_kind: usize = (kind * ranges..(kind + 1) * ranges)
+            .map(|r| postings.len(r))
+            .sum();
+        let passes = (of_kind * std::mem::size_of::<u64>())
             .div_ceil(budget.max(1))
             .clamp(1, ranges)
             .next_power_of_two();
         let per = ranges / passes;
-        for pass in 0..passes {
-            let from = kind * ranges + pass * per;
-            let slice = |g: &[u32]| -> std::ops::Range<usize> {
-                let top = |h: &u32| (*h >> (32 - GRAM_PASS_BITS)) as usize;
-                g.partition_point(|h| top(h) < from)..g.partition_point(|h| top(h) < from + per)
-            };
-            let mut postings: Vec<u64> = (0..n)
-                .into_par_iter()
-                .flat_map_iter(|d| {
-                    let g = table.of(d);
-                    g[slice(g)]
-                        .iter()
-                        .map(move |&h| (u64::from(h) << 32) | d as u64)
-                })
-                .collect();
-            postings.par_sort_unstable();
+        let mut pass: Vec<u64> = Vec::new();
+        for first in (kind * ranges..(kind + 1) * ranges).step_by(per) {
+            pass.clear();
+            for r in first..first + per {
+                postings.take(r, &mut pass)?;
+            }
+            pass.par_sort_unstable();
             let gram = |p: &u64| p >> 32;
-            for l in postings.chunk_by(|a, b| gram(a) == gram(b)) {
+            for l in pass.chunk_by(|a, b| gram(a) == gram(b)) {
                 if l.len() > max_df {
                     common.push(gram(&l[0]));
                     continue;
@@ -236,9 +230,9 @@ fn rewrite_candidates_within(
                 }
             }
         }
-        // The kind's grams have done their work before its pairs are
+        // The kind's postings have done their work before its pairs are
         // listed.
-        drop(table);
+        drop(pass);
         let share = REWRITE_SHARE.max(baseline(&sample, &common, kind) * BASELINE_FACTOR);
         let run = |r: usize| &carriers[if r == 0 { 0 } else { run_ends[r - 1] }..run_ends[r]];
         // Each document's runs, so that its pairs with the documents after
@@ -290,50 +284,30 @@ fn rewrite_candidates_within(
     Ok(out)
 }
 
-/// The sampled grams of every document of a corpus, of one kind: one
-/// allocation rather than one per document, so that dropping it gives the
-/// memory back at once.
-#[derive(Debug, Default)]
-struct GramTable {
-    /// Document d's grams are `grams[offsets[d]..offsets[d + 1]]`.
-    offsets: Vec<usize>,
-    grams: Vec<u32>,
-}
-
-impl GramTable {
-    /// Document d's grams, sorted.
-    fn of(&self, d: usize) -> &[u32] {
-        &self.grams[self.offsets[d]..self.offsets[d + 1]]
-    }
-}
-
-/// Documents whose grams are asked for at once while the tables are
+/// Documents whose grams are asked for at once while the postings are
 /// filled: their grams are held twice only in this batch.
 const GRAM_BATCH: usize = 8192;
 
-/// A [`GramTable`] per [`GramKind`] (by its number) of the `n` documents'
-/// grams (`grams`, through the baseline's sample).
-fn gram_tables(n: usize, sample: &BaselineSample, grams: &GramsOf<'_>) -> Result<[GramTable; 2]> {
-    let mut tables: [GramTable; 2] = Default::default();
-    for t in &mut tables {
-        t.offsets.reserve(n + 1);
-        t.offsets.push(0);
-    }
+/// The [`Postings`] of the `n` documents' grams (`grams`, through the
+/// baseline's sample), beyond `budget` bytes in temporary files.
+fn gram_postings(
+    n: usize,
+    sample: &BaselineSample,
+    grams: &GramsOf<'_>,
+    budget: usize,
+) -> Result<Postings> {
+    let mut postings = Postings::new(GRAM_PASS_BITS, budget);
     for from in (0..n).step_by(GRAM_BATCH) {
         let batch: Vec<Vec<u32>> = (from..(from + GRAM_BATCH).min(n))
             .into_par_iter()
             .map(|d| sample.grams_of(d, grams))
             .collect::<Result<_>>()?;
-        for g in batch {
-            // Sorted: the character grams (top bit clear) come first.
-            let cut = g.partition_point(|&h| GramKind::of(h) == GramKind::Chars);
-            for (t, part) in tables.iter_mut().zip([&g[..cut], &g[cut..]]) {
-                t.grams.extend_from_slice(part);
-                t.offsets.push(t.grams.len());
-            }
+        for (i, g) in batch.iter().enumerate() {
+            postings.add((from + i) as u32, g)?;
         }
     }
-    Ok(tables)
+    postings.shrink();
+    Ok(postings)
 }
 
 /// A document's sampled grams by number, or the error reading its text.

@@ -12,7 +12,7 @@ use reprint::corpus::{
     FeedFields, Input, InputFormat, Item, LoadOptions, TextKeeper, read_inputs, resolve_inputs,
 };
 use reprint::scan::Detector;
-use reprint::shingle::ShingledDocument;
+use reprint::shingle::{SetKeeper, ShingledDocument};
 
 /// Errors of one kind printed in full before the rest are only counted.
 const ERRORS_SHOWN: usize = 20;
@@ -183,6 +183,12 @@ pub fn load_each(
     } else {
         usize::MAX
     });
+    // Shingle sets likewise, beyond --set-memory.
+    let mut set_keeper = SetKeeper::new(if chunk == usize::MAX {
+        o.set_memory.saturating_mul(1 << 20)
+    } else {
+        usize::MAX
+    });
     let range = reprint::date::DateRange {
         since: o.since.clone(),
         until: o.until.clone(),
@@ -248,6 +254,10 @@ pub fn load_each(
                 });
             }
             let mut shingled = detector.par_shingle(&docs);
+            if let Err(e) = set_keeper.keep(&mut shingled) {
+                failure = Some(e.into());
+                return;
+            }
             for (s, d) in shingled.iter_mut().zip(docs) {
                 match keeper.keep(d.text) {
                     Ok(t) => s.text = Some(t),

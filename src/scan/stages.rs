@@ -13,7 +13,7 @@ use crate::candidates::{
 };
 use crate::error::{Error, Result};
 use crate::lsh;
-use crate::shingle::ShingledDocument;
+use crate::shingle::{ShingledDocument, release_sets};
 use crate::similarity::{contained_at_least, held_at_least};
 use crate::sketch::LshCandidates;
 
@@ -24,6 +24,20 @@ use crate::sketch::LshCandidates;
 /// the 200,000-article feed's 0.24 GB and the enwiki feed's take one pass,
 /// which saves making the signatures twice (0.82 -> 0.63 s on enwiki).
 const LSH_KEY_BUDGET: usize = 512 << 20;
+
+/// Groups whose signatures are made before the pages of their mapped
+/// shingle sets are handed back ([`release_sets`]): about 25 MB of sets.
+const SET_BLOCK_GROUPS: usize = 1 << 17;
+
+/// Bytes of shingle sets in a run of groups whose candidates with another
+/// run are verified together, the pages of mapped sets they read handed
+/// back after them: a million articles' 1.7 GB of sets make 14 runs and
+/// 105 tiles.
+const VERIFY_TILE: usize = 128 << 20;
+
+/// Documents whose whole shingle sets are made before the pages of their
+/// mapped sets are handed back.
+const NEEDED_BLOCK: usize = 1 << 10;
 
 /// The passes [`LSH_KEY_BUDGET`] allows for the keys of `groups` groups.
 fn lsh_passes(groups: usize, bands: usize) -> usize {
@@ -100,11 +114,17 @@ impl Detector {
                 let num_perm = self.config.num_perm;
                 // The keys of half the bands at a time: the signatures are
                 // made twice, and the keys held take half the memory.
+                // Groups are numbered in the order of their first
+                // members, so a block of groups reads the sets of a run
+                // of documents, whose mapped pages are handed back after
+                // it.
+                let first_doc = |g: usize| groups.members(g)[0].0 as usize;
                 lsh::candidates_in_passes(
                     groups.len(),
                     self.lsh.bands,
                     self.config.bucket_cap,
                     lsh_passes(groups.len(), self.lsh.bands),
+                    SET_BLOCK_GROUPS,
                     |g, signature, out| {
                         signature.resize(num_perm, 0);
                         self.hasher.fill(
@@ -112,6 +132,11 @@ impl Detector {
                             signature,
                         );
                         lsh::band_keys(signature, self.lsh, out);
+                    },
+                    |blk| {
+                        if !blk.is_empty() {
+                            release_sets(&data[first_doc(blk.start)..=first_doc(blk.end - 1)]);
+                        }
                     },
                 )
             }
@@ -127,13 +152,33 @@ impl Detector {
         // A verified edge: the smaller of the two holds the threshold of its
         // shingles in the larger; which holds which is kept for the
         // families.
-        let verified: Vec<(u32, u32, (bool, bool))> = candidates
-            .par_iter()
-            .filter_map(|&(a, b)| {
+        // Taken tile by tile: the groups are cut into runs of about
+        // VERIFY_TILE bytes of sets, a tile is the candidates between two
+        // runs, and the pages of mapped sets a tile read are handed back
+        // after it, so that at most two runs' pages are resident. Taken
+        // in their order, candidates read sets from anywhere in the
+        // corpus (a crowded bucket's first members pair with all of it),
+        // and each page read maps its neighbours too: a million articles'
+        // verification held 1.4 GB of such pages.
+        let mut run_of: Vec<u16> = Vec::with_capacity(group_sets.len());
+        let mut bytes = 0usize;
+        for set in &group_sets {
+            run_of.push(u16::try_from(bytes / VERIFY_TILE).unwrap_or(u16::MAX));
+            bytes += std::mem::size_of_val(*set);
+        }
+        let tile = |&(a, b): &(u32, u32)| (run_of[a as usize], run_of[b as usize]);
+        let mut candidates = candidates;
+        candidates.par_sort_unstable_by_key(|p| (tile(p), *p));
+        let mut verified: Vec<(u32, u32, (bool, bool))> = Vec::new();
+        for block in candidates.chunk_by(|p, q| tile(p) == tile(q)) {
+            verified.par_extend(block.par_iter().filter_map(|&(a, b)| {
                 let held = held_at_least(group_sets[a as usize], group_sets[b as usize], threshold);
                 (held.0 || held.1).then_some((a, b, held))
-            })
-            .collect();
+            }));
+            release_sets(data);
+        }
+        drop(run_of);
+        verified.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
         let edges: Vec<(u32, u32)> = verified.iter().map(|&(a, b, _)| (a, b)).collect();
         let holds: Vec<(u32, u32)> = verified
             .iter()
@@ -188,10 +233,15 @@ impl Detector {
             .collect();
         needed.sort_unstable();
         needed.dedup();
-        let needed_sets: Vec<Vec<u32>> = needed
-            .par_iter()
-            .map(|&d| data[d as usize].shingle_set())
-            .collect();
+        // A block of documents (in order, but spread over the corpus) at a
+        // time, the pages of their mapped sets handed back after each:
+        // each page read maps its neighbours too, and blocks of 16,384
+        // held 1 GB of them at a million articles.
+        let mut needed_sets: Vec<Vec<u32>> = Vec::with_capacity(needed.len());
+        for block in needed.chunks(NEEDED_BLOCK) {
+            needed_sets.par_extend(block.par_iter().map(|&d| data[d as usize].shingle_set()));
+            release_sets(&data[block[0] as usize..=block[block.len() - 1] as usize]);
+        }
         let set_of_doc = |d: u32| needed.binary_search(&d).ok().map(|i| &needed_sets[i]);
         let mostly_shared = |a: u32, b: u32| match (set_of_doc(a), set_of_doc(b)) {
             // As `Overlap::of(x, y).smaller_in_larger() >= 0.5`, stopping

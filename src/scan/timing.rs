@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 pub struct StageTimes {
     stages: Vec<(&'static str, Duration)>,
     resident: Vec<Option<u64>>,
+    peak: Vec<Option<u64>>,
     last: Instant,
 }
 
@@ -26,6 +27,7 @@ impl StageTimes {
         StageTimes {
             stages: Vec::new(),
             resident: Vec::new(),
+            peak: Vec::new(),
             last: Instant::now(),
         }
     }
@@ -42,6 +44,7 @@ impl StageTimes {
         let now = Instant::now();
         let i = self.add(stage, now - self.last);
         self.resident[i] = crate::memory::resident_bytes();
+        self.peak[i] = crate::memory::peak_resident_bytes();
         self.last = Instant::now();
     }
 
@@ -51,6 +54,7 @@ impl StageTimes {
         for (i, &(stage, elapsed)) in other.stages.iter().enumerate() {
             let at = self.add(stage, elapsed);
             self.resident[at] = other.resident[i];
+            self.peak[at] = other.peak[i];
         }
         self.restart();
     }
@@ -65,6 +69,7 @@ impl StageTimes {
             None => {
                 self.stages.push((stage, elapsed));
                 self.resident.push(None);
+                self.peak.push(None);
                 self.stages.len() - 1
             }
         }
@@ -86,8 +91,15 @@ impl StageTimes {
         &self.resident
     }
 
+    /// The most resident memory in bytes the process had had by the end
+    /// of each stage (as [`StageTimes::stages`]), where known: the stage
+    /// where it grows is where the process's peak so far was reached.
+    pub fn peak(&self) -> &[Option<u64>] {
+        &self.peak
+    }
+
     /// A table for people: stage, seconds, share of the total, resident
-    /// memory at the stage's end.
+    /// memory at the stage's end, and the process's peak by then.
     pub fn table(&self) -> String {
         let total = self.total().as_secs_f64();
         let width = self
@@ -98,16 +110,18 @@ impl StageTimes {
             .unwrap_or(5)
             .max(5);
         let mut out = format!(
-            "{:<width$}  {:>8}  {:>6}  {:>9}\n",
-            "STAGE", "WALL S", "SHARE", "RSS AFTER"
+            "{:<width$}  {:>8}  {:>6}  {:>9}  {:>9}\n",
+            "STAGE", "WALL S", "SHARE", "RSS AFTER", "PEAK BY"
         );
-        for ((stage, d), rss) in self.stages.iter().zip(&self.resident) {
+        let mb = |b: &Option<u64>| b.map_or("-".to_string(), |b| format!("{} MB", b / 1_000_000));
+        for (((stage, d), rss), peak) in self.stages.iter().zip(&self.resident).zip(&self.peak) {
             let secs = d.as_secs_f64();
             let share = if total > 0.0 { secs / total } else { 0.0 };
-            let rss = rss.map_or("-".to_string(), |b| format!("{} MB", b / 1_000_000));
             out += &format!(
-                "{stage:<width$}  {secs:>8.3}  {:>5.1}%  {rss:>9}\n",
-                share * 100.0
+                "{stage:<width$}  {secs:>8.3}  {:>5.1}%  {:>9}  {:>9}\n",
+                share * 100.0,
+                mb(rss),
+                mb(peak)
             );
         }
         out += &format!("{:<width$}  {total:>8.3}  {:>5.1}%\n", "total", 100.0);

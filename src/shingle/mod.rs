@@ -15,6 +15,11 @@ use std::sync::Arc;
 
 use xxhash_rust::xxh3::xxh3_64;
 
+mod keep;
+
+use keep::SetTable;
+pub use keep::{DEFAULT_SET_MEMORY, SetKeeper, release_sets};
+
 use crate::corpus::{Document, KeptText, RecordRef};
 use crate::date::Date;
 use crate::text::{Token, WordsKey, split_paragraphs, tokenize};
@@ -275,11 +280,12 @@ impl ShingledDocument {
 
 /// A unit's shingle set (sorted, distinct keys): a slice of a table of
 /// keys shared by the units of a document ([`ShingledDocument::new`]) or of
-/// a batch of documents ([`pack_shingle_sets`]). It reads as a `[u32]`,
-/// and takes the 24 bytes of a vector.
+/// a batch of documents ([`pack_shingle_sets`]), in memory or in a
+/// [`SetKeeper`]'s temporary file. It reads as a `[u32]`, and takes 16
+/// bytes.
 #[derive(Debug, Clone, Default)]
 pub struct ShingleSet {
-    table: Option<Arc<[u32]>>,
+    table: Option<Arc<SetTable>>,
     start: u32,
     len: u32,
 }
@@ -293,7 +299,8 @@ impl ShingleSet {
         for s in sets.clone() {
             keys.extend_from_slice(s);
         }
-        let table: Option<Arc<[u32]>> = (total > 0).then(|| keys.into());
+        let table: Option<Arc<SetTable>> =
+            (total > 0).then(|| Arc::new(SetTable::Memory(keys.into())));
         let mut start = 0u32;
         sets.map(|s| {
             let set = ShingleSet {
@@ -318,7 +325,7 @@ impl std::ops::Deref for ShingleSet {
     type Target = [u32];
     fn deref(&self) -> &[u32] {
         match &self.table {
-            Some(t) => &t[self.start as usize..(self.start + self.len) as usize],
+            Some(t) => &t.keys()[self.start as usize..(self.start + self.len) as usize],
             None => &[],
         }
     }
