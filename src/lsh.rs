@@ -151,7 +151,8 @@ pub fn candidates_from_keys(
     bands: usize,
     bucket_cap: usize,
 ) -> (Vec<(u32, u32)>, LshStats) {
-    let (all, crowded_buckets) = band_candidates(keys, bands, bucket_cap);
+    let mut all = Vec::new();
+    let crowded_buckets = band_candidates(keys, bands, bucket_cap, &mut all);
     finish(all, crowded_buckets)
 }
 
@@ -190,21 +191,23 @@ pub fn candidates_in_passes(
             );
             done(first..first + chunk.len() / width);
         }
-        let (pairs, crowded) = band_candidates(&keys, width, bucket_cap);
+        // Each band's pairs merged straight into those of all passes so
+        // far: with a pass's own list of pairs beside them, a million
+        // articles peaked 65 MB higher in this stage.
+        crowded_buckets += band_candidates(&keys, width, bucket_cap, &mut all);
         drop(keys);
-        if all.is_empty() {
-            all = pairs;
-        } else {
-            merge_into(&mut all, &pairs, |p| p);
-        }
-        crowded_buckets += crowded;
     }
     finish(all, crowded_buckets)
 }
 
-/// The pairs of [`candidates_from_keys`], sorted and distinct, and the
-/// number of crowded buckets.
-fn band_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<(u32, u32)>, usize) {
+/// The pairs of [`candidates_from_keys`] merged into `all` (sorted and
+/// distinct, as it stays); the number of crowded buckets.
+fn band_candidates(
+    keys: &[u32],
+    bands: usize,
+    bucket_cap: usize,
+    all: &mut Vec<(u32, u32)>,
+) -> usize {
     let n = keys.len().checked_div(bands).unwrap_or(0);
     let bucket_cap = bucket_cap.max(2);
     let band_pairs = |band: usize| {
@@ -234,7 +237,6 @@ fn band_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<(u32, 
     // A few bands at a time, each merged into the distinct pairs so far: a
     // pair found in many bands (a copy is found in nearly all of them) is
     // held once, not once per band.
-    let mut all: Vec<(u32, u32)> = Vec::new();
     let mut crowded_buckets = 0;
     let at_once = rayon::current_num_threads().max(1);
     let band_ids: Vec<usize> = (0..bands).collect();
@@ -242,10 +244,10 @@ fn band_candidates(keys: &[u32], bands: usize, bucket_cap: usize) -> (Vec<(u32, 
         let found: Vec<(Vec<u64>, usize)> = group.par_iter().map(|&b| band_pairs(b)).collect();
         for (pairs, crowded) in found {
             crowded_buckets += crowded;
-            merge_into(&mut all, &pairs, unpack);
+            merge_into(all, &pairs, unpack);
         }
     }
-    (all, crowded_buckets)
+    crowded_buckets
 }
 
 fn finish(pairs: Vec<(u32, u32)>, crowded_buckets: usize) -> (Vec<(u32, u32)>, LshStats) {

@@ -245,19 +245,26 @@ fn control_characters_in_names_are_escaped_on_stderr() {
 fn an_unusable_temporary_directory_is_a_clear_error_not_a_panic() {
     // Texts beyond --text-memory go to a temporary file; when TMPDIR
     // cannot take it the run stops with what to do.
+    // Shingle sets beyond --set-memory likewise.
     let samples = samples();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
-        .args(["scan", "--text-memory", "0"])
-        .arg(&samples)
-        .env("TMPDIR", samples.join("no-such-directory"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("cannot keep article texts in a temporary file")
-            && stderr.contains("set TMPDIR"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
+    for (option, what) in [
+        ("--text-memory", "article texts"),
+        ("--set-memory", "shingle sets"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_reprint"))
+            .args(["scan", option, "0"])
+            .arg(&samples)
+            .env("TMPDIR", samples.join("no-such-directory"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!("cannot keep {what} in a temporary file"))
+                && stderr.contains("set TMPDIR")
+                && stderr.contains(&format!("raise {option}")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
 }

@@ -247,6 +247,11 @@ impl ShingledDocument {
         {
             p.shingles = set;
         }
+        // Held for the whole scan: without the room their growth left
+        // (17 MB of 594 MB in use after reading 300,000 articles).
+        paragraphs.shrink_to_fit();
+        let mut paragraph_spans = paragraph_spans;
+        paragraph_spans.shrink_to_fit();
         ShingledDocument {
             id: doc.id.clone(),
             origin: doc.origin.clone(),
