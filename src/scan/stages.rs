@@ -13,17 +13,17 @@ use crate::candidates::{
 };
 use crate::error::{Error, Result};
 use crate::lsh;
-use crate::shingle::{ShingledDocument, release_sets};
+use crate::shingle::{MappedSets, ShingledDocument, release_sets};
 use crate::similarity::{contained_at_least, held_at_least};
 use crate::sketch::LshCandidates;
 
 /// Bytes of LSH band keys made and held at once
 /// ([`lsh::candidates_in_passes`]): beyond it the bands are taken in shares,
 /// a pass each, and the signatures are made again for every pass. At a
-/// million articles the keys of all 42 bands take 1.2 GB (three passes);
+/// million articles the keys of all 42 bands take 1.2 GB (four passes);
 /// the 200,000-article feed's 0.24 GB and the enwiki feed's take one pass,
 /// which saves making the signatures twice (0.82 -> 0.63 s on enwiki).
-const LSH_KEY_BUDGET: usize = 512 << 20;
+const LSH_KEY_BUDGET: usize = 288 << 20;
 
 /// Groups whose signatures are made before the pages of their mapped
 /// shingle sets are handed back ([`release_sets`]): about 25 MB of sets.
@@ -31,9 +31,10 @@ const SET_BLOCK_GROUPS: usize = 1 << 17;
 
 /// Bytes of shingle sets in a run of groups whose candidates with another
 /// run are verified together, the pages of mapped sets they read handed
-/// back after them: a million articles' 1.7 GB of sets make 14 runs and
-/// 105 tiles.
-const VERIFY_TILE: usize = 128 << 20;
+/// back after them: a million articles' sets make a few tens of runs.
+/// Runs of 128 MiB peaked at 2.03 GB there, above the LSH stage's 1.99
+/// GB.
+const VERIFY_TILE: usize = 64 << 20;
 
 /// Documents whose whole shingle sets are made before the pages of their
 /// mapped sets are handed back.
@@ -170,13 +171,15 @@ impl Detector {
         let mut candidates = candidates;
         candidates.par_sort_unstable_by_key(|p| (tile(p), *p));
         let mut verified: Vec<(u32, u32, (bool, bool))> = Vec::new();
+        let maps = MappedSets::of(data);
         for block in candidates.chunk_by(|p, q| tile(p) == tile(q)) {
             verified.par_extend(block.par_iter().filter_map(|&(a, b)| {
                 let held = held_at_least(group_sets[a as usize], group_sets[b as usize], threshold);
                 (held.0 || held.1).then_some((a, b, held))
             }));
-            release_sets(data);
+            maps.release();
         }
+        drop(maps);
         drop(run_of);
         verified.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
         let edges: Vec<(u32, u32)> = verified.iter().map(|&(a, b, _)| (a, b)).collect();

@@ -159,32 +159,68 @@ impl SetKeeper {
     }
 }
 
+/// The maps of a corpus's shingle sets that a [`SetKeeper`] wrote to its
+/// file, found once: a stage that reads sets at random hands their pages
+/// back many times ([`MappedSets::release`]).
+#[derive(Debug, Default)]
+pub struct MappedSets(Vec<Arc<SetTable>>);
+
+impl MappedSets {
+    /// The maps of `docs`' sets.
+    pub fn of(docs: &[ShingledDocument]) -> MappedSets {
+        let mut maps: Vec<Arc<SetTable>> = Vec::new();
+        for t in docs
+            .iter()
+            .filter_map(|d| d.paragraphs.iter().find_map(|p| p.shingles.table.as_ref()))
+        {
+            if matches!(**t, SetTable::Mapped(_)) && !maps.last().is_some_and(|l| Arc::ptr_eq(l, t))
+            {
+                maps.push(Arc::clone(t));
+            }
+        }
+        MappedSets(maps)
+    }
+
+    /// Hands back the pages of every map that reading made resident, as
+    /// [`release_sets`] does.
+    pub fn release(&self) {
+        for t in &self.0 {
+            release_table(t);
+        }
+    }
+}
+
+/// Hands back the resident pages of `t` when it is mapped.
+fn release_table(t: &SetTable) {
+    if let SetTable::Mapped(map) = t {
+        // SAFETY: a shared map of a file that is never written again
+        // (see `SetKeeper::keep`): a page read after this is read from
+        // the file and holds the same bytes.
+        #[cfg(unix)]
+        unsafe {
+            let _ = map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed);
+        }
+        #[cfg(not(unix))]
+        let _ = map;
+    }
+}
+
 /// Hands back the pages of `docs`' mapped shingle sets (those a
 /// [`SetKeeper`] wrote to its file) that reading them made resident; they
 /// stay in the page cache, and a set read again is read from there. Sets
 /// in memory are left as they are.
 pub fn release_sets(docs: &[ShingledDocument]) {
+    // A document's paragraphs are in one table (a batch's).
     let mut last: Option<&Arc<SetTable>> = None;
     for t in docs
         .iter()
-        .flat_map(|d| &d.paragraphs)
-        .filter_map(|p| p.shingles.table.as_ref())
+        .filter_map(|d| d.paragraphs.iter().find_map(|p| p.shingles.table.as_ref()))
     {
         if last.is_some_and(|l| Arc::ptr_eq(l, t)) {
             continue;
         }
         last = Some(t);
-        if let SetTable::Mapped(map) = &**t {
-            // SAFETY: a shared map of a file that is never written again
-            // (see `SetKeeper::keep`): a page read after this is read
-            // from the file and holds the same bytes.
-            #[cfg(unix)]
-            unsafe {
-                let _ = map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed);
-            }
-            #[cfg(not(unix))]
-            let _ = map;
-        }
+        release_table(t);
     }
 }
 
@@ -238,6 +274,9 @@ mod tests {
         }
         // Released pages read back the same.
         release_sets(&kept);
+        let maps = MappedSets::of(&kept);
+        assert_eq!(maps.0.len(), 3);
+        maps.release();
         for (a, b) in original.iter().zip(&kept) {
             assert_eq!(a.shingle_set(), b.shingle_set());
         }

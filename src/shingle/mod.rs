@@ -18,7 +18,7 @@ use xxhash_rust::xxh3::xxh3_64;
 mod keep;
 
 use keep::SetTable;
-pub use keep::{DEFAULT_SET_MEMORY, SetKeeper, release_sets};
+pub use keep::{DEFAULT_SET_MEMORY, MappedSets, SetKeeper, release_sets};
 
 use crate::corpus::{Document, KeptText, RecordRef};
 use crate::date::Date;
