@@ -11,6 +11,8 @@
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, Write};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 fn spill_error(cause: std::io::Error) -> Error {
@@ -30,67 +32,69 @@ struct Bucket {
     on_file: usize,
 }
 
+impl Bucket {
+    /// Writes the postings held in memory to the file.
+    fn spill(&mut self) -> Result<()> {
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(BufWriter::with_capacity(
+                1 << 16,
+                tempfile::tempfile().map_err(spill_error)?,
+            )),
+        };
+        let bytes: Vec<u8> = self.memory.iter().flat_map(|p| p.to_ne_bytes()).collect();
+        file.write_all(&bytes).map_err(spill_error)?;
+        self.on_file += self.memory.len();
+        self.memory.clear();
+        Ok(())
+    }
+}
+
 /// The postings of a corpus's sampled grams by range of grams (the top
 /// `bits` bits of a gram).
 #[derive(Debug)]
 pub(super) struct Postings {
     bits: u32,
     buckets: Vec<Bucket>,
-    /// Postings held in memory, in all ranges.
-    held: usize,
-    /// Most postings held in memory before they are written to the files.
+    /// Most postings a range holds in memory before they are written to
+    /// its file.
     budget: usize,
 }
 
 impl Postings {
     /// Empty postings over `1 << bits` ranges, holding at most `budget`
-    /// bytes in memory.
+    /// bytes in memory in all.
     pub(super) fn new(bits: u32, budget: usize) -> Postings {
+        let ranges = 1usize << bits;
         Postings {
             bits,
-            buckets: (0..1usize << bits).map(|_| Bucket::default()).collect(),
-            held: 0,
-            budget: budget / std::mem::size_of::<u64>(),
+            buckets: (0..ranges).map(|_| Bucket::default()).collect(),
+            budget: budget / std::mem::size_of::<u64>() / ranges,
         }
     }
 
-    /// Adds document `d`'s grams, each to its range.
-    pub(super) fn add(&mut self, d: u32, grams: &[u32]) -> Result<()> {
-        for &g in grams {
-            let range = (g >> (32 - self.bits)) as usize;
-            self.buckets[range]
-                .memory
-                .push((u64::from(g) << 32) | u64::from(d));
-        }
-        self.held += grams.len();
-        if self.held > self.budget {
-            self.spill()?;
-        }
-        Ok(())
-    }
-
-    /// Writes the postings held in memory to their ranges' files.
-    fn spill(&mut self) -> Result<()> {
-        let mut bytes: Vec<u8> = Vec::new();
-        for b in &mut self.buckets {
-            if b.memory.is_empty() {
-                continue;
-            }
-            let file = match &mut b.file {
-                Some(f) => f,
-                None => b.file.insert(BufWriter::with_capacity(
-                    1 << 16,
-                    tempfile::tempfile().map_err(spill_error)?,
-                )),
-            };
-            bytes.clear();
-            bytes.extend(b.memory.iter().flat_map(|p| p.to_ne_bytes()));
-            file.write_all(&bytes).map_err(spill_error)?;
-            b.on_file += b.memory.len();
-            b.memory.clear();
-        }
-        self.held = 0;
-        Ok(())
+    /// Adds the grams of a batch of documents, `batch[i]` being document
+    /// `first + i`'s (sorted), each to its range; the ranges are filled
+    /// in parallel.
+    pub(super) fn add(&mut self, first: u32, batch: &[Vec<u32>]) -> Result<()> {
+        let (bits, budget) = (self.bits, self.budget);
+        let range_of = |g: u32| (g >> (32 - bits)) as usize;
+        self.buckets
+            .par_iter_mut()
+            .enumerate()
+            .try_for_each(|(r, b)| {
+                for (i, g) in batch.iter().enumerate() {
+                    let from = g.partition_point(|&h| range_of(h) < r);
+                    let to = from + g[from..].partition_point(|&h| range_of(h) == r);
+                    let d = u64::from(first + i as u32);
+                    b.memory
+                        .extend(g[from..to].iter().map(|&h| (u64::from(h) << 32) | d));
+                }
+                if b.memory.len() > budget {
+                    b.spill()?;
+                }
+                Ok(())
+            })
     }
 
     /// Whether any range's postings were written to a file.
@@ -126,7 +130,6 @@ impl Postings {
                 left -= n;
             }
         }
-        self.held -= b.memory.len();
         out.extend_from_slice(&b.memory);
         Ok(())
     }
@@ -171,9 +174,9 @@ mod tests {
             .collect();
         let mut held = Postings::new(4, usize::MAX);
         let mut spilled = Postings::new(4, 800);
-        for (d, g) in grams.iter().enumerate() {
-            held.add(d as u32, g).unwrap();
-            spilled.add(d as u32, g).unwrap();
+        for (b, batch) in grams.chunks(7).enumerate() {
+            held.add((b * 7) as u32, batch).unwrap();
+            spilled.add((b * 7) as u32, batch).unwrap();
         }
         assert!(!held.spilled() && spilled.spilled());
         assert_eq!(

@@ -302,9 +302,7 @@ fn gram_postings(
             .into_par_iter()
             .map(|d| sample.grams_of(d, grams))
             .collect::<Result<_>>()?;
-        for (i, g) in batch.iter().enumerate() {
-            postings.add((from + i) as u32, g)?;
-        }
+        postings.add(from as u32, &batch)?;
     }
     postings.shrink();
     Ok(postings)
