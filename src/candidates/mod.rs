@@ -101,6 +101,12 @@ impl ParaGroups {
             .filter(|&g| g != Self::NONE)
     }
 
+    /// Whether unit p of document d is in one of `groups` (the
+    /// boilerplate groups, say).
+    pub(crate) fn in_any<V>(&self, d: u32, p: u32, groups: &HashMap<u32, V>) -> bool {
+        self.get(d, p).is_some_and(|g| groups.contains_key(&g))
+    }
+
     /// The number of units of document d.
     pub(crate) fn units(&self, d: u32) -> usize {
         match (self.starts.get(d as usize), self.starts.get(d as usize + 1)) {
@@ -118,39 +124,41 @@ pub(crate) const SET_BLOCK_DOCS: usize = 1 << 14;
 /// Groups fingerprinted paragraphs with identical shingle sets. Returns the
 /// groups (in first-seen order) and, per document and paragraph, its group.
 pub(crate) fn group_paragraphs(data: &[ShingledDocument]) -> (Groups, ParaGroups) {
-    // A block of documents at a time, the pages of their sets handed back
-    // after it when the sets are mapped from a file.
-    let mut keys: Vec<Vec<Option<u64>>> = Vec::with_capacity(data.len());
+    let mut starts: Vec<usize> = Vec::with_capacity(data.len() + 1);
+    starts.push(0);
+    starts.extend(data.iter().scan(0, |n, d| {
+        *n += d.paragraphs.len();
+        Some(*n)
+    }));
+    // The units' set keys, a block of documents at a time, the pages of
+    // their sets handed back after it when the sets are mapped from a file.
+    let mut keys: Vec<Option<u64>> = Vec::with_capacity(starts[data.len()]);
     for block in data.chunks(SET_BLOCK_DOCS) {
         keys.par_extend(
             block
                 .par_iter()
-                .map(|d| d.paragraphs.iter().map(|p| p.set_key()).collect()),
+                .flat_map_iter(|d| d.paragraphs.iter().map(|p| p.set_key())),
         );
         crate::shingle::release_sets(block);
     }
     let mut index: AHashMap<u64, u32> = AHashMap::new();
     let mut groups = 0usize;
-    let mut para_group = ParaGroups {
-        starts: Vec::with_capacity(data.len() + 1),
-        groups: Vec::with_capacity(keys.iter().map(Vec::len).sum()),
-    };
-    para_group.starts.push(0);
-    for doc_keys in &keys {
-        for key in doc_keys {
-            let g = match key {
-                Some(key) => *index.entry(*key).or_insert_with(|| {
-                    groups += 1;
-                    (groups - 1) as u32
-                }),
-                None => ParaGroups::NONE,
-            };
-            para_group.groups.push(g);
-        }
-        para_group.starts.push(para_group.groups.len());
-    }
+    let groups_of_units: Vec<u32> = keys
+        .iter()
+        .map(|key| match key {
+            Some(key) => *index.entry(*key).or_insert_with(|| {
+                groups += 1;
+                (groups - 1) as u32
+            }),
+            None => ParaGroups::NONE,
+        })
+        .collect();
     drop(index);
     drop(keys);
+    let para_group = ParaGroups {
+        starts,
+        groups: groups_of_units,
+    };
     // The members in document order, group by group.
     let (starts, members) = buckets(
         groups,

@@ -249,12 +249,8 @@ impl Detector {
                 .collect();
             needed.sort_unstable();
             needed.dedup();
-            let is_boilerplate = |d: u32, p: u32| {
-                decided
-                    .para_group
-                    .get(d, p)
-                    .is_some_and(|g| decided.boilerplate_groups.contains_key(&g))
-            };
+            let is_boilerplate =
+                |d: u32, p: u32| decided.para_group.in_any(d, p, &decided.boilerplate_groups);
             let boilerplate: Vec<(u32, u32)> = needed
                 .iter()
                 .flat_map(|&d| {
@@ -413,11 +409,7 @@ impl Detector {
             family_count,
             mut stats,
         } = self.decide_candidates(&mut data, neighbourhood, given.map(|(g, _)| g), times)?;
-        let is_boilerplate = |d: u32, p: u32| {
-            para_group
-                .get(d, p)
-                .is_some_and(|g| boilerplate_groups.contains_key(&g))
-        };
+        let is_boilerplate = |d: u32, p: u32| para_group.in_any(d, p, &boilerplate_groups);
         // A share of the pairs when alignment is split across machines;
         // none when the shares were aligned already.
         let share = given.map_or(&AlignShare::All, |(_, share)| share);

@@ -113,9 +113,8 @@ impl Detector {
             Some(given) => given.group_pairs(&groups, &para_group)?,
             None => {
                 let num_perm = self.config.num_perm;
-                // The keys of half the bands at a time: the signatures are
-                // made twice, and the keys held take half the memory.
-                // Groups are numbered in the order of their first
+                // The keys of a share of the bands at a time (see
+                // LSH_KEY_BUDGET). Groups are numbered in the order of their first
                 // members, so a block of groups reads the sets of a run
                 // of documents, whose mapped pages are handed back after
                 // it.
@@ -161,17 +160,25 @@ impl Detector {
         // corpus (a crowded bucket's first members pair with all of it),
         // and each page read maps its neighbours too: a million articles'
         // verification held 1.4 GB of such pages.
+        // With every set in memory, one tile: the pairs in their order.
+        let maps = MappedSets::of(data);
+        let tile_bytes = if maps.is_empty() {
+            usize::MAX
+        } else {
+            VERIFY_TILE
+        };
         let mut run_of: Vec<u16> = Vec::with_capacity(group_sets.len());
         let mut bytes = 0usize;
         for set in &group_sets {
-            run_of.push(u16::try_from(bytes / VERIFY_TILE).unwrap_or(u16::MAX));
+            run_of.push(u16::try_from(bytes / tile_bytes).unwrap_or(u16::MAX));
             bytes += std::mem::size_of_val(*set);
         }
         let tile = |&(a, b): &(u32, u32)| (run_of[a as usize], run_of[b as usize]);
         let mut candidates = candidates;
-        candidates.par_sort_unstable_by_key(|p| (tile(p), *p));
+        if !maps.is_empty() {
+            candidates.par_sort_unstable_by_key(|p| (tile(p), *p));
+        }
         let mut verified: Vec<(u32, u32, (bool, bool))> = Vec::new();
-        let maps = MappedSets::of(data);
         for block in candidates.chunk_by(|p, q| tile(p) == tile(q)) {
             verified.par_extend(block.par_iter().filter_map(|&(a, b)| {
                 let held = held_at_least(group_sets[a as usize], group_sets[b as usize], threshold);
@@ -179,9 +186,11 @@ impl Detector {
             }));
             maps.release();
         }
-        drop(maps);
         drop(run_of);
-        verified.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
+        if !maps.is_empty() {
+            verified.par_sort_unstable_by_key(|&(a, b, _)| (a, b));
+        }
+        drop(maps);
         let edges: Vec<(u32, u32)> = verified.iter().map(|&(a, b, _)| (a, b)).collect();
         let holds: Vec<(u32, u32)> = verified
             .iter()
@@ -322,11 +331,7 @@ impl Detector {
             matches.dedup();
         }
 
-        let is_boilerplate = |d: u32, p: u32| {
-            para_group
-                .get(d, p)
-                .is_some_and(|g| boilerplate_groups.contains_key(&g))
-        };
+        let is_boilerplate = |d: u32, p: u32| para_group.in_any(d, p, &boilerplate_groups);
 
         // Candidate document pairs: a shared paragraph that is not
         // boilerplate, or common paragraphs with half the smaller document

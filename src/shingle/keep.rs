@@ -168,26 +168,34 @@ pub struct MappedSets(Vec<Arc<SetTable>>);
 impl MappedSets {
     /// The maps of `docs`' sets.
     pub fn of(docs: &[ShingledDocument]) -> MappedSets {
-        let mut maps: Vec<Arc<SetTable>> = Vec::new();
-        for t in docs
-            .iter()
-            .filter_map(|d| d.paragraphs.iter().find_map(|p| p.shingles.table.as_ref()))
-        {
-            if matches!(**t, SetTable::Mapped(_)) && !maps.last().is_some_and(|l| Arc::ptr_eq(l, t))
-            {
-                maps.push(Arc::clone(t));
-            }
-        }
-        MappedSets(maps)
+        MappedSets(mapped_tables(docs).map(Arc::clone).collect())
+    }
+
+    /// Whether no set is mapped: reading them leaves nothing to hand back.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// Hands back the pages of every map that reading made resident, as
     /// [`release_sets`] does.
     pub fn release(&self) {
-        for t in &self.0 {
-            release_table(t);
-        }
+        self.0.iter().for_each(|t| release_table(t));
     }
+}
+
+/// The distinct mapped tables of `docs`' sets, in order. A document's
+/// paragraphs are in one table (its batch's), so its first paragraph with
+/// a set tells it, and the documents of a batch follow each other.
+fn mapped_tables(docs: &[ShingledDocument]) -> impl Iterator<Item = &Arc<SetTable>> {
+    let mut last: Option<&Arc<SetTable>> = None;
+    docs.iter()
+        .filter_map(|d| d.paragraphs.iter().find_map(|p| p.shingles.table.as_ref()))
+        .filter(move |t| {
+            let new = !last.is_some_and(|l| Arc::ptr_eq(l, t));
+            last = Some(t);
+            new
+        })
+        .filter(|t| matches!(***t, SetTable::Mapped(_)))
 }
 
 /// Hands back the resident pages of `t` when it is mapped.
@@ -210,18 +218,7 @@ fn release_table(t: &SetTable) {
 /// stay in the page cache, and a set read again is read from there. Sets
 /// in memory are left as they are.
 pub fn release_sets(docs: &[ShingledDocument]) {
-    // A document's paragraphs are in one table (a batch's).
-    let mut last: Option<&Arc<SetTable>> = None;
-    for t in docs
-        .iter()
-        .filter_map(|d| d.paragraphs.iter().find_map(|p| p.shingles.table.as_ref()))
-    {
-        if last.is_some_and(|l| Arc::ptr_eq(l, t)) {
-            continue;
-        }
-        last = Some(t);
-        release_table(t);
-    }
+    mapped_tables(docs).for_each(|t| release_table(t));
 }
 
 #[cfg(test)]
