@@ -132,6 +132,31 @@ proptest! {
         let mut found = pairs(&run.json());
         found.sort();
         prop_assert_eq!(&found, &expected);
+        let documents = run.json()["documents"].as_array().expect("documents").len();
+
+        // The same add written as JSON Lines batch by batch: the same
+        // pairs, each document once, the summary counting them.
+        let streamed = c.path().join("streamed");
+        let run = reprint_paths(&["index", "add", "-q", "-f", "jsonl", "--batch-size", "5"], &[&streamed, &whole]);
+        prop_assert!(run.code <= 1, "{}", run.stderr);
+        let records: Vec<serde_json::Value> = run
+            .stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        let of = |kind: &'static str| records.iter().filter(move |r| r["type"] == kind).map(move |r| &r["data"]);
+        let mut found = pairs(&serde_json::json!({ "pairs": of("pair").cloned().collect::<Vec<_>>() }));
+        found.sort();
+        prop_assert_eq!(&found, &expected);
+        let mut ids: Vec<&str> = of("document").map(|d| d["id"].as_str().expect("id")).collect();
+        prop_assert_eq!(ids.len(), documents);
+        ids.sort_unstable();
+        ids.dedup();
+        prop_assert_eq!(ids.len(), documents);
+        let last = records.last().expect("records");
+        prop_assert_eq!(&last["type"], "summary");
+        prop_assert_eq!(last["data"]["pairs"].as_u64(), Some(expected.len() as u64));
+        prop_assert_eq!(last["data"]["documents"].as_u64(), Some(documents as u64));
     }
 }
 

@@ -72,6 +72,15 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
     // The feed is added in batches of --batch-size articles as it is read,
     // each checked against the index as the batches before it left it.
     let mut total: Option<reprint::index::Added> = None;
+    // JSON Lines are written batch by batch, so that the report of a large
+    // feed is not held; the other formats need the whole report.
+    let mut stream = match format(o.format, o.output.as_deref()) {
+        Format::Jsonl => Some((
+            Output::open(o.output.as_deref())?,
+            report::JsonlStream::default(),
+        )),
+        _ => None,
+    };
     let today = reprint::date::today();
     let corpus = load::load_each(
         &o.paths,
@@ -83,6 +92,10 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
             let mut added = index
                 .add(&detector, docs, today)
                 .with_context(|| format!("cannot add to the index '{}'", o.dir.display()))?;
+            if let Some((out, written)) = stream.as_mut() {
+                written.part(&added.report, out.writer())?;
+                added.report.clear_findings();
+            }
             match total.as_mut() {
                 Some(t) => t.append(added),
                 None => {
@@ -136,16 +149,27 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
     }
     let mut times = index.timings();
     times.restart();
-    write_report(&added.report, o.format, o.output.as_deref())?;
+    let pairs = match stream {
+        Some((mut out, written)) => {
+            let pairs = written.pairs();
+            written.finish(out.writer())?;
+            out.finish()?;
+            pairs
+        }
+        None => {
+            write_report(&added.report, o.format, o.output.as_deref())?;
+            added.report.pairs.len()
+        }
+    };
     times.lap("write report");
     super::print_timings(o.engine.timings, &times);
-    Ok(exit(corpus.failed, &added.report))
+    Ok(exit(corpus.failed, pairs))
 }
 
-fn exit(failed: bool, report: &ScanReport) -> ExitCode {
+fn exit(failed: bool, pairs: usize) -> ExitCode {
     ExitCode::from(if failed {
         2
-    } else if report.pairs.is_empty() {
+    } else if pairs == 0 {
         1
     } else {
         0
@@ -166,7 +190,7 @@ fn query(o: IndexRunOpts) -> Result<ExitCode> {
     write_report(&report, o.format, o.output.as_deref())?;
     times.lap("write report");
     super::print_timings(o.engine.timings, &times);
-    Ok(exit(corpus.failed, &report))
+    Ok(exit(corpus.failed, report.pairs.len()))
 }
 
 fn stats(o: IndexStatsOpts) -> Result<ExitCode> {

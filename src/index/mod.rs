@@ -169,15 +169,7 @@ impl Added {
                 report.boilerplate.push(b);
             }
         }
-        let (s, n) = (&mut report.stats, next.report.stats);
-        s.paragraphs += n.paragraphs;
-        s.short_paragraphs += n.short_paragraphs;
-        s.distinct_paragraphs += n.distinct_paragraphs;
-        s.lsh.candidates += n.lsh.candidates;
-        s.lsh.crowded_buckets += n.lsh.crowded_buckets;
-        s.verified += n.verified;
-        s.candidate_pairs += n.candidate_pairs;
-        s.boilerplate_paragraphs += n.boilerplate_paragraphs;
+        report.stats.add(&next.report.stats);
         report.pairs.sort_by(|x, y| {
             y.copy_in_source()
                 .total_cmp(&x.copy_in_source())

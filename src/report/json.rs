@@ -211,6 +211,22 @@ pub struct JsonStats {
     pub boilerplate_paragraphs: usize,
 }
 
+impl JsonStats {
+    /// The JSON form of a scan's stage counts.
+    pub fn of(s: &crate::scan::ScanStats) -> JsonStats {
+        JsonStats {
+            paragraphs: s.paragraphs,
+            short_paragraphs: s.short_paragraphs,
+            distinct_paragraphs: s.distinct_paragraphs,
+            candidates: s.lsh.candidates,
+            crowded_buckets: s.lsh.crowded_buckets,
+            verified: s.verified,
+            candidate_pairs: s.candidate_pairs,
+            boilerplate_paragraphs: s.boilerplate_paragraphs,
+        }
+    }
+}
+
 impl<'a> JsonReport<'a> {
     /// Borrows a scan report as its JSON form.
     pub fn new(report: &'a ScanReport) -> JsonReport<'a> {
@@ -266,17 +282,7 @@ impl<'a> JsonReport<'a> {
             matrix_limit: c.matrix_limit,
             hash_family: report.params.hash_family,
         };
-        let s = &report.stats;
-        let stats = JsonStats {
-            paragraphs: s.paragraphs,
-            short_paragraphs: s.short_paragraphs,
-            distinct_paragraphs: s.distinct_paragraphs,
-            candidates: s.lsh.candidates,
-            crowded_buckets: s.lsh.crowded_buckets,
-            verified: s.verified,
-            candidate_pairs: s.candidate_pairs,
-            boilerplate_paragraphs: s.boilerplate_paragraphs,
-        };
+        let stats = JsonStats::of(&report.stats);
         JsonReport {
             documents,
             pairs,
@@ -332,36 +338,104 @@ pub fn write_json(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
 /// A consumer never has to hold one object as large as the corpus; the
 /// matrix is left out (it is quadratic).
 pub fn write_jsonl(report: &ScanReport, out: &mut dyn Write) -> Result<()> {
+    let mut stream = JsonlStream::default();
+    stream.part(report, out)?;
+    stream.finish(out)
+}
+
+/// A JSON Lines report written part by part as the parts are found (the
+/// batches of `reprint index add`), so that the whole report is never
+/// held: each part's documents not written by an earlier part, then its
+/// pairs, then its boilerplate texts not written before, and at
+/// [`JsonlStream::finish`] the summary of every part. One part is
+/// [`write_jsonl`]'s output.
+#[derive(Default)]
+pub struct JsonlStream {
+    /// Ids of the documents written by the parts before.
+    ids: ahash::AHashSet<String>,
+    /// Boilerplate excerpts written by the parts before.
+    excerpts: ahash::AHashSet<String>,
+    documents: usize,
+    pairs: usize,
+    stats: crate::scan::ScanStats,
+    params: Option<JsonParams>,
+}
+
+impl JsonlStream {
+    /// Writes one part's records.
+    pub fn part(&mut self, report: &ScanReport, out: &mut dyn Write) -> Result<()> {
+        let json = JsonReport::new(report);
+        let fresh: Vec<bool> = json
+            .documents
+            .iter()
+            .map(|d| !self.ids.contains(d.id))
+            .collect();
+        for (d, _) in json.documents.into_iter().zip(&fresh).filter(|(_, f)| **f) {
+            jsonl_line(out, "document", &d)?;
+            self.documents += 1;
+        }
+        for p in &json.pairs {
+            jsonl_line(out, "pair", p)?;
+        }
+        self.pairs += json.pairs.len();
+        let fresh_boilerplate: Vec<bool> = json
+            .boilerplate
+            .iter()
+            .map(|b| !self.excerpts.contains(b.excerpt))
+            .collect();
+        for (b, _) in json
+            .boilerplate
+            .iter()
+            .zip(&fresh_boilerplate)
+            .filter(|(_, f)| **f)
+        {
+            jsonl_line(out, "boilerplate", b)?;
+        }
+        for (d, f) in report.documents.iter().zip(fresh) {
+            if f {
+                self.ids.insert(d.id.clone());
+            }
+        }
+        for (b, f) in report.boilerplate.iter().zip(fresh_boilerplate) {
+            if f {
+                self.excerpts.insert(b.excerpt.clone());
+            }
+        }
+        self.stats.add(&report.stats);
+        self.params = Some(json.params);
+        Ok(())
+    }
+
+    /// Pairs written so far.
+    pub fn pairs(&self) -> usize {
+        self.pairs
+    }
+
+    /// Writes the summary record: the documents and pairs of every part,
+    /// the parameters and the parts' stage counts added up.
+    pub fn finish(self, out: &mut dyn Write) -> Result<()> {
+        jsonl_line(
+            out,
+            "summary",
+            serde_json::json!({
+                "documents": self.documents,
+                "pairs": self.pairs,
+                "params": self.params,
+                "stats": JsonStats::of(&self.stats),
+            }),
+        )
+    }
+}
+
+/// One `{"type": kind, "data": data}` line.
+fn jsonl_line<T: Serialize>(out: &mut dyn Write, kind: &str, data: T) -> Result<()> {
     #[derive(Serialize)]
     struct Line<'a, T: Serialize> {
         #[serde(rename = "type")]
         kind: &'a str,
         data: T,
     }
-    fn line<T: Serialize>(out: &mut dyn Write, kind: &str, data: T) -> Result<()> {
-        serde_json::to_writer(&mut *out, &Line { kind, data })?;
-        out.write_all(b"\n")?;
-        Ok(())
-    }
-    let json = JsonReport::new(report);
-    let (documents, pairs) = (json.documents.len(), json.pairs.len());
-    for d in json.documents {
-        line(out, "document", d)?;
-    }
-    for p in json.pairs {
-        line(out, "pair", p)?;
-    }
-    for b in json.boilerplate {
-        line(out, "boilerplate", b)?;
-    }
-    line(
-        out,
-        "summary",
-        serde_json::json!({
-            "documents": documents,
-            "pairs": pairs,
-            "params": json.params,
-            "stats": json.stats,
-        }),
-    )
+    serde_json::to_writer(&mut *out, &Line { kind, data })?;
+    out.write_all(b"\n")?;
+    Ok(())
 }

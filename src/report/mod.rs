@@ -33,7 +33,7 @@ pub use eval::{
 pub use html::{HEATMAP_LIMIT, escape, pair_sentence, write_html};
 pub use json::{
     JsonBoilerplate, JsonDocument, JsonMatrix, JsonPair, JsonParams, JsonPassage, JsonPlace,
-    JsonReport, JsonStats, write_json, write_jsonl,
+    JsonReport, JsonStats, JsonlStream, write_json, write_jsonl,
 };
 pub use table::{printable, write_table};
 

@@ -88,6 +88,33 @@ pub struct ScanStats {
     pub boilerplate_paragraphs: usize,
 }
 
+impl ScanReport {
+    /// Drops the documents, pairs, matrix and boilerplate once they are
+    /// written (a batch's part of a report streamed as JSON Lines), keeping
+    /// the parameters and the counts.
+    pub fn clear_findings(&mut self) {
+        self.documents = Vec::new();
+        self.pairs = Vec::new();
+        self.matrix = None;
+        self.boilerplate = Vec::new();
+        self.boilerplate_keys = Vec::new();
+    }
+}
+
+impl ScanStats {
+    /// Adds another run's counts (the batches of one feed).
+    pub fn add(&mut self, n: &ScanStats) {
+        self.paragraphs += n.paragraphs;
+        self.short_paragraphs += n.short_paragraphs;
+        self.distinct_paragraphs += n.distinct_paragraphs;
+        self.lsh.candidates += n.lsh.candidates;
+        self.lsh.crowded_buckets += n.lsh.crowded_buckets;
+        self.verified += n.verified;
+        self.candidate_pairs += n.candidate_pairs;
+        self.boilerplate_paragraphs += n.boilerplate_paragraphs;
+    }
+}
+
 /// The exact document-by-document similarity matrix.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Matrix {
