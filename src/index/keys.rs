@@ -88,7 +88,8 @@ pub(super) fn doc_entries(
     let json = serde_json::to_vec(&record)?;
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), Compression::fast());
     std::io::Write::write_all(&mut enc, &json)?;
-    let record = enc.finish()?;
+    let record =
+        store::DocBlob::write(&enc.finish()?, d.paragraphs.iter().map(|p| &p.shingles[..]));
     let bands = band_entries(units, seq);
     let mut units: Vec<u64> = d.paragraphs.iter().filter_map(|p| p.set_key()).collect();
     units.sort_unstable();

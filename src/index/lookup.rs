@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Proposed documents verified between two hand-backs of the pages read.
+const READ_BLOCK: usize = 4096;
+
 impl Index {
     /// The indexed documents `batch` may pair with, read back and shingled,
     /// in index order, and for each unit key of the batch the indexed
@@ -80,28 +83,43 @@ impl Index {
         seqs.sort_unstable();
         seqs.dedup();
         let threshold = detector.config().threshold;
-        let read: Vec<Option<ShingledDocument>> = seqs
-            .par_iter()
-            .map(|&seq| {
-                let doc = detector.shingle_kept(self.read_document(seq)?);
-                let lo = proposals.partition_point(|p| p.0 < seq);
-                let hi = proposals.partition_point(|p| p.0 <= seq);
-                let verified = same_words.binary_search(&seq).is_ok()
-                    || rewrites.binary_search(&seq).is_ok()
-                    || proposals[lo..hi].iter().any(|&(_, ou, d, u)| {
-                        match (
-                            doc.paragraphs.get(ou as usize),
-                            batch[d as usize].paragraphs.get(u as usize),
-                        ) {
-                            (Some(a), Some(b)) => {
-                                contained_at_least(&a.shingles, &b.shingles, threshold)
-                            }
-                            _ => false,
-                        }
-                    });
-                Ok(verified.then_some(doc))
-            })
-            .collect::<Result<_>>()?;
+        // A proposal is verified on the unit's shingle set stored beside
+        // the record; only the neighbours found are read back and shingled.
+        // Taken a block of documents at a time, the pages read handed back
+        // after each: proposals are spread over every segment, and each
+        // page read maps its neighbours too.
+        let mut read: Vec<Option<ShingledDocument>> = Vec::with_capacity(seqs.len());
+        for block in seqs.chunks(READ_BLOCK) {
+            let part: Vec<Option<ShingledDocument>> = block
+                .par_iter()
+                .map(|&seq| {
+                    let lo = proposals.partition_point(|p| p.0 < seq);
+                    let hi = proposals.partition_point(|p| p.0 <= seq);
+                    let verified = same_words.binary_search(&seq).is_ok()
+                        || rewrites.binary_search(&seq).is_ok()
+                        || {
+                            let stored = self.stored(seq)?;
+                            proposals[lo..hi].iter().any(|&(_, ou, d, u)| {
+                                match (
+                                    stored.unit_set(ou as usize),
+                                    batch[d as usize].paragraphs.get(u as usize),
+                                ) {
+                                    (Some(a), Some(b)) => {
+                                        contained_at_least(&a, &b.shingles, threshold)
+                                    }
+                                    _ => false,
+                                }
+                            })
+                        };
+                    if !verified {
+                        return Ok(None);
+                    }
+                    Ok(Some(detector.shingle_kept(self.read_document(seq)?)))
+                })
+                .collect::<Result<_>>()?;
+            read.extend(part);
+            self.release_pages();
+        }
         drop(proposals);
         self.release_pages();
         self.lap(Some("read back and verify neighbours"));
@@ -256,34 +274,40 @@ impl Index {
     }
 
     /// Reads indexed document `seq` back.
-    pub(super) fn read_document(&self, seq: u64) -> Result<Document> {
+    /// Document `seq` as stored (its record and its units' sets).
+    fn stored(&self, seq: u64) -> Result<store::DocBlob<'_>> {
         for s in &self.segments {
-            if let Some(bytes) = s.record(seq)? {
-                let mut json = Vec::new();
-                std::io::Read::read_to_end(
-                    &mut flate2::read::DeflateDecoder::new(bytes),
-                    &mut json,
-                )
-                .map_err(|e| index_error(&self.dir, format!("damaged document {seq}: {e}")))?;
-                let r: Record = serde_json::from_slice(&json)
-                    .map_err(|e| index_error(&self.dir, format!("damaged document {seq}: {e}")))?;
-                return Ok(Document {
-                    id: r.id,
-                    origin: r.origin,
-                    date: r.date.as_deref().and_then(Date::parse),
-                    source: r.source,
-                    title: r.title,
-                    url: r.url,
-                    body_start: r.body_start.min(r.text.len()),
-                    text: r.text,
-                    record: None,
-                });
+            if let Some(doc) = s.document(seq)? {
+                return Ok(doc);
             }
         }
         Err(index_error(
             &self.dir,
             format!("document {seq} is listed but in no segment"),
         ))
+    }
+
+    pub(super) fn read_document(&self, seq: u64) -> Result<Document> {
+        let doc = self.stored(seq)?;
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::DeflateDecoder::new(doc.record),
+            &mut json,
+        )
+        .map_err(|e| index_error(&self.dir, format!("damaged document {seq}: {e}")))?;
+        let r: Record = serde_json::from_slice(&json)
+            .map_err(|e| index_error(&self.dir, format!("damaged document {seq}: {e}")))?;
+        Ok(Document {
+            id: r.id,
+            origin: r.origin,
+            date: r.date.as_deref().and_then(Date::parse),
+            source: r.source,
+            title: r.title,
+            url: r.url,
+            body_start: r.body_start.min(r.text.len()),
+            text: r.text,
+            record: None,
+        })
     }
 }
 

@@ -57,8 +57,9 @@ use crate::error::{Error, Result};
 /// segment is written in one pass. Version 7: hard-wrapped text without
 /// blank lines is split into paragraphs where a line ends short (see
 /// [`crate::text::split_paragraphs`]), so such documents' paragraph keys
-/// differ from version 6's.
-pub const FORMAT_VERSION: u32 = 7;
+/// differ from version 6's. Version 8: each document's units' shingle sets
+/// are stored beside its record ([`DocBlob`]).
+pub const FORMAT_VERSION: u32 = 8;
 
 const FORMAT_NAME: &str = "reprint-index";
 const SEGMENT_MAGIC: &[u8; 8] = b"rprtseg\0";
@@ -297,6 +298,83 @@ pub(crate) fn remove_unlisted(dir: &Path, manifest: &Manifest) -> Result<usize> 
         }
     }
     Ok(removed)
+}
+
+/// A stored document: its compressed record, then the shingle set of each
+/// of its fingerprinted units, so that a unit proposed by a band key is
+/// verified without reading the text back and shingling it again. Laid
+/// out as little-endian u32s after the record: the record's length comes
+/// first, then the record, the number of units `n`, `n + 1` offsets into
+/// the keys that follow, and the keys.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DocBlob<'a> {
+    /// The deflate-compressed JSON record.
+    pub record: &'a [u8],
+    /// `n + 1` offsets, then the keys.
+    sets: &'a [u8],
+    units: usize,
+}
+
+fn u32_at(bytes: &[u8], i: usize) -> Option<u32> {
+    let b = bytes.get(4 * i..4 * i + 4)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+impl<'a> DocBlob<'a> {
+    /// The blob of a compressed record and its units' sets.
+    pub(crate) fn write<'s>(
+        record: &[u8],
+        sets: impl ExactSizeIterator<Item = &'s [u32]>,
+    ) -> Vec<u8> {
+        let units = sets.len();
+        let mut keys: Vec<u32> = Vec::new();
+        let mut offsets: Vec<u32> = Vec::with_capacity(units + 1);
+        offsets.push(0);
+        for set in sets {
+            keys.extend_from_slice(set);
+            offsets.push(keys.len() as u32);
+        }
+        let mut out = Vec::with_capacity(8 + record.len() + 4 * (offsets.len() + keys.len()));
+        out.extend_from_slice(&(record.len() as u32).to_le_bytes());
+        out.extend_from_slice(record);
+        out.extend_from_slice(&(units as u32).to_le_bytes());
+        for x in offsets.iter().chain(&keys) {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+        out
+    }
+
+    /// Splits a stored blob; `None` when it is damaged.
+    fn parse(blob: &'a [u8]) -> Option<DocBlob<'a>> {
+        let len = u32_at(blob, 0)? as usize;
+        let record = blob.get(4..4 + len)?;
+        let rest = blob.get(4 + len..)?;
+        let units = u32_at(rest, 0)? as usize;
+        let sets = rest.get(4..)?;
+        // The offsets are there, and the last one is within the keys.
+        let last = u32_at(sets, units)? as usize;
+        (sets.len() >= 4 * (units + 1 + last)).then_some(DocBlob {
+            record,
+            sets,
+            units,
+        })
+    }
+
+    /// The shingle set of unit `u`, as the document was shingled when it
+    /// was added; `None` past its units or when the offsets are damaged.
+    pub(crate) fn unit_set(&self, u: usize) -> Option<Vec<u32>> {
+        if u >= self.units {
+            return None;
+        }
+        let (from, to) = (
+            u32_at(self.sets, u)? as usize,
+            u32_at(self.sets, u + 1)? as usize,
+        );
+        let base = self.units + 1;
+        (from <= to)
+            .then(|| (from..to).map(|i| u32_at(self.sets, base + i)).collect())
+            .flatten()
+    }
 }
 
 /// A segment to be written: documents `(number, compressed record)` in
@@ -589,9 +667,9 @@ impl Segment {
                 .is_some_and(|i| self.live_day(self.doc_entry(i).3))
     }
 
-    /// The compressed record of document `seq`, when it is here and not
-    /// evicted.
-    pub(crate) fn record(&self, seq: u64) -> Result<Option<&[u8]>> {
+    /// The stored document `seq` (its compressed record and its units'
+    /// shingle sets), when it is here and not evicted.
+    pub(crate) fn document(&self, seq: u64) -> Result<Option<DocBlob<'_>>> {
         let Some(i) = self.position(seq) else {
             return Ok(None);
         };
@@ -599,7 +677,10 @@ impl Segment {
         if !self.live_day(day) {
             return Ok(None);
         }
-        self.blob(off, n).map(Some)
+        let blob = self.blob(off, n)?;
+        DocBlob::parse(blob)
+            .map(Some)
+            .ok_or_else(|| index_error(&self.path, format!("damaged segment: document {seq}")))
     }
 
     fn blob(&self, off: u64, n: u64) -> Result<&[u8]> {
@@ -686,11 +767,13 @@ impl Segment {
         let tab = self.table(t);
         let n = tab.1;
         let mut i = 0usize;
+        let mut first = None;
         for (q, &key) in keys.iter().enumerate() {
             if i >= n {
                 break;
             }
             i = search::lower_bound_from(|j| self.entry(tab, j).0, i, n, key);
+            first.get_or_insert(i);
             let mut taken = 0;
             while i < n && taken < per_key {
                 let (k, v) = self.entry(tab, i);
@@ -704,6 +787,35 @@ impl Segment {
                 i += 1;
             }
         }
+        // A batch's keys read a stretch of the table through: its pages
+        // are handed back as soon as it is done, so that a lookup of
+        // millions of keys does not hold the whole table mapped.
+        if let Some(first) = first {
+            self.release_range(tab.0 + first * TABLE_ENTRY, tab.0 + i.min(n) * TABLE_ENTRY);
+        }
+    }
+
+    /// Unmaps the whole pages of bytes `from..to` of the file (see
+    /// [`Segment::release_pages`]).
+    fn release_range(&self, from: usize, to: usize) {
+        const PAGE: usize = 4096;
+        let (from, to) = (
+            from.next_multiple_of(PAGE),
+            to.min(self.map.len()) / PAGE * PAGE,
+        );
+        if to <= from {
+            return;
+        }
+        // SAFETY: as in `release_pages`; lookups copy the entries they
+        // read, so no slice of these pages is held.
+        #[cfg(unix)]
+        unsafe {
+            let _ = self.map.unchecked_advise_range(
+                memmap2::UncheckedAdvice::DontNeed,
+                from,
+                to - from,
+            );
+        }
     }
 
     /// The document numbers filed under `key` in table `t`, in order.
@@ -715,5 +827,26 @@ impl Segment {
             .take_while(move |&(k, _)| k == key)
             .filter(move |&(_, v)| self.is_live(t, v))
             .map(|(_, s)| s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_blob_gives_back_its_record_and_unit_sets() {
+        let sets: Vec<Vec<u32>> = vec![vec![1, 5, 9], vec![], vec![u32::MAX, 7]];
+        let blob = DocBlob::write(b"record bytes", sets.iter().map(|s| &s[..]));
+        let doc = DocBlob::parse(&blob).expect("a blob");
+        assert_eq!(doc.record, b"record bytes");
+        for (u, set) in sets.iter().enumerate() {
+            assert_eq!(doc.unit_set(u).as_ref(), Some(set));
+        }
+        assert_eq!(doc.unit_set(3), None);
+        // A blob cut short anywhere is refused, not misread.
+        for end in 0..blob.len() {
+            assert!(DocBlob::parse(&blob[..end]).is_none(), "cut at {end}");
+        }
     }
 }
