@@ -67,6 +67,10 @@ const HEADER_LEN: usize = 144;
 const DOC_ENTRY: usize = 32;
 const TABLE_ENTRY: usize = 16;
 
+/// Keys of one sorted lookup from which its table is read through the map
+/// (see [`Segment::lookup_sorted`]).
+const DENSE_LOOKUP: usize = 1024;
+
 pub(crate) const META_FILE: &str = "index.json";
 pub(crate) const MANIFEST_FILE: &str = "MANIFEST";
 pub(crate) const SEGMENT_DIR: &str = "segments";
@@ -300,6 +304,63 @@ pub(crate) fn remove_unlisted(dir: &Path, manifest: &Manifest) -> Result<usize> 
     Ok(removed)
 }
 
+/// Table entries read a page at a time with `pread`, for lookups of few
+/// keys, the pages read kept in a few slots (every search probes its
+/// table's first and last pages, then pages near its key); an entry that
+/// cannot be read so is read through the map.
+struct PageReader<'s> {
+    segment: &'s Segment,
+    /// The page each slot holds (`usize::MAX`: none).
+    pages: std::cell::RefCell<[usize; PageReader::SLOTS]>,
+    buf: std::cell::RefCell<Vec<u8>>,
+}
+
+impl<'s> PageReader<'s> {
+    const PAGE: usize = 4096;
+    const SLOTS: usize = 16;
+
+    fn new(segment: &'s Segment) -> Self {
+        PageReader {
+            segment,
+            pages: std::cell::RefCell::new([usize::MAX; Self::SLOTS]),
+            buf: std::cell::RefCell::new(vec![0; Self::PAGE * Self::SLOTS]),
+        }
+    }
+
+    /// Entry `i` of the table at `t` (entries never straddle a page:
+    /// tables start at multiples of [`TABLE_ENTRY`]).
+    fn entry(&self, t: (usize, usize), i: usize) -> (u64, u64) {
+        let at = t.0 + i * TABLE_ENTRY;
+        let page = at / Self::PAGE;
+        let slot = page % Self::SLOTS;
+        if self.pages.borrow()[slot] != page && !self.load(page, slot) {
+            return self.segment.entry(t, i);
+        }
+        let buf = self.buf.borrow();
+        let off = slot * Self::PAGE + at % Self::PAGE;
+        (u64_at(&buf, off), u64_at(&buf, off + 8))
+    }
+
+    /// Reads page `page` into its slot; false when it cannot.
+    fn load(&self, page: usize, slot: usize) -> bool {
+        let from = page * Self::PAGE;
+        let len = Self::PAGE.min(self.segment.map.len().saturating_sub(from));
+        let mut buf = self.buf.borrow_mut();
+        let into = &mut buf[slot * Self::PAGE..slot * Self::PAGE + len];
+        #[cfg(unix)]
+        let read = std::os::unix::fs::FileExt::read_exact_at(&self.segment.file, into, from as u64)
+            .is_ok();
+        #[cfg(not(unix))]
+        let read = {
+            let _ = into;
+            false
+        };
+        // A failed read may have filled part of the slot.
+        self.pages.borrow_mut()[slot] = if read { page } else { usize::MAX };
+        read
+    }
+}
+
 /// A stored document: its compressed record, then the shingle set of each
 /// of its fingerprinted units, so that a unit proposed by a band key is
 /// verified without reading the text back and shingling it again. Laid
@@ -526,6 +587,9 @@ pub(crate) fn write_segment_from<'a>(
 pub(crate) struct Segment {
     path: PathBuf,
     map: Mmap,
+    /// The file, for lookups of few keys read with `pread` (see
+    /// [`PageReader`]).
+    file: File,
     pub day: i64,
     /// Documents of earlier days are evicted.
     live_from: Option<i64>,
@@ -602,6 +666,7 @@ impl Segment {
             live_from: None,
             path,
             map,
+            file,
             docs,
             blobs,
             bands,
@@ -766,17 +831,27 @@ impl Segment {
     ) {
         let tab = self.table(t);
         let n = tab.1;
+        // A few keys touch a few pages each, scattered over the table: read
+        // with `pread` from the page cache, they cost a system call each,
+        // where a page fault of the map also maps the pages around it and
+        // has them unmapped again. Many keys read the table through, which
+        // the map does best.
+        let pages = (keys.len() < DENSE_LOOKUP).then(|| PageReader::new(self));
+        let entry = |j: usize| match &pages {
+            Some(p) => p.entry(tab, j),
+            None => self.entry(tab, j),
+        };
         let mut i = 0usize;
         let mut first = None;
         for (q, &key) in keys.iter().enumerate() {
             if i >= n {
                 break;
             }
-            i = search::lower_bound_from(|j| self.entry(tab, j).0, i, n, key);
+            i = search::lower_bound_from(|j| entry(j).0, i, n, key);
             first.get_or_insert(i);
             let mut taken = 0;
             while i < n && taken < per_key {
-                let (k, v) = self.entry(tab, i);
+                let (k, v) = entry(i);
                 if k != key {
                     break;
                 }
@@ -790,7 +865,7 @@ impl Segment {
         // A batch's keys read a stretch of the table through: its pages
         // are handed back as soon as it is done, so that a lookup of
         // millions of keys does not hold the whole table mapped.
-        if let Some(first) = first {
+        if let Some(first) = first.filter(|_| pages.is_none()) {
             self.release_range(tab.0 + first * TABLE_ENTRY, tab.0 + i.min(n) * TABLE_ENTRY);
         }
     }
@@ -847,6 +922,59 @@ mod tests {
         // A blob cut short anywhere is refused, not misread.
         for end in 0..blob.len() {
             assert!(DocBlob::parse(&blob[..end]).is_none(), "cut at {end}");
+        }
+    }
+
+    #[test]
+    fn lookups_of_few_keys_read_with_pread_find_what_the_map_finds() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        // Hashed keys, some repeated, over many pages of a table.
+        let mut bands: Vec<(u64, u64)> = (0..20_000u64)
+            .map(|i| (crate::minhash::splitmix64(i / 3), i))
+            .collect();
+        bands.sort_unstable();
+        let data = SegmentData {
+            day: 1,
+            bands: bands.clone(),
+            ..SegmentData::default()
+        };
+        write_segment(dir.path(), "s.seg", &data).expect("written");
+        let seg = Segment::open(dir.path(), "s.seg").expect("opened");
+        let expected = |keys: &[u64], per_key: usize| -> Vec<(u32, u64)> {
+            keys.iter()
+                .enumerate()
+                .flat_map(|(q, k)| {
+                    bands
+                        .iter()
+                        .filter(move |(b, _)| b == k)
+                        .take(per_key)
+                        .map(move |&(_, v)| (q as u32, v))
+                })
+                .collect()
+        };
+        // Keys present and absent, sorted and distinct: few (read with
+        // pread) and many (read through the map).
+        for n in [1usize, 7, 300, DENSE_LOOKUP + 500] {
+            let mut keys: Vec<u64> = (0..n as u64)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        crate::minhash::splitmix64(i * 5)
+                    } else {
+                        crate::minhash::splitmix64(1_000_000 + i)
+                    }
+                })
+                .collect();
+            keys.sort_unstable();
+            keys.dedup();
+            for per_key in [1, 2, 64] {
+                let mut found = Vec::new();
+                seg.lookup_sorted(Table::Bands, &keys, per_key, &mut found);
+                assert_eq!(
+                    found,
+                    expected(&keys, per_key),
+                    "{n} keys, {per_key} per key"
+                );
+            }
         }
     }
 }
