@@ -67,9 +67,12 @@ const HEADER_LEN: usize = 144;
 const DOC_ENTRY: usize = 32;
 const TABLE_ENTRY: usize = 16;
 
-/// Keys of one sorted lookup from which its table is read through the map
-/// (see [`Segment::lookup_sorted`]).
-const DENSE_LOOKUP: usize = 1024;
+/// Pages a search of a table probes, about (see the `search` module).
+const SEARCH_PAGES: usize = 4;
+
+/// The pages a read fault of a mapped file maps at once (the kernel's
+/// default `fault_around_bytes`).
+const FAULT_WINDOW: usize = 64 * 1024;
 
 pub(crate) const META_FILE: &str = "index.json";
 pub(crate) const MANIFEST_FILE: &str = "MANIFEST";
@@ -831,12 +834,14 @@ impl Segment {
     ) {
         let tab = self.table(t);
         let n = tab.1;
-        // A few keys touch a few pages each, scattered over the table: read
-        // with `pread` from the page cache, they cost a system call each,
-        // where a page fault of the map also maps the pages around it and
-        // has them unmapped again. Many keys read the table through, which
-        // the map does best.
-        let pages = (keys.len() < DENSE_LOOKUP).then(|| PageReader::new(self));
+        // Each search probes a few pages. Through the map, a probe's fault
+        // maps the window of pages around it (and they are unmapped
+        // again), which pays when the keys' searches cover the table's
+        // windows several times over: many keys, or a small table. Few
+        // keys in a large table read their pages with `pread` instead, a
+        // system call each.
+        let sparse = n * TABLE_ENTRY > keys.len().saturating_mul(SEARCH_PAGES * FAULT_WINDOW);
+        let pages = sparse.then(|| PageReader::new(self));
         let entry = |j: usize| match &pages {
             Some(p) => p.entry(tab, j),
             None => self.entry(tab, j),
@@ -929,7 +934,7 @@ mod tests {
     fn lookups_of_few_keys_read_with_pread_find_what_the_map_finds() {
         let dir = tempfile::tempdir().expect("a temporary directory");
         // Hashed keys, some repeated, over many pages of a table.
-        let mut bands: Vec<(u64, u64)> = (0..20_000u64)
+        let mut bands: Vec<(u64, u64)> = (0..200_000u64)
             .map(|i| (crate::minhash::splitmix64(i / 3), i))
             .collect();
         bands.sort_unstable();
@@ -943,22 +948,25 @@ mod tests {
         let expected = |keys: &[u64], per_key: usize| -> Vec<(u32, u64)> {
             keys.iter()
                 .enumerate()
-                .flat_map(|(q, k)| {
-                    bands
+                .flat_map(|(q, &k)| {
+                    let at = bands.partition_point(|&(b, _)| b < k);
+                    bands[at..]
                         .iter()
-                        .filter(move |(b, _)| b == k)
+                        .take_while(move |&&(b, _)| b == k)
                         .take(per_key)
                         .map(move |&(_, v)| (q as u32, v))
                 })
                 .collect()
         };
         // Keys present and absent, sorted and distinct: few (read with
-        // pread) and many (read through the map).
-        for n in [1usize, 7, 300, DENSE_LOOKUP + 500] {
+        // pread: the table is 3.2 MB) and many (read through the map).
+        for n in [1usize, 7, 300, 20_000] {
+            let sparse = bands.len() * TABLE_ENTRY > n * SEARCH_PAGES * FAULT_WINDOW;
+            assert_eq!(sparse, n <= 7);
             let mut keys: Vec<u64> = (0..n as u64)
                 .map(|i| {
                     if i % 2 == 0 {
-                        crate::minhash::splitmix64(i * 5)
+                        crate::minhash::splitmix64(i * 3)
                     } else {
                         crate::minhash::splitmix64(1_000_000 + i)
                     }
