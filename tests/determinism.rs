@@ -97,15 +97,7 @@ fn texts_read_back_from_the_temporary_file_give_the_same_reports() {
         &["audit", "-f", "html"],
         &["dedup"],
     ] {
-        let held = reprint_paths(args, &[&feed]);
-        assert!(held.code <= 1, "{args:?}: {}", held.stderr);
-        assert!(held.stdout.len() > 1000, "{args:?}: {}", held.stdout);
-        let spilled = reprint_paths(&[args, &["--text-memory", "0"]].concat(), &[&feed]);
-        assert_eq!(spilled.code, held.code, "{args:?}: {}", spilled.stderr);
-        assert!(
-            spilled.stdout == held.stdout,
-            "{args:?}: output differs with texts read back"
-        );
+        same_output_with(args, &feed, &["--text-memory", "0"], "texts read back");
     }
 }
 
@@ -118,16 +110,22 @@ fn shingle_sets_read_from_the_temporary_file_give_the_same_reports() {
     let c = Corpus::new();
     let feed = synth_feed(&c, "3000");
     for args in [&["scan", "-f", "json"][..], &["dedup"]] {
-        let held = reprint_paths(args, &[&feed]);
-        assert!(held.code <= 1, "{args:?}: {}", held.stderr);
-        assert!(held.stdout.len() > 1000, "{args:?}: {}", held.stdout);
-        let mapped = reprint_paths(&[args, &["--set-memory", "0"]].concat(), &[&feed]);
-        assert_eq!(mapped.code, held.code, "{args:?}: {}", mapped.stderr);
-        assert!(
-            mapped.stdout == held.stdout,
-            "{args:?}: output differs with sets mapped"
-        );
+        same_output_with(args, &feed, &["--set-memory", "0"], "sets mapped");
     }
+}
+
+/// Runs `args` on `feed` with and without the `extra` options, which must
+/// change nothing of the output (`what`: what they change, for messages).
+fn same_output_with(args: &[&str], feed: &std::path::Path, extra: &[&str], what: &str) {
+    let held = reprint_paths(args, &[feed]);
+    assert!(held.code <= 1, "{args:?}: {}", held.stderr);
+    assert!(held.stdout.len() > 1000, "{args:?}: {}", held.stdout);
+    let other = reprint_paths(&[args, extra].concat(), &[feed]);
+    assert_eq!(other.code, held.code, "{args:?}: {}", other.stderr);
+    assert!(
+        other.stdout == held.stdout,
+        "{args:?}: output differs with {what}"
+    );
 }
 
 /// A feed of `n` generated articles in `c`.

@@ -95,26 +95,24 @@ impl Index {
                 .map(|&seq| {
                     let lo = proposals.partition_point(|p| p.0 < seq);
                     let hi = proposals.partition_point(|p| p.0 <= seq);
+                    let stored = self.stored(seq)?;
                     let verified = same_words.binary_search(&seq).is_ok()
                         || rewrites.binary_search(&seq).is_ok()
-                        || {
-                            let stored = self.stored(seq)?;
-                            proposals[lo..hi].iter().any(|&(_, ou, d, u)| {
-                                match (
-                                    stored.unit_set(ou as usize),
-                                    batch[d as usize].paragraphs.get(u as usize),
-                                ) {
-                                    (Some(a), Some(b)) => {
-                                        contained_at_least(&a, &b.shingles, threshold)
-                                    }
-                                    _ => false,
+                        || proposals[lo..hi].iter().any(|&(_, ou, d, u)| {
+                            match (
+                                stored.unit_set(ou as usize),
+                                batch[d as usize].paragraphs.get(u as usize),
+                            ) {
+                                (Some(a), Some(b)) => {
+                                    contained_at_least(&a, &b.shingles, threshold)
                                 }
-                            })
-                        };
+                                _ => false,
+                            }
+                        });
                     if !verified {
                         return Ok(None);
                     }
-                    Ok(Some(detector.shingle_kept(self.read_document(seq)?)))
+                    Ok(Some(detector.shingle_kept(self.decode(seq, stored)?)))
                 })
                 .collect::<Result<_>>()?;
             read.extend(part);
@@ -273,7 +271,6 @@ impl Index {
         out
     }
 
-    /// Reads indexed document `seq` back.
     /// Document `seq` as stored (its record and its units' sets).
     fn stored(&self, seq: u64) -> Result<store::DocBlob<'_>> {
         for s in &self.segments {
@@ -287,8 +284,9 @@ impl Index {
         ))
     }
 
-    pub(super) fn read_document(&self, seq: u64) -> Result<Document> {
-        let doc = self.stored(seq)?;
+    /// Indexed document `seq` read back: its stored record decompressed
+    /// and parsed.
+    fn decode(&self, seq: u64, doc: store::DocBlob<'_>) -> Result<Document> {
         let mut json = Vec::new();
         std::io::Read::read_to_end(
             &mut flate2::read::DeflateDecoder::new(doc.record),
