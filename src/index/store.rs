@@ -852,7 +852,13 @@ impl Segment {
             if i >= n {
                 break;
             }
-            i = search::lower_bound_from(|j| entry(j).0, i, n, key);
+            // Galloping from the last key's place probes pages between
+            // them that a sparse lookup does not need.
+            i = if sparse {
+                search::lower_bound(|j| entry(j).0, i, n, key)
+            } else {
+                search::lower_bound_from(|j| entry(j).0, i, n, key)
+            };
             first.get_or_insert(i);
             let mut taken = 0;
             while i < n && taken < per_key {
