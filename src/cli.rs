@@ -691,7 +691,20 @@ pub enum IndexCommand {
     Stats(IndexStatsOpts),
     /// Drop every partition (day) before a date.
     Evict(IndexEvictOpts),
+    /// Merge every segment into one, so that queries search one set of
+    /// tables (after a bulk build, or in a quiet hour).
+    #[command(after_help = COMPACT_AFTER_HELP)]
+    Compact(IndexCompactOpts),
 }
+
+const COMPACT_AFTER_HELP: &str = "\
+Adds merge small segments as they go but never into segments of more than
+65,536 articles, so that one add does not rewrite most of a large index; an
+index built from a large feed keeps many. Compacting rewrites the whole index
+once (it needs its size again in free disk space while it runs) and holds
+the writer's lock meanwhile; queries keep working. Afterwards a day is evicted
+by marking it dropped, and the merged file is rewritten once more than half
+of it is evicted.";
 
 const INDEX_AFTER_HELP: &str = "\
 The detection options are fixed when the index is created and stored in it;
@@ -762,6 +775,14 @@ pub struct IndexStatsOpts {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Options of `reprint index compact`.
+#[derive(Debug, Args)]
+pub struct IndexCompactOpts {
+    /// The index directory.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 /// Options of `reprint index evict`.

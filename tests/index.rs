@@ -44,6 +44,15 @@ fn feed(stories: usize, copies: &[u8], seed: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The `b`th of ten batches of a feed's lines, as JSON Lines.
+fn tenth(lines: &[(String, String)], b: usize) -> String {
+    let n = lines.len();
+    lines[b * n / 10..(b + 1) * n / 10]
+        .iter()
+        .map(|(_, l)| format!("{l}\n"))
+        .collect()
+}
+
 /// The pairs of a JSON report, keyed by (copy, source), as JSON text.
 fn pairs(json: &serde_json::Value) -> Vec<(String, String, String)> {
     json["pairs"]
@@ -109,10 +118,7 @@ proptest! {
         let mut found = Vec::new();
         let n = lines.len();
         for b in 0..10 {
-            let part: String = lines[b * n / 10..(b + 1) * n / 10]
-                .iter()
-                .map(|(_, l)| format!("{l}\n"))
-                .collect();
+            let part = tenth(&lines, b);
             if part.is_empty() {
                 continue;
             }
@@ -493,18 +499,17 @@ fn dedup_with_an_index_in_ten_batches_keeps_what_one_dedup_keeps() {
     let expected = run.stdout;
     let index = c.path().join("idx");
     let mut kept = String::new();
-    let n = lines.len();
     for b in 0..10 {
-        let part: String = lines[b * n / 10..(b + 1) * n / 10]
-            .iter()
-            .map(|(_, l)| format!("{l}\n"))
-            .collect();
+        let part = tenth(&lines, b);
         let path = c.write(&format!("b{b}.jsonl"), part);
         let run = reprint_paths(&["dedup", "-q", "--index"], &[&index, &path]);
         assert!(run.code <= 1, "{}", run.stderr);
         kept.push_str(&run.stdout);
     }
-    assert!(expected.lines().count() < n, "the feed has duplicates");
+    assert!(
+        expected.lines().count() < lines.len(),
+        "the feed has duplicates"
+    );
     assert_eq!(kept, expected);
     assert_eq!(
         stats(&index)["articles"].as_u64(),
@@ -588,4 +593,112 @@ fn a_rewrite_of_an_indexed_article_is_found() {
     let json = run.json();
     assert_eq!(json["pairs"][0]["copy"], "rewrite");
     assert_eq!(json["pairs"][0]["source"], "wire");
+}
+
+#[test]
+fn compaction_merges_every_segment_and_changes_no_report() {
+    let c = Corpus::new();
+    let lines = feed(6, &[0, 1, 2, 3], 5);
+    let index = c.path().join("idx");
+    for b in 0..10 {
+        let part = tenth(&lines, b);
+        let path = c.write(&format!("b{b}.jsonl"), part);
+        let run = add(&index, &path);
+        assert!(run.code <= 1, "{}", run.stderr);
+    }
+    let before = stats(&index);
+    assert!(before["segments"].as_u64().unwrap() > 1, "{before}");
+    // Queries of a wire story, an excerpt, and a text no article has.
+    let w = wire(500);
+    let texts = [w.join("\n\n"), w[1..3].join("\n\n"), paragraph(4242)];
+    let queries: Vec<_> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| c.write(&format!("q{i}.txt"), t))
+        .collect();
+    let query = |index: &Path| -> Vec<String> {
+        queries
+            .iter()
+            .map(|q| {
+                let run = reprint_paths(&["index", "query", "-q", "-f", "json"], &[index, q]);
+                assert!(run.code <= 1, "{}", run.stderr);
+                run.stdout
+            })
+            .collect()
+    };
+    let answers = query(&index);
+    let found = |answer: &str| pairs(&serde_json::from_str(answer).expect("a JSON report"));
+    assert!(
+        found(&answers[0])
+            .iter()
+            .any(|(c, s, _)| c == "w0" || s == "w0"),
+        "{}",
+        answers[0]
+    );
+    assert!(found(&answers[2]).is_empty(), "{}", answers[2]);
+    // A copy of the index left as it is, for the add below.
+    let untouched = c.path().join("untouched");
+    copy_dir(&index, &untouched);
+
+    let run = reprint_paths(&["index", "compact"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("merged into 1"), "{}", run.stderr);
+    let after = stats(&index);
+    assert_eq!(after["segments"], 1);
+    assert_eq!(after["articles"], before["articles"]);
+    // The same days and articles per day (their bytes are shares of a
+    // file's size, which the merge changes).
+    let days = |s: &serde_json::Value| -> Vec<(String, u64)> {
+        s["partitions"]
+            .as_array()
+            .expect("partitions")
+            .iter()
+            .map(|p| (p["day"].to_string(), p["articles"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(days(&after), days(&before));
+    assert_eq!(
+        std::fs::read_dir(index.join("segments")).unwrap().count(),
+        1
+    );
+    assert_eq!(query(&index), answers);
+    // Compacting again has nothing to merge.
+    let run = reprint_paths(&["index", "compact"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(stats(&index)["segments"], 1);
+
+    // The next day's add reports what it reports without compaction.
+    let day = c.write(
+        "next.jsonl",
+        format!(
+            "{}\n{}\n",
+            record("late", Some("2026-03-20"), &w[..3].join("\n\n")),
+            record("new", Some("2026-03-20"), &paragraph(777)),
+        ),
+    );
+    let (compacted, plain) = (add(&index, &day), add(&untouched, &day));
+    assert!(compacted.code <= 1, "{}", compacted.stderr);
+    assert_eq!(compacted.stdout, plain.stdout);
+
+    // Days evicted from the merged segment are hidden, not lost count of.
+    let run = reprint_paths(&["index", "evict", "--before", "2026-03-06"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run2 = reprint_paths(&["index", "evict", "--before", "2026-03-06"], &[&untouched]);
+    assert_eq!(run2.code, 0, "{}", run2.stderr);
+    assert_eq!(stats(&index)["articles"], stats(&untouched)["articles"]);
+    assert_eq!(query(&index), query(&untouched));
+}
+
+/// Copies the files of `from` (one level of directories) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! `reprint index`: add, query, stats, evict.
+//! `reprint index`: add, query, stats, evict, compact.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -7,7 +7,8 @@ use anyhow::{Context, Result, bail};
 
 use super::{Output, engine_config, load};
 use crate::cli::{
-    FormatArg, IndexAddOpts, IndexCommand, IndexEvictOpts, IndexRunOpts, IndexStatsOpts,
+    FormatArg, IndexAddOpts, IndexCommand, IndexCompactOpts, IndexEvictOpts, IndexRunOpts,
+    IndexStatsOpts,
 };
 use reprint::date::{Date, format_day};
 use reprint::index::Index;
@@ -21,6 +22,7 @@ pub fn run(c: IndexCommand) -> Result<ExitCode> {
         IndexCommand::Query(o) => query(o),
         IndexCommand::Stats(o) => stats(o),
         IndexCommand::Evict(o) => evict(o),
+        IndexCommand::Compact(o) => compact(o),
     }
 }
 
@@ -265,6 +267,17 @@ fn human_bytes(b: u64) -> String {
     }
 }
 
+/// The index at `dir` opened as its writer with its own parameters:
+/// eviction and compaction change none.
+fn open_to_maintain(dir: &std::path::Path) -> Result<Index> {
+    let index =
+        Index::open(dir).with_context(|| format!("cannot open the index '{}'", dir.display()))?;
+    let detector = Detector::new(index.resolve(&reprint::scan::Config::default())?)?;
+    drop(index);
+    Index::open_writer(dir, &detector, None)
+        .with_context(|| format!("cannot open the index '{}'", dir.display()))
+}
+
 fn evict(o: IndexEvictOpts) -> Result<ExitCode> {
     let Some(before) = Date::parse(&o.before) else {
         bail!(
@@ -272,13 +285,7 @@ fn evict(o: IndexEvictOpts) -> Result<ExitCode> {
             printable(&o.before)
         );
     };
-    // Eviction changes no detection parameter: the index's own are used.
-    let index = Index::open(&o.dir)
-        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
-    let detector = Detector::new(index.resolve(&reprint::scan::Config::default())?)?;
-    drop(index);
-    let mut index = Index::open_writer(&o.dir, &detector, None)
-        .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
+    let mut index = open_to_maintain(&o.dir)?;
     let dropped = index.evict_before(before.day())?;
     let days: Vec<String> = dropped.iter().map(|&d| format_day(d)).collect();
     eprintln!(
@@ -289,6 +296,24 @@ fn evict(o: IndexEvictOpts) -> Result<ExitCode> {
         } else {
             format!(" ({})", days.join(", "))
         },
+        plural(index.len(), "article"),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn compact(o: IndexCompactOpts) -> Result<ExitCode> {
+    let mut index = open_to_maintain(&o.dir)?;
+    let started = std::time::Instant::now();
+    let done = index
+        .compact_all()
+        .with_context(|| format!("cannot compact the index '{}'", o.dir.display()))?;
+    eprintln!(
+        "reprint: {} ({}) merged into {} ({}) in {:.1} s; {}",
+        plural(done.segments.0 as u64, "segment"),
+        human_bytes(done.bytes.0),
+        done.segments.1,
+        human_bytes(done.bytes.1),
+        started.elapsed().as_secs_f64(),
         plural(index.len(), "article"),
     );
     Ok(ExitCode::SUCCESS)

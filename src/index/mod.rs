@@ -57,6 +57,7 @@ use crate::shingle::ShingledDocument;
 use crate::similarity::contained_at_least;
 use store::{Lock, Manifest, Meta, Segment, SegmentData, SegmentInfo, Table, UNIT_BITS};
 
+pub use compact::Compacted;
 use keys::*;
 pub use store::FORMAT_VERSION;
 

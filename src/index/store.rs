@@ -74,6 +74,10 @@ const SEARCH_PAGES: usize = 4;
 /// default `fault_around_bytes`).
 const FAULT_WINDOW: usize = 64 * 1024;
 
+/// Bytes a merge reads through a segment's map between two hand-backs of
+/// the pages read.
+const RELEASE_EVERY: usize = 64 << 20;
+
 pub(crate) const META_FILE: &str = "index.json";
 pub(crate) const MANIFEST_FILE: &str = "MANIFEST";
 pub(crate) const SEGMENT_DIR: &str = "segments";
@@ -508,19 +512,22 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
         Box::new(data.ids.iter().copied()),
         Box::new(data.grams.iter().copied()),
     ];
-    write_segment_from(dir, name, data.day, &docs, tables)
+    write_segment_from(dir, name, data.day, &docs, tables, &|| {})
 }
 
 /// Writes `segments/NAME` (synced) from documents `(number, day,
 /// compressed record)` in number order and the five tables in [`Table`]
 /// order, each sorted; `first_day` is the segment's first partition.
-/// Streamed: the tables are never held whole. Returns the file's size.
+/// Streamed: the tables are never held whole, and `read_through` is
+/// called after each [`RELEASE_EVERY`] bytes of records written (a merge
+/// hands back the pages of its inputs there). Returns the file's size.
 pub(crate) fn write_segment_from<'a>(
     dir: &Path,
     name: &str,
     first_day: i64,
     docs: &[(u64, i64, &[u8])],
     tables: [Box<dyn Iterator<Item = (u64, u64)> + 'a>; 5],
+    read_through: &dyn Fn(),
 ) -> Result<u64> {
     let seg_dir = dir.join(SEGMENT_DIR);
     fs::create_dir_all(&seg_dir).map_err(|e| io_error(&seg_dir, "create it", e))?;
@@ -558,8 +565,14 @@ pub(crate) fn write_segment_from<'a>(
             fields.push(start);
         }
         fields.push(at);
+        let mut since = 0usize;
         for (_, _, blob) in docs {
             out.write_all(blob)?;
+            since += blob.len();
+            if since >= RELEASE_EVERY {
+                read_through();
+                since = 0;
+            }
         }
         at += blob_at;
         fields.push(at);
@@ -797,11 +810,19 @@ impl Segment {
             .collect()
     }
 
-    /// Every live entry of table `t`, in order.
+    /// Every live entry of table `t`, in order. The pages read through are
+    /// handed back every [`RELEASE_EVERY`] bytes: a merge of the whole
+    /// index reads gigabytes of tables.
     pub(crate) fn live_entries(&self, t: Table) -> impl Iterator<Item = (u64, u64)> + '_ {
+        const STRIDE: usize = RELEASE_EVERY / TABLE_ENTRY;
         let tab = self.table(t);
         (0..tab.1)
-            .map(move |i| self.entry(tab, i))
+            .map(move |i| {
+                if i > 0 && i % STRIDE == 0 {
+                    self.release_range(tab.0 + (i - STRIDE) * TABLE_ENTRY, tab.0 + i * TABLE_ENTRY);
+                }
+                self.entry(tab, i)
+            })
             .filter(move |&(_, v)| self.is_live(t, v))
     }
 
