@@ -448,3 +448,15 @@ class Index:
     def evict(self, before: str) -> list[str]:
         """Drops every day before ``before`` (a date); returns those days."""
         return _native.index_evict(self.path, str(before))
+
+    def compact(self) -> dict:
+        """Merges every segment into one, as ``reprint index compact``: a
+        query then searches one set of tables. Returns the segments and
+        bytes on disk before and after."""
+        (before, after), (bytes_before, bytes_after) = _native.index_compact(self.path)
+        return {
+            "segments_before": before,
+            "segments_after": after,
+            "bytes_before": bytes_before,
+            "bytes_after": bytes_after,
+        }

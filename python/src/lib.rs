@@ -511,16 +511,30 @@ fn index_evict(py: Python<'_>, dir: &str, before: &str) -> PyResult<Vec<String>>
             PyValueError::new_err(format!("before '{before}': give a date such as 2026-03-01"))
         })?
         .day();
-    let index = Index::open(&PathBuf::from(dir)).map_err(engine_error)?;
-    let detector = Detector::new(index.resolve(&Config::default()).map_err(engine_error)?)
-        .map_err(engine_error)?;
-    drop(index);
-    let mut index =
-        Index::open_writer(&PathBuf::from(dir), &detector, None).map_err(engine_error)?;
+    let mut index = open_to_maintain(dir)?;
     let dropped = py
         .detach(|| index.evict_before(day))
         .map_err(engine_error)?;
     Ok(dropped.into_iter().map(reprint::date::format_day).collect())
+}
+
+/// Merges every segment of the index at `dir` into one; returns the
+/// segments and bytes before and after.
+#[pyfunction]
+fn index_compact(py: Python<'_>, dir: &str) -> PyResult<((usize, usize), (u64, u64))> {
+    let mut index = open_to_maintain(dir)?;
+    let done = py.detach(|| index.compact_all()).map_err(engine_error)?;
+    Ok((done.segments, done.bytes))
+}
+
+/// The index at `dir` opened as its writer with its own parameters:
+/// eviction and compaction change none.
+fn open_to_maintain(dir: &str) -> PyResult<Index> {
+    let index = Index::open(&PathBuf::from(dir)).map_err(engine_error)?;
+    let detector = Detector::new(index.resolve(&Config::default()).map_err(engine_error)?)
+        .map_err(engine_error)?;
+    drop(index);
+    Index::open_writer(&PathBuf::from(dir), &detector, None).map_err(engine_error)
 }
 
 #[pymodule]
@@ -536,5 +550,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(index_dedup, m)?)?;
     m.add_function(wrap_pyfunction!(index_stats, m)?)?;
     m.add_function(wrap_pyfunction!(index_evict, m)?)?;
+    m.add_function(wrap_pyfunction!(index_compact, m)?)?;
     Ok(())
 }

@@ -171,6 +171,15 @@ def test_the_index_adds_queries_deduplicates_and_evicts(feed, tmp_path):
     assert kept == [] and clusters
     with pytest.raises(reprint.ReprintError, match="created with --threshold 0.5"):
         reprint.Index(tmp_path / "idx", threshold=0.7).add([{"id": "x", "text": "y"}])
+    # Two adds and a dedup made segments; compaction merges them and
+    # changes no answer.
+    segments = index.stats()["segments"]
+    assert segments > 1
+    done = index.compact()
+    assert (done["segments_before"], done["segments_after"]) == (segments, 1)
+    assert index.stats()["articles"] == len(records)
+    again = index.query([{"id": "press-release", "text": wire["text"]}])
+    assert again.to_json() == asked.to_json()
     dropped = index.evict("2100-01-01")
     assert dropped and index.stats()["articles"] == 0
 
