@@ -232,20 +232,22 @@ fn a_query_reports_reuse_without_adding() {
     assert_eq!(stats(&index)["articles"], 3);
 }
 
+/// Article `i` of March `day` (a JSON line): `d{day}-{i}`, paragraph
+/// `day * 10 + i`.
+fn day_record(day: usize, i: usize) -> String {
+    record(
+        &format!("d{day}-{i}"),
+        Some(&format!("2026-03-{day:02}")),
+        &paragraph(day * 10 + i),
+    ) + "\n"
+}
+
 #[test]
 fn eviction_drops_whole_days_and_stats_count_them() {
     let c = Corpus::new();
     let index = c.path().join("idx");
     for day in 1..=3 {
-        let lines: String = (0..4)
-            .map(|i| {
-                record(
-                    &format!("d{day}-{i}"),
-                    Some(&format!("2026-03-0{day}")),
-                    &paragraph(day * 10 + i),
-                ) + "\n"
-            })
-            .collect();
+        let lines: String = (0..4).map(|i| day_record(day, i)).collect();
         let f = c.write(&format!("day{day}.jsonl"), lines);
         assert!(add(&index, &f).code <= 1);
     }
@@ -261,6 +263,36 @@ fn eviction_drops_whole_days_and_stats_count_them() {
     assert_eq!(s["partitions"][0]["day"], "2026-03-03");
     let segments = std::fs::read_dir(index.join("segments")).unwrap().count();
     assert_eq!(segments, 1, "evicted segment files are removed");
+}
+
+#[test]
+fn an_add_over_several_days_is_one_file_with_a_partition_a_day() {
+    let c = Corpus::new();
+    let index = c.path().join("idx");
+    let lines: String = (1..=3)
+        .flat_map(|day| (0..2).map(move |i| day_record(day, i)))
+        .collect();
+    let f = c.write("days.jsonl", lines);
+    assert!(add(&index, &f).code <= 1);
+    let files = || std::fs::read_dir(index.join("segments")).unwrap().count();
+    assert_eq!(files(), 1);
+    let s = stats(&index);
+    assert_eq!(s["articles"], 6);
+    assert_eq!(s["partitions"].as_array().unwrap().len(), 3);
+    assert_eq!(sources_of(&c, &index, "q1", &paragraph(10)), ["d1-0"]);
+    // Its first day evicted: hidden, counted out, the file kept.
+    let run = reprint_paths(&["index", "evict", "--before", "2026-03-02"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("dropped 1 day"), "{}", run.stderr);
+    assert_eq!(stats(&index)["articles"], 4);
+    assert!(sources_of(&c, &index, "q1", &paragraph(10)).is_empty());
+    assert_eq!(sources_of(&c, &index, "q3", &paragraph(31)), ["d3-1"]);
+    assert_eq!(files(), 1);
+    // Every day evicted: the file goes.
+    let run = reprint_paths(&["index", "evict", "--before", "2026-03-04"], &[&index]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(stats(&index)["articles"], 0);
+    assert_eq!(files(), 0);
 }
 
 /// The indexed articles a query of `text` pairs with.

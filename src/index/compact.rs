@@ -1,10 +1,10 @@
 //! Compaction: small segments merged into larger ones, so that a lookup
-//! visits a few tables instead of one per day and batch.
+//! visits a few tables instead of one per batch (a day, for a live feed).
 //!
-//! Each added batch writes a segment per day. A lookup searches every
-//! segment's tables, and the pages it touches grow with their number: an
-//! index of 94 daily segments read most of every band table to look up one
-//! article. After each add, segments are merged size-tiered, as log-structured
+//! Each added batch writes one segment (its days are partitions of it). A
+//! lookup searches every segment's tables, and the pages it touches grow
+//! with their number: an index of 94 daily segments read most of every
+//! band table to look up one article. After each add, segments are merged size-tiered, as log-structured
 //! stores do: when [`FANOUT`] segments of one tier (their documents within a
 //! factor of [`FANOUT`]) are there, the oldest of them are merged into one
 //! of the next tier, up to [`MAX_MERGED_DOCS`]. So an index holds at most

@@ -8,9 +8,9 @@
 //! - `MANIFEST`: the live segments, their partitions and the next document
 //!   number, replaced atomically (written to a temporary file, synced,
 //!   renamed, directory synced) once every segment it names is on disk;
-//! - `segments/`: immutable segment files, one per batch and partition
-//!   (calendar day) as a batch is added, merged into files of many days by
-//!   compaction (see the `compact` module). A segment holds its documents
+//! - `segments/`: immutable segment files, one per batch as a batch is
+//!   added (its calendar days are partitions of it), merged into larger
+//!   files by compaction (see the `compact` module). A segment holds its documents
 //!   (each compressed on its own, for random access, with its day) and
 //!   five sorted tables of `(key, value)`:
 //!   LSH band keys (value: document number << 16 | unit), unit shingle-set
@@ -449,8 +449,10 @@ impl<'a> DocBlob<'a> {
 /// number order and the five key tables, each `(key, value)` sorted.
 #[derive(Debug, Default)]
 pub(crate) struct SegmentData {
+    /// The first day of its documents.
     pub day: i64,
-    pub docs: Vec<(u64, Vec<u8>)>,
+    /// `(number, day, stored blob)` in number order.
+    pub docs: Vec<(u64, i64, Vec<u8>)>,
     pub bands: Vec<(u64, u64)>,
     pub units: Vec<(u64, u64)>,
     pub words: Vec<(u64, u64)>,
@@ -503,7 +505,7 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
     let docs: Vec<(u64, i64, &[u8])> = data
         .docs
         .iter()
-        .map(|(seq, blob)| (*seq, data.day, blob.as_slice()))
+        .map(|(seq, day, blob)| (*seq, *day, blob.as_slice()))
         .collect();
     let tables: [Box<dyn Iterator<Item = (u64, u64)> + '_>; 5] = [
         Box::new(data.bands.iter().copied()),
