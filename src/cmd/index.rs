@@ -26,6 +26,11 @@ pub fn run(c: IndexCommand) -> Result<ExitCode> {
     }
 }
 
+/// Files in an index from which an add suggests compacting it: a bulk
+/// add leaves a file per batch, and a query of 20 files took 68 ms where
+/// one took 45 (1 million articles).
+const COMPACT_HINT_FILES: usize = 16;
+
 /// `30d`, `30` → 30.
 fn parse_window(w: &str) -> Result<u32> {
     let digits = w.trim().strip_suffix('d').unwrap_or(w.trim());
@@ -146,6 +151,14 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
                 "reprint: the window dropped {}: {}",
                 plural(days.len() as u64, "day"),
                 days.join(", ")
+            );
+        }
+        // A query searches every file; adds stop merging large ones.
+        if stats.segments >= COMPACT_HINT_FILES {
+            eprintln!(
+                "reprint: the index is {} files; `reprint index compact {}` merges them into one for faster queries",
+                stats.segments,
+                printable(&o.dir.display().to_string()),
             );
         }
     }
