@@ -4,8 +4,8 @@
 //! Each added batch writes one segment (its days are partitions of it). A
 //! lookup searches every segment's tables, and the pages it touches grow
 //! with their number: an index of 94 daily segments read most of every
-//! band table to look up one article. After each add, segments are merged size-tiered, as log-structured
-//! stores do: when [`FANOUT`] segments of one tier (their documents within a
+//! band table to look up one article. After each add, segments are merged
+//! size-tiered, as log-structured stores do: when [`FANOUT`] segments of one tier (their documents within a
 //! factor of [`FANOUT`]) are there, the oldest of them are merged into one
 //! of the next tier, up to [`MAX_MERGED_DOCS`]. So an index holds at most
 //! `FANOUT - 1` segments per tier below the largest (a million articles
@@ -140,22 +140,11 @@ impl Index {
             docs.extend(s.live_documents()?);
         }
         docs.sort_unstable_by_key(|d| d.0);
-        let mut partitions: Vec<(i64, u64)> = Vec::new();
-        let mut days: Vec<i64> = docs.iter().map(|d| d.1).collect();
-        days.sort_unstable();
-        for run in days.chunk_by(|a, b| a == b) {
-            partitions.push((run[0], run.len() as u64));
-        }
+        let partitions = partitions_of(docs.iter().map(|d| d.1));
         let mut manifest = self.manifest.clone();
         manifest.generation += 1;
         let first_day = partitions.first().map_or(0, |p| p.0);
-        let last_day = partitions.last().map_or(0, |p| p.0);
-        let file = format!(
-            "{}-{}-g{}.seg",
-            crate::date::format_day(first_day),
-            crate::date::format_day(last_day),
-            manifest.generation
-        );
+        let file = segment_file(&partitions, manifest.generation);
         // A segment whose documents are all evicted is dropped, not
         // written again.
         let info = if docs.is_empty() {

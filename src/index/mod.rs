@@ -543,13 +543,8 @@ impl Index {
         manifest.generation += 1;
         manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
         if !seg.docs.is_empty() {
-            let mut days: Vec<i64> = seg.docs.iter().map(|d| d.1).collect();
-            days.sort_unstable();
-            let partitions: Vec<(i64, u64)> = days
-                .chunk_by(|a, b| a == b)
-                .map(|run| (run[0], run.len() as u64))
-                .collect();
-            let (first, last) = (days[0], days[days.len() - 1]);
+            let partitions = partitions_of(seg.docs.iter().map(|d| d.1));
+            let first = partitions[0].0;
             seg.day = first;
             detector.install(|| {
                 seg.bands.par_sort_unstable();
@@ -558,16 +553,7 @@ impl Index {
                 seg.ids.par_sort_unstable();
                 seg.grams.par_sort_unstable();
             })?;
-            let days_named = if first == last {
-                crate::date::format_day(first)
-            } else {
-                format!(
-                    "{}-{}",
-                    crate::date::format_day(first),
-                    crate::date::format_day(last)
-                )
-            };
-            let file = format!("{days_named}-g{}.seg", manifest.generation);
+            let file = segment_file(&partitions, manifest.generation);
             let bytes = store::write_segment(&self.dir, &file, &seg)?;
             manifest.segments.push(SegmentInfo {
                 file,
@@ -672,6 +658,27 @@ fn only_lock(dir: &Path) -> bool {
             .filter_map(|e| e.ok())
             .all(|e| e.file_name() == "LOCK" || e.file_name().to_string_lossy().ends_with(".tmp"))
     })
+}
+
+/// `(day, documents)` of documents of these days, by day.
+fn partitions_of(days: impl Iterator<Item = i64>) -> Vec<(i64, u64)> {
+    let mut days: Vec<i64> = days.collect();
+    days.sort_unstable();
+    days.chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len() as u64))
+        .collect()
+}
+
+/// The file name of a segment of `partitions` (sorted) written in
+/// `generation`: its first and last days.
+fn segment_file(partitions: &[(i64, u64)], generation: u64) -> String {
+    let day = |p: Option<&(i64, u64)>| crate::date::format_day(p.map_or(0, |p| p.0));
+    let (first, last) = (day(partitions.first()), day(partitions.last()));
+    if first == last {
+        format!("{first}-g{generation}.seg")
+    } else {
+        format!("{first}-{last}-g{generation}.seg")
+    }
 }
 
 /// Removes the partitions before `day` from `manifest`; returns them. A
