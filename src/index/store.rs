@@ -10,8 +10,9 @@
 //!   renamed, directory synced) once every segment it names is on disk;
 //! - `segments/`: immutable segment files, one per batch as a batch is
 //!   added (its calendar days are partitions of it), merged into larger
-//!   files by compaction (see the `compact` module). A segment holds its documents
-//!   (each compressed on its own, for random access, with its day) and
+//!   files by compaction (see the `compact` module). A segment holds its
+//!   documents (each compressed on its own, for random access, with its
+//!   day) and
 //!   five sorted tables of `(key, value)`:
 //!   LSH band keys (value: document number << 16 | unit), unit shingle-set
 //!   keys, body word keys and id hashes (value: document number), and
@@ -791,15 +792,7 @@ impl Segment {
     /// would otherwise stay resident for the rest of the batch (2.0 of
     /// the 4.5 GB peak of a 200,000-article build were such pages).
     pub(crate) fn release_pages(&self) {
-        // SAFETY: the file is never modified once written (see `open`),
-        // so a page read again after this holds the same bytes, and
-        // nothing is written through the map. Callers hold no slice of it.
-        #[cfg(unix)]
-        unsafe {
-            let _ = self
-                .map
-                .unchecked_advise(memmap2::UncheckedAdvice::DontNeed);
-        }
+        self.release_range(0, self.map.len());
     }
 
     /// `(number, day, compressed record)` of every live document, in
@@ -908,15 +901,21 @@ impl Segment {
     /// [`Segment::release_pages`]).
     fn release_range(&self, from: usize, to: usize) {
         const PAGE: usize = 4096;
-        let (from, to) = (
-            from.next_multiple_of(PAGE),
-            to.min(self.map.len()) / PAGE * PAGE,
-        );
+        let from = from.next_multiple_of(PAGE);
+        let to = if to >= self.map.len() {
+            self.map.len()
+        } else {
+            to / PAGE * PAGE
+        };
         if to <= from {
             return;
         }
-        // SAFETY: as in `release_pages`; lookups copy the entries they
-        // read, so no slice of these pages is held.
+        // SAFETY: the map is a read-only mapping of a file that is never
+        // modified once written (see `open`), and nothing is written
+        // through it: the pages handed back stay mapped at the same
+        // addresses and are read again from the file with the same bytes,
+        // so a slice held across this (a merge holds its inputs' records)
+        // reads what it read before.
         #[cfg(unix)]
         unsafe {
             let _ = self.map.unchecked_advise_range(
