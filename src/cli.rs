@@ -722,9 +722,18 @@ pub struct IndexAddOpts {
 
     /// Add the input in batches of this many articles as it is read, each
     /// checked against the index as the earlier ones left it: memory
-    /// follows the batch, not the input.
-    #[arg(long, default_value_t = 50_000, value_name = "N")]
-    pub batch_size: usize,
+    /// follows the batch, not the input. By default 50,000, except that an
+    /// empty index takes the whole input in one batch, read as `scan` reads
+    /// a feed.
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<usize>,
+
+    /// When the index is empty: articles per segment file. Each file's
+    /// entries are held until it is written (about 15 KB an article), so
+    /// fewer take less memory and make more files, each of which a query
+    /// searches (`reprint index compact` merges them).
+    #[arg(long, default_value_t = reprint::index::BULK_SEGMENT_DOCS, value_name = "N")]
+    pub segment_size: usize,
 
     /// The index, the articles and the report.
     #[command(flatten)]

@@ -44,6 +44,17 @@ fn feed(stories: usize, copies: &[u8], seed: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A feed's lines as `whole.jsonl`.
+fn whole_feed(c: &Corpus, lines: &[(String, String)]) -> std::path::PathBuf {
+    c.write(
+        "whole.jsonl",
+        lines
+            .iter()
+            .map(|(_, l)| format!("{l}\n"))
+            .collect::<String>(),
+    )
+}
+
 /// The `b`th of ten batches of a feed's lines, as JSON Lines.
 fn tenth(lines: &[(String, String)], b: usize) -> String {
     let n = lines.len();
@@ -107,7 +118,7 @@ proptest! {
     ) {
         let c = Corpus::new();
         let lines = feed(stories, &copies, seed);
-        let whole = c.write("whole.jsonl", lines.iter().map(|(_, l)| format!("{l}\n")).collect::<String>());
+        let whole = whole_feed(&c, &lines);
         let scan = reprint_paths(&["scan", "-q", "-f", "json"], &[&whole]);
         prop_assert!(scan.code <= 1, "{}", scan.stderr);
         let mut expected = pairs(&scan.json());
@@ -131,14 +142,25 @@ proptest! {
         prop_assert_eq!(&found, &expected);
         prop_assert_eq!(stats(&index)["articles"].as_u64(), Some(n as u64));
 
-        // One add of the whole feed in batches of five, as it is read.
-        let batched = c.path().join("batched");
-        let run = reprint_paths(&["index", "add", "-q", "-f", "json", "--batch-size", "5"], &[&batched, &whole]);
-        prop_assert!(run.code <= 1, "{}", run.stderr);
-        let mut found = pairs(&run.json());
-        found.sort();
+        // One add of the whole feed in batches of five, as it is read; and
+        // one to an empty index in one batch, filed three articles a
+        // segment.
+        let add_whole = |dir: &str, args: &[&str]| {
+            let index = c.path().join(dir);
+            let run = reprint_paths(&[&["index", "add", "-q", "-f", "json"], args].concat(), &[&index, &whole]);
+            assert!(run.code <= 1, "{}", run.stderr);
+            let mut found = pairs(&run.json());
+            found.sort();
+            (index, run.json(), found)
+        };
+        let (_, report, found) = add_whole("batched", &["--batch-size", "5"]);
         prop_assert_eq!(&found, &expected);
-        let documents = run.json()["documents"].as_array().expect("documents").len();
+        let documents = report["documents"].as_array().expect("documents").len();
+        let (bulk, _, found) = add_whole("bulk", &["--segment-size", "3"]);
+        prop_assert_eq!(&found, &expected);
+        // (Eight files of one size are merged, as after any add.)
+        let files = stats(&bulk)["segments"].as_u64().unwrap_or(0);
+        prop_assert!(files >= 1 && files <= n.div_ceil(3) as u64, "{} files", files);
 
         // The same add written as JSON Lines batch by batch: the same
         // pairs, each document once, the summary counting them.
@@ -467,6 +489,23 @@ fn a_second_writer_is_told_who_holds_the_lock() {
     assert_eq!(stats(&index)["articles"], 2);
 }
 
+/// Runs `index add` (with `args`) of `batch` to `index` and kills it
+/// after `ms` milliseconds (if it has not ended by then).
+fn add_killed_after(args: &[&str], index: &Path, batch: &Path, ms: u64) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
+        .args(["index", "add", "-q", "-o", "/dev/null"])
+        .args(args)
+        .arg(index)
+        .arg(batch)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(ms));
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn an_add_killed_at_any_moment_leaves_the_batch_out_or_in_whole() {
     let c = Corpus::new();
@@ -481,18 +520,8 @@ fn an_add_killed_at_any_moment_leaves_the_batch_out_or_in_whole() {
             .map(|(_, l)| l.replace("\"id\":\"", &format!("\"id\":\"r{round}-")) + "\n")
             .collect();
         let batch = c.write(&format!("batch{round}.jsonl"), lines);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_reprint"))
-            .args(["index", "add", "-q", "-o", "/dev/null"])
-            .arg(&index)
-            .arg(&batch)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
         // Kill points spread over loading, checking and writing.
-        std::thread::sleep(std::time::Duration::from_millis(15 + round * 35));
-        let _ = child.kill();
-        let _ = child.wait();
+        add_killed_after(&[], &index, &batch, 15 + round * 35);
         let now = stats(&index)["articles"].as_u64().unwrap();
         assert!(
             now == before || now == before + 900,
@@ -516,16 +545,39 @@ fn an_add_killed_at_any_moment_leaves_the_batch_out_or_in_whole() {
 }
 
 #[test]
+fn a_first_add_killed_while_it_files_segments_leaves_an_index_that_takes_it_again() {
+    let c = Corpus::new();
+    for round in 0..5u64 {
+        let index = c.path().join(format!("idx{round}"));
+        let lines: String = feed(300, &[0, 3], 70 + round as usize)
+            .into_iter()
+            .map(|(_, l)| l + "\n")
+            .collect();
+        let batch = c.write(&format!("batch{round}.jsonl"), lines);
+        add_killed_after(&["--segment-size", "100"], &index, &batch, 10 + round * 60);
+        // Nothing or the whole feed, however far it got.
+        if index.join("index.json").exists() {
+            let n = stats(&index)["articles"].as_u64().unwrap();
+            assert!(n == 0 || n == 900, "round {round}: {n} articles");
+        }
+        let run = reprint_paths(
+            &["index", "add", "-q", "-o", "/dev/null"],
+            &[&index, &batch],
+        );
+        assert!(run.code <= 1, "round {round}: {}", run.stderr);
+        let s = stats(&index);
+        assert_eq!(s["articles"], 900, "round {round}");
+        // No file of the killed add is left beside the listed ones.
+        let files = std::fs::read_dir(index.join("segments")).unwrap().count();
+        assert_eq!(s["segments"].as_u64(), Some(files as u64), "round {round}");
+    }
+}
+
+#[test]
 fn dedup_with_an_index_in_ten_batches_keeps_what_one_dedup_keeps() {
     let c = Corpus::new();
     let lines = feed(12, &[0, 3, 1, 2], 17);
-    let whole = c.write(
-        "whole.jsonl",
-        lines
-            .iter()
-            .map(|(_, l)| format!("{l}\n"))
-            .collect::<String>(),
-    );
+    let whole = whole_feed(&c, &lines);
     let run = reprint_paths(&["dedup", "-q"], &[&whole]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let expected = run.stdout;
@@ -680,14 +732,6 @@ fn compaction_merges_every_segment_and_changes_no_report() {
     assert_eq!(after["articles"], before["articles"]);
     // The same days and articles per day (their bytes are shares of a
     // file's size, which the merge changes).
-    let days = |s: &serde_json::Value| -> Vec<(String, u64)> {
-        s["partitions"]
-            .as_array()
-            .expect("partitions")
-            .iter()
-            .map(|p| (p["day"].to_string(), p["articles"].as_u64().unwrap()))
-            .collect()
-    };
     assert_eq!(days(&after), days(&before));
     assert_eq!(
         std::fs::read_dir(index.join("segments")).unwrap().count(),
@@ -700,14 +744,7 @@ fn compaction_merges_every_segment_and_changes_no_report() {
     assert_eq!(stats(&index)["segments"], 1);
 
     // The next day's add reports what it reports without compaction.
-    let day = c.write(
-        "next.jsonl",
-        format!(
-            "{}\n{}\n",
-            record("late", Some("2026-03-20"), &w[..3].join("\n\n")),
-            record("new", Some("2026-03-20"), &paragraph(777)),
-        ),
-    );
+    let day = next_day(&c, &w, 777);
     let (compacted, plain) = (add(&index, &day), add(&untouched, &day));
     assert!(compacted.code <= 1, "{}", compacted.stderr);
     assert_eq!(compacted.stdout, plain.stdout);
@@ -719,6 +756,29 @@ fn compaction_merges_every_segment_and_changes_no_report() {
     assert_eq!(run2.code, 0, "{}", run2.stderr);
     assert_eq!(stats(&index)["articles"], stats(&untouched)["articles"]);
     assert_eq!(query(&index), query(&untouched));
+}
+
+/// A next day's feed: a copy of the first three paragraphs of the wire
+/// story `w`, and a new article (paragraph `seed`).
+fn next_day(c: &Corpus, w: &[String], seed: usize) -> std::path::PathBuf {
+    c.write(
+        "next.jsonl",
+        format!(
+            "{}\n{}\n",
+            record("late", Some("2026-03-20"), &w[..3].join("\n\n")),
+            record("new", Some("2026-03-20"), &paragraph(seed)),
+        ),
+    )
+}
+
+/// `(day, articles)` of each partition in `index stats --json` output.
+fn days(s: &serde_json::Value) -> Vec<(String, u64)> {
+    s["partitions"]
+        .as_array()
+        .expect("partitions")
+        .iter()
+        .map(|p| (p["day"].to_string(), p["articles"].as_u64().unwrap()))
+        .collect()
 }
 
 /// Copies the files of `from` (one level of directories) into `to`.
@@ -733,4 +793,56 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(e.path(), target).unwrap();
         }
     }
+}
+
+#[test]
+fn a_feed_added_to_an_empty_index_is_filed_a_segment_at_a_time_as_scan_reports_it() {
+    let c = Corpus::new();
+    let lines = feed(6, &[0, 1, 2, 3], 9);
+    let n = lines.len();
+    let whole = whole_feed(&c, &lines);
+    let scan = reprint_paths(&["scan", "-q", "-f", "json"], &[&whole]);
+    assert!(scan.code <= 1, "{}", scan.stderr);
+    let expected = pairs(&scan.json());
+    assert!(!expected.is_empty());
+
+    // The empty index takes the whole feed as one batch, filed five
+    // articles a file (six files: too few of one size to be merged): the
+    // pairs of the scan, in its order.
+    let bulk = c.path().join("bulk");
+    let run = reprint_paths(
+        &["index", "add", "-q", "-f", "json", "--segment-size", "5"],
+        &[&bulk, &whole],
+    );
+    assert!(run.code <= 1, "{}", run.stderr);
+    assert_eq!(pairs(&run.json()), expected);
+    let s = stats(&bulk);
+    assert_eq!(s["articles"], n);
+    assert_eq!(n, 30);
+    assert_eq!(s["segments"], 6);
+    // The same index as adds in batches of five make (one file a batch):
+    // the same answers to queries and to the next add.
+    let batched = c.path().join("batched");
+    let run = reprint_paths(
+        &["index", "add", "-q", "-f", "json", "--batch-size", "5"],
+        &[&batched, &whole],
+    );
+    assert!(run.code <= 1, "{}", run.stderr);
+    assert_eq!(days(&stats(&batched)), days(&s));
+    let w = wire(900);
+    let texts = [w.join("\n\n"), w[1..3].join("\n\n"), paragraph(4243)];
+    for (i, t) in texts.iter().enumerate() {
+        let q = c.write(&format!("q{i}.txt"), t);
+        let answer = |index: &Path| {
+            let run = reprint_paths(&["index", "query", "-q", "-f", "json"], &[index, &q]);
+            assert!(run.code <= 1, "{}", run.stderr);
+            run.stdout
+        };
+        assert_eq!(answer(&bulk), answer(&batched));
+    }
+    let day = next_day(&c, &w, 778);
+    let (a, b) = (add(&bulk, &day), add(&batched, &day));
+    assert!(a.code <= 1, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(!pairs(&a.json()).is_empty(), "{}", a.stdout);
 }

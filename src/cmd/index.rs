@@ -26,6 +26,9 @@ pub fn run(c: IndexCommand) -> Result<ExitCode> {
     }
 }
 
+/// Articles per batch of an add to an index that is not empty.
+const DEFAULT_BATCH: usize = 50_000;
+
 /// Files in an index from which an add suggests compacting it: a bulk
 /// add leaves a file per batch, and a query of 20 files took 68 ms where
 /// one took 45 (1 million articles).
@@ -73,11 +76,20 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
     let mut index = Index::open_writer(&o.dir, &Detector::new(asked.clone())?, window)
         .with_context(|| format!("cannot open the index '{}'", o.dir.display()))?;
     let detector = Detector::new(index.resolve(&asked)?)?;
+    index.set_segment_docs(a.segment_size);
     if let Some(p) = &o.output {
         super::check_outputs(&[("--output", p)], &load::input_files(&o.paths, &o.input))?;
     }
     // The feed is added in batches of --batch-size articles as it is read,
-    // each checked against the index as the batches before it left it.
+    // each checked against the index as the batches before it left it. An
+    // empty index has nothing to check a batch against: it takes the whole
+    // feed as a scan does (texts and shingle sets beyond their memory
+    // budgets in temporary files), and files it a segment at a time.
+    let batch_size = match a.batch_size {
+        Some(n) => n.max(1),
+        None if index.is_empty() => usize::MAX,
+        None => DEFAULT_BATCH,
+    };
     let mut total: Option<reprint::index::Added> = None;
     // JSON Lines are written batch by batch, so that the report of a large
     // feed is not held; the other formats need the whole report.
@@ -89,30 +101,23 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
         _ => None,
     };
     let today = reprint::date::today();
-    let corpus = load::load_each(
-        &o.paths,
-        None,
-        &o.input,
-        &detector,
-        a.batch_size.max(1),
-        |docs| {
-            let mut added = index
-                .add(&detector, docs, today)
-                .with_context(|| format!("cannot add to the index '{}'", o.dir.display()))?;
-            if let Some((out, written)) = stream.as_mut() {
-                written.part(&added.report, out.writer())?;
-                added.report.clear_findings();
+    let corpus = load::load_each(&o.paths, None, &o.input, &detector, batch_size, |docs| {
+        let mut added = index
+            .add(&detector, docs, today)
+            .with_context(|| format!("cannot add to the index '{}'", o.dir.display()))?;
+        if let Some((out, written)) = stream.as_mut() {
+            written.part(&added.report, out.writer())?;
+            added.report.clear_findings();
+        }
+        match total.as_mut() {
+            Some(t) => t.append(added),
+            None => {
+                added.drop_unquoted_texts();
+                total = Some(added);
             }
-            match total.as_mut() {
-                Some(t) => t.append(added),
-                None => {
-                    added.drop_unquoted_texts();
-                    total = Some(added);
-                }
-            }
-            Ok(())
-        },
-    )?;
+        }
+        Ok(())
+    })?;
     let Some(added) = total else {
         // Loading said why (no input, or every input failed).
         return Ok(ExitCode::from(2));

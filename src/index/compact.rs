@@ -70,7 +70,7 @@ pub struct Compacted {
 }
 
 /// The entries of sorted tables merged into one sorted sequence.
-fn merged<'a>(
+pub(super) fn merged<'a>(
     mut parts: Vec<Box<dyn Iterator<Item = (u64, u64)> + 'a>>,
 ) -> impl Iterator<Item = (u64, u64)> + 'a {
     let mut heap: BinaryHeap<Reverse<((u64, u64), usize)>> = parts
@@ -167,15 +167,13 @@ impl Index {
             };
             let bytes =
                 write_segment_from(&self.dir, &file, first_day, &docs, tables, &read_through)?;
-            Some(SegmentInfo {
+            Some(SegmentInfo::written(
                 file,
-                day: first_day,
-                docs: docs.len() as u64,
-                stored: docs.len() as u64,
+                first_day,
+                docs.len(),
                 bytes,
-                live_from: None,
                 partitions,
-            })
+            ))
         };
         drop(docs);
         drop(inputs);

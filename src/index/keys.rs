@@ -28,6 +28,7 @@ pub(super) fn band_key(band: usize, key: u32) -> u64 {
 /// What a batch's documents are looked up and filed by, computed once per
 /// document: each fingerprinted unit's band keys, and the high halves of
 /// the sampled character grams.
+#[derive(Default)]
 pub(super) struct BatchKeys {
     pub(super) bands: Vec<Vec<(u32, Vec<u32>)>>,
     pub(super) grams: Vec<Vec<u64>>,
@@ -52,6 +53,24 @@ pub(super) fn band_entries(units: &[(u32, Vec<u32>)], seq: u64) -> Vec<(u64, u64
             keys.iter()
                 .enumerate()
                 .map(move |(b, &k)| (band_key(b, k), (seq << UNIT_BITS) | u64::from(*u)))
+        })
+        .collect()
+}
+
+/// The entries of `batch`'s documents, numbered from `first_seq`, with
+/// their keys `keys`; undated ones on day `today`.
+pub(super) fn entries_of(
+    batch: &[ShingledDocument],
+    keys: &BatchKeys,
+    first_seq: u64,
+    today: i64,
+) -> Result<Vec<DocEntries>> {
+    batch
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let seq = first_seq + i as u64;
+            doc_entries(d, seq, today, &keys.bands[i], &keys.grams[i])
         })
         .collect()
 }

@@ -61,6 +61,16 @@ pub use compact::Compacted;
 use keys::*;
 pub use store::FORMAT_VERSION;
 
+/// Documents per segment when an empty index takes a large batch. Its
+/// entries are held until it is written (about 15 KB a document), beside
+/// the batch's documents: 32,768 documents take about 0.5 GB.
+pub const BULK_SEGMENT_DOCS: usize = 1 << 15;
+
+/// Documents whose entries are sorted together: a segment's tables are
+/// written merged from such pieces, so that they are never gathered into
+/// one vector (growing it would hold it twice).
+const PIECE_DOCS: usize = 4_096;
+
 /// An index directory, opened for reading or (with its lock) for writing.
 #[derive(Debug)]
 pub struct Index {
@@ -71,6 +81,8 @@ pub struct Index {
     lock: Option<Lock>,
     /// Wall time of each stage of the adds and queries so far.
     times: std::sync::Mutex<StageTimes>,
+    /// Documents per segment when the index takes a batch while empty.
+    segment_docs: usize,
 }
 
 /// What `index stats` prints.
@@ -304,12 +316,22 @@ impl Index {
                         segments,
                         lock: None,
                         times: std::sync::Mutex::new(StageTimes::new()),
+                        segment_docs: BULK_SEGMENT_DOCS,
                     });
                 }
                 Err(e) if attempt >= 3 => return Err(e),
                 Err(_) => attempt += 1,
             }
         }
+    }
+
+    /// Sets how many documents each segment file holds when the index,
+    /// empty, takes a batch (by default 32,768): the entries of one
+    /// segment are held until it is written, about 15 KB a document, so
+    /// fewer take less memory and make more files. Later adds write a
+    /// segment per batch.
+    pub fn set_segment_docs(&mut self, docs: usize) {
+        self.segment_docs = docs.max(1);
     }
 
     /// The configuration to run with: the index's own, with the asked
@@ -434,7 +456,8 @@ impl Index {
         docs: Vec<ShingledDocument>,
         today: i64,
     ) -> Result<Added> {
-        Ok(self.add_kept(detector, docs, today, |_, _| None)?.0)
+        let choose = None::<fn(&ScanReport, usize) -> Vec<bool>>;
+        Ok(self.add_kept(detector, docs, today, choose)?.0)
     }
 
     /// Deduplicates `docs` against the index and among themselves, as
@@ -451,7 +474,7 @@ impl Index {
         keep: Keep,
     ) -> Result<(Added, Vec<Cluster>, usize)> {
         let mut clusters = Vec::new();
-        let (added, indexed) = self.add_kept(detector, docs, today, |report, indexed| {
+        let choose = |report: &ScanReport, indexed: usize| {
             clusters = cluster_after(report, threshold, keep, indexed);
             let mut kept = vec![true; report.documents.len() - indexed];
             for c in &clusters {
@@ -459,8 +482,9 @@ impl Index {
                     kept[d - indexed] = false;
                 }
             }
-            Some(kept)
-        })?;
+            kept
+        };
+        let (added, indexed) = self.add_kept(detector, docs, today, Some(choose))?;
         Ok((added, clusters, indexed))
     }
 
@@ -472,7 +496,7 @@ impl Index {
         detector: &Detector,
         docs: Vec<ShingledDocument>,
         today: i64,
-        choose: impl FnOnce(&ScanReport, usize) -> Option<Vec<bool>>,
+        choose: Option<impl FnOnce(&ScanReport, usize) -> Vec<bool>>,
     ) -> Result<(Added, usize)> {
         if self.lock.is_none() {
             return Err(index_error(&self.dir, "opened for reading only"));
@@ -500,71 +524,81 @@ impl Index {
                 already_indexed.push((d.id, d.record));
             }
         }
-        // What the segments need is taken before the scan frees the
-        // shingles and moves the texts.
         let first_seq = self.manifest.next_seq;
-        let keys = detector.install(|| batch_keys(detector, &batch))??;
-        let entries: Vec<DocEntries> = detector.install(|| {
-            batch
-                .par_iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    let seq = first_seq + i as u64;
-                    doc_entries(d, seq, today, &keys.bands[i], &keys.grams[i])
-                })
-                .collect::<Result<Vec<_>>>()
-        })??;
-        self.lap(Some("batch keys"));
-        let (report, neighbours, indexed) = self.check_batch(detector, batch, &keys)?;
-        let entries: Vec<DocEntries> = match choose(&report, indexed) {
-            Some(kept) => entries
-                .into_iter()
-                .zip(kept)
-                .filter_map(|(e, k)| k.then_some(e))
-                .collect(),
-            None => entries,
-        };
-        let added = entries.len();
-
-        // One segment for the batch, whatever days it spans: its days are
-        // partitions of it, as in a merged segment. (A file per day made a
-        // bulk add of 50,000 articles over 50 days 50 files, rewritten
-        // twice by the merges that followed.)
-        let mut seg = SegmentData::default();
-        for e in entries {
-            seg.docs.push((e.seq, e.day, e.record));
-            seg.bands.extend(e.bands);
-            seg.units.extend(e.units.into_iter().map(|k| (k, e.seq)));
-            seg.words.extend(e.words.map(|k| (k, e.seq)));
-            seg.ids.push((e.id, e.seq));
-            seg.grams.extend(e.grams);
-        }
         let mut manifest = self.manifest.clone();
-        manifest.generation += 1;
+        // An empty index takes a batch as a scan takes a feed: there is
+        // nothing indexed to look up, so each chunk of it is filed as a
+        // segment of its own before the scan, and its keys and entries are
+        // dropped (a batch's entries are several times its text; a million
+        // articles' would not fit in memory). The files are listed when
+        // the batch is committed. A deduplicating add files only what it
+        // keeps, so it files after the scan.
+        let bulk = self.segments.is_empty() && choose.is_none();
+        let (report, neighbours, indexed, added) = if bulk {
+            let mut added = 0;
+            for (c, chunk) in batch.chunks(self.segment_docs).enumerate() {
+                let first = first_seq + (c * self.segment_docs) as u64;
+                let mut pieces = Vec::new();
+                for (p, part) in chunk.chunks(PIECE_DOCS).enumerate() {
+                    let first = first + (p * PIECE_DOCS) as u64;
+                    pieces.push(detector.install(|| {
+                        let keys = batch_keys(detector, part)?;
+                        Ok::<_, Error>(piece(entries_of(part, &keys, first, today)?))
+                    })??);
+                    // The pages of the sets read (in their temporary file
+                    // beyond --set-memory) are handed back: a million
+                    // articles' sets are 1.7 GB.
+                    crate::shingle::release_sets(part);
+                }
+                self.lap(Some("batch keys"));
+                added += chunk.len();
+                manifest.generation += 1;
+                manifest
+                    .segments
+                    .extend(self.write_pieces(pieces, manifest.generation)?);
+                self.lap(Some("write segments"));
+            }
+            let (report, neighbours, indexed) =
+                self.check_batch(detector, batch, &BatchKeys::default())?;
+            (report, neighbours, indexed, added)
+        } else {
+            // What the segment needs is taken before the scan frees the
+            // shingles and moves the texts.
+            let (keys, entries) = detector.install(|| {
+                let keys = batch_keys(detector, &batch)?;
+                let entries = entries_of(&batch, &keys, first_seq, today)?;
+                Ok::<_, Error>((keys, entries))
+            })??;
+            self.lap(Some("batch keys"));
+            let (report, neighbours, indexed) = self.check_batch(detector, batch, &keys)?;
+            drop(keys);
+            let entries: Vec<DocEntries> = match choose {
+                Some(choose) => entries
+                    .into_iter()
+                    .zip(choose(&report, indexed))
+                    .filter_map(|(e, k)| k.then_some(e))
+                    .collect(),
+                None => entries,
+            };
+            let added = entries.len();
+            // One segment for the batch, whatever days it spans: its days
+            // are partitions of it, as in a merged segment. (A file per day
+            // made a bulk add of 50,000 articles over 50 days 50 files,
+            // rewritten twice by the merges that followed.)
+            let mut entries = entries.into_iter();
+            let pieces: Vec<SegmentData> = std::iter::from_fn(|| {
+                let part: Vec<DocEntries> = entries.by_ref().take(PIECE_DOCS).collect();
+                (!part.is_empty()).then_some(part)
+            })
+            .map(|part| detector.install(|| piece(part)))
+            .collect::<Result<_>>()?;
+            manifest.generation += 1;
+            manifest
+                .segments
+                .extend(self.write_pieces(pieces, manifest.generation)?);
+            (report, neighbours, indexed, added)
+        };
         manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
-        if !seg.docs.is_empty() {
-            let partitions = partitions_of(seg.docs.iter().map(|d| d.1));
-            let first = partitions[0].0;
-            seg.day = first;
-            detector.install(|| {
-                seg.bands.par_sort_unstable();
-                seg.units.par_sort_unstable();
-                seg.words.par_sort_unstable();
-                seg.ids.par_sort_unstable();
-                seg.grams.par_sort_unstable();
-            })?;
-            let file = segment_file(&partitions, manifest.generation);
-            let bytes = store::write_segment(&self.dir, &file, &seg)?;
-            manifest.segments.push(SegmentInfo {
-                file,
-                day: first,
-                docs: seg.docs.len() as u64,
-                stored: seg.docs.len() as u64,
-                bytes,
-                live_from: None,
-                partitions,
-            });
-        }
         let evicted = match self.meta.window_days {
             Some(window) => {
                 let newest = manifest.segments.iter().map(SegmentInfo::last_day).max();
@@ -603,6 +637,55 @@ impl Index {
             self.commit(manifest)?;
         }
         Ok(dropped)
+    }
+
+    /// Writes `pieces` (documents in number order, each piece's tables
+    /// sorted) as one segment file of `generation`, its days partitions of
+    /// it; not yet listed in the manifest. `None` when there are no
+    /// documents.
+    fn write_pieces(
+        &self,
+        pieces: Vec<SegmentData>,
+        generation: u64,
+    ) -> Result<Option<SegmentInfo>> {
+        let docs: Vec<(u64, i64, &[u8])> = pieces
+            .iter()
+            .flat_map(|p| {
+                p.docs
+                    .iter()
+                    .map(|(seq, day, blob)| (*seq, *day, blob.as_slice()))
+            })
+            .collect();
+        if docs.is_empty() {
+            return Ok(None);
+        }
+        let partitions = partitions_of(docs.iter().map(|d| d.1));
+        let first = partitions[0].0;
+        let table =
+            |t: fn(&SegmentData) -> &Vec<(u64, u64)>| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
+                Box::new(compact::merged(
+                    pieces
+                        .iter()
+                        .map(|p| Box::new(t(p).iter().copied()) as Box<dyn Iterator<Item = _>>)
+                        .collect(),
+                ))
+            };
+        let tables = [
+            table(|p| &p.bands),
+            table(|p| &p.units),
+            table(|p| &p.words),
+            table(|p| &p.ids),
+            table(|p| &p.grams),
+        ];
+        let file = segment_file(&partitions, generation);
+        let bytes = store::write_segment_from(&self.dir, &file, first, &docs, tables, &|| {})?;
+        Ok(Some(SegmentInfo::written(
+            file,
+            first,
+            docs.len(),
+            bytes,
+            partitions,
+        )))
     }
 
     /// Makes `manifest` the index's state: written atomically, then the
@@ -650,13 +733,46 @@ impl Index {
     }
 }
 
-/// Whether `dir` holds nothing but a lock file (an index whose creation was
-/// interrupted before it wrote anything).
+/// The entries of some documents (in number order) as a segment's
+/// contents, their tables sorted.
+fn piece(entries: Vec<DocEntries>) -> SegmentData {
+    let mut seg = SegmentData::default();
+    for e in entries {
+        seg.docs.push((e.seq, e.day, e.record));
+        seg.bands.extend(e.bands);
+        seg.units.extend(e.units.into_iter().map(|k| (k, e.seq)));
+        seg.words.extend(e.words.map(|k| (k, e.seq)));
+        seg.ids.push((e.id, e.seq));
+        seg.grams.extend(e.grams);
+    }
+    rayon::join(
+        || {
+            rayon::join(
+                || seg.bands.par_sort_unstable(),
+                || seg.grams.par_sort_unstable(),
+            )
+        },
+        || {
+            seg.units.sort_unstable();
+            seg.words.sort_unstable();
+            seg.ids.sort_unstable();
+        },
+    );
+    seg
+}
+
+/// Whether `dir` holds nothing but a lock file, temporary files and the
+/// empty manifest (an index whose creation was interrupted before it wrote
+/// its parameters, which it writes last).
 fn only_lock(dir: &Path) -> bool {
     std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries
-            .filter_map(|e| e.ok())
-            .all(|e| e.file_name() == "LOCK" || e.file_name().to_string_lossy().ends_with(".tmp"))
+        entries.filter_map(|e| e.ok()).all(|e| {
+            let name = e.file_name();
+            name == "LOCK"
+                || name.to_string_lossy().ends_with(".tmp")
+                || (name == store::MANIFEST_FILE
+                    && store::read_manifest(dir).is_ok_and(|m| m.segments.is_empty()))
+        })
     })
 }
 

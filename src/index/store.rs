@@ -130,6 +130,26 @@ pub(crate) struct SegmentInfo {
 }
 
 impl SegmentInfo {
+    /// A file just written: `docs` documents, none evicted, in
+    /// `partitions` (by day, the first `first_day`).
+    pub fn written(
+        file: String,
+        first_day: i64,
+        docs: usize,
+        bytes: u64,
+        partitions: Vec<(i64, u64)>,
+    ) -> SegmentInfo {
+        SegmentInfo {
+            file,
+            day: first_day,
+            docs: docs as u64,
+            stored: docs as u64,
+            bytes,
+            live_from: None,
+            partitions,
+        }
+    }
+
     /// The newest partition it holds.
     pub fn last_day(&self) -> i64 {
         self.partitions.last().map_or(self.day, |p| p.0)
@@ -450,8 +470,6 @@ impl<'a> DocBlob<'a> {
 /// number order and the five key tables, each `(key, value)` sorted.
 #[derive(Debug, Default)]
 pub(crate) struct SegmentData {
-    /// The first day of its documents.
-    pub day: i64,
     /// `(number, day, stored blob)` in number order.
     pub docs: Vec<(u64, i64, Vec<u8>)>,
     pub bands: Vec<(u64, u64)>,
@@ -501,8 +519,15 @@ impl Table {
     }
 }
 
-/// Writes `data` as `segments/NAME` (synced) and returns its size.
-pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Result<u64> {
+/// Writes `data` as `segments/NAME` (synced), its first partition
+/// `first_day`, and returns its size.
+#[cfg(test)]
+pub(crate) fn write_segment(
+    dir: &Path,
+    name: &str,
+    first_day: i64,
+    data: &SegmentData,
+) -> Result<u64> {
     let docs: Vec<(u64, i64, &[u8])> = data
         .docs
         .iter()
@@ -515,7 +540,7 @@ pub(crate) fn write_segment(dir: &Path, name: &str, data: &SegmentData) -> Resul
         Box::new(data.ids.iter().copied()),
         Box::new(data.grams.iter().copied()),
     ];
-    write_segment_from(dir, name, data.day, &docs, tables, &|| {})
+    write_segment_from(dir, name, first_day, &docs, tables, &|| {})
 }
 
 /// Writes `segments/NAME` (synced) from documents `(number, day,
@@ -967,11 +992,10 @@ mod tests {
             .collect();
         bands.sort_unstable();
         let data = SegmentData {
-            day: 1,
             bands: bands.clone(),
             ..SegmentData::default()
         };
-        write_segment(dir.path(), "s.seg", &data).expect("written");
+        write_segment(dir.path(), "s.seg", 1, &data).expect("written");
         let seg = Segment::open(dir.path(), "s.seg").expect("opened");
         let expected = |keys: &[u64], per_key: usize| -> Vec<(u32, u64)> {
             keys.iter()
