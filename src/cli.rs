@@ -700,7 +700,8 @@ pub enum IndexCommand {
 const COMPACT_AFTER_HELP: &str = "\
 Adds merge small segments as they go but never into segments of more than
 65,536 articles, so that one add does not rewrite most of a large index; an
-index built from a large feed keeps a file per batch. Compacting rewrites the index
+index built from a large feed keeps a file per 32,768 articles
+(--segment-size) or per batch. Compacting rewrites the index
 once (it needs its size again in free disk space while it runs) and holds
 the writer's lock meanwhile; queries keep working. Afterwards a day is evicted
 by marking it dropped, and the merged file is rewritten once more than half
