@@ -553,9 +553,11 @@ impl Index {
                 self.lap(Some("batch keys"));
                 added += chunk.len();
                 manifest.generation += 1;
-                manifest
-                    .segments
-                    .extend(self.write_pieces(pieces, manifest.generation)?);
+                manifest.segments.extend(self.write_pieces(
+                    detector,
+                    pieces,
+                    manifest.generation,
+                )?);
                 self.lap(Some("write segments"));
             }
             let (report, neighbours, indexed) =
@@ -595,7 +597,7 @@ impl Index {
             manifest.generation += 1;
             manifest
                 .segments
-                .extend(self.write_pieces(pieces, manifest.generation)?);
+                .extend(self.write_pieces(detector, pieces, manifest.generation)?);
             (report, neighbours, indexed, added)
         };
         manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
@@ -645,6 +647,7 @@ impl Index {
     /// documents.
     fn write_pieces(
         &self,
+        detector: &Detector,
         pieces: Vec<SegmentData>,
         generation: u64,
     ) -> Result<Option<SegmentInfo>> {
@@ -661,15 +664,9 @@ impl Index {
         }
         let partitions = partitions_of(docs.iter().map(|d| d.1));
         let first = partitions[0].0;
-        let table =
-            |t: fn(&SegmentData) -> &Vec<(u64, u64)>| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
-                Box::new(compact::merged(
-                    pieces
-                        .iter()
-                        .map(|p| Box::new(t(p).iter().copied()) as Box<dyn Iterator<Item = _>>)
-                        .collect(),
-                ))
-            };
+        let table = |t: fn(&SegmentData) -> &Vec<(u64, u64)>| -> Vec<&[(u64, u64)]> {
+            pieces.iter().map(|p| t(p).as_slice()).collect()
+        };
         let tables = [
             table(|p| &p.bands),
             table(|p| &p.units),
@@ -678,7 +675,8 @@ impl Index {
             table(|p| &p.grams),
         ];
         let file = segment_file(&partitions, generation);
-        let bytes = store::write_segment_from(&self.dir, &file, first, &docs, tables, &|| {})?;
+        let bytes = detector
+            .install(|| store::write_segment_pieces(&self.dir, &file, first, &docs, tables))??;
         Ok(Some(SegmentInfo::written(
             file,
             first,

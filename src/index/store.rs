@@ -604,19 +604,135 @@ pub(crate) fn write_segment_from<'a>(
         }
         at += blob_at;
         fields.push(at);
-        let mut header = Vec::with_capacity(HEADER_LEN);
-        header.extend_from_slice(SEGMENT_MAGIC);
-        header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        header.extend_from_slice(&0u32.to_le_bytes());
-        for f in fields {
-            header.extend_from_slice(&f.to_le_bytes());
-        }
-        let check = xxh3_64(&header);
-        header.extend_from_slice(&check.to_le_bytes());
-        debug_assert_eq!(header.len(), HEADER_LEN);
+        let header = header(&fields);
         let mut file = out.into_inner().map_err(|e| e.into_error())?;
         std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(0))?;
         file.write_all(&header)?;
+        file.sync_all()?;
+        Ok(at)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&path);
+        io_error(&path, "write it", e)
+    })
+}
+
+/// A segment file's header for its `fields`: first day, documents and
+/// their table's offset, each key table's length and offset in [`Table`]
+/// order, the records' offset, the file's length.
+fn header(fields: &[u64]) -> Vec<u8> {
+    let mut header = Vec::with_capacity(HEADER_LEN);
+    header.extend_from_slice(SEGMENT_MAGIC);
+    header.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    header.extend_from_slice(&0u32.to_le_bytes());
+    for f in fields {
+        header.extend_from_slice(&f.to_le_bytes());
+    }
+    let check = xxh3_64(&header);
+    header.extend_from_slice(&check.to_le_bytes());
+    debug_assert_eq!(header.len(), HEADER_LEN);
+    header
+}
+
+/// Writes `segments/NAME` (synced) as [`write_segment_from`] does, the
+/// same bytes, from tables held as sorted pieces (each table the pieces'
+/// entries merged). Their lengths being known, every part of the file is
+/// placed before it is written, and the parts are written in parallel:
+/// the band table, the gram table, and the rest. Returns the file's size.
+pub(crate) fn write_segment_pieces(
+    dir: &Path,
+    name: &str,
+    first_day: i64,
+    docs: &[(u64, i64, &[u8])],
+    tables: [Vec<&[(u64, u64)]>; 5],
+) -> Result<u64> {
+    use std::os::unix::fs::FileExt;
+    let seg_dir = dir.join(SEGMENT_DIR);
+    fs::create_dir_all(&seg_dir).map_err(|e| io_error(&seg_dir, "create it", e))?;
+    let path = seg_dir.join(name);
+    // Where each part goes.
+    let mut at = HEADER_LEN as u64;
+    let mut fields: Vec<u64> = vec![first_day as u64, docs.len() as u64, at];
+    at += (docs.len() * DOC_ENTRY) as u64;
+    let mut table_at = [0u64; 5];
+    for (t, pieces) in tables.iter().enumerate() {
+        let n: u64 = pieces.iter().map(|p| p.len() as u64).sum();
+        table_at[t] = at;
+        fields.push(n);
+        fields.push(at);
+        at += n * TABLE_ENTRY as u64;
+    }
+    let blobs_at = at;
+    fields.push(blobs_at);
+    at += docs.iter().map(|d| d.2.len() as u64).sum::<u64>();
+    fields.push(at);
+    let result = (|| -> std::io::Result<u64> {
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        // Bytes gathered a megabyte at a time and written at their place.
+        let placed = |mut from: u64, bytes: &mut dyn FnMut(&mut Vec<u8>) -> bool| {
+            let mut buf = Vec::with_capacity(1 << 20);
+            loop {
+                let more = bytes(&mut buf);
+                if buf.len() >= 1 << 20 || !more {
+                    file.write_all_at(&buf, from)?;
+                    from += buf.len() as u64;
+                    buf.clear();
+                }
+                if !more {
+                    return Ok::<(), std::io::Error>(());
+                }
+            }
+        };
+        let table = |t: usize| {
+            let parts: Vec<Box<dyn Iterator<Item = (u64, u64)> + '_>> = tables[t]
+                .iter()
+                .map(|p| Box::new(p.iter().copied()) as Box<dyn Iterator<Item = _>>)
+                .collect();
+            let mut entries = super::compact::merged(parts);
+            placed(table_at[t], &mut |buf| match entries.next() {
+                Some((k, v)) => {
+                    buf.extend_from_slice(&k.to_le_bytes());
+                    buf.extend_from_slice(&v.to_le_bytes());
+                    true
+                }
+                None => false,
+            })
+        };
+        let rest = || {
+            let mut blob_at = 0u64;
+            let mut i = 0;
+            placed(HEADER_LEN as u64, &mut |buf| {
+                let Some((seq, day, blob)) = docs.get(i) else {
+                    return false;
+                };
+                for x in [*seq, blob_at, blob.len() as u64, *day as u64] {
+                    buf.extend_from_slice(&x.to_le_bytes());
+                }
+                blob_at += blob.len() as u64;
+                i += 1;
+                true
+            })?;
+            for t in [1, 2, 3] {
+                table(t)?;
+            }
+            let mut i = 0;
+            placed(blobs_at, &mut |buf| {
+                let Some((_, _, blob)) = docs.get(i) else {
+                    return false;
+                };
+                buf.extend_from_slice(blob);
+                i += 1;
+                true
+            })
+        };
+        let (bands, (grams, rest)) = rayon::join(|| table(0), || rayon::join(|| table(4), rest));
+        bands?;
+        grams?;
+        rest?;
+        file.write_all_at(&header(&fields), 0)?;
         file.sync_all()?;
         Ok(at)
     })();
@@ -981,6 +1097,68 @@ mod tests {
         for end in 0..blob.len() {
             assert!(DocBlob::parse(&blob[..end]).is_none(), "cut at {end}");
         }
+    }
+
+    #[test]
+    fn a_segment_written_from_pieces_in_parallel_is_the_one_written_in_a_stream() {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        // Three pieces of sorted entries per table (hashed keys, some
+        // repeated across pieces), a table with none, and records.
+        let piece = |table: u64, p: u64, n: u64| -> Vec<(u64, u64)> {
+            let mut v: Vec<(u64, u64)> = (0..n)
+                .map(|i| {
+                    (
+                        crate::minhash::splitmix64(table * 7 + (p * n + i) / 2),
+                        p * n + i,
+                    )
+                })
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        let sizes = [70_000u64, 30, 0, 5, 90_000];
+        let tables: Vec<Vec<Vec<(u64, u64)>>> = sizes
+            .iter()
+            .enumerate()
+            .map(|(t, &n)| (0..3).map(|p| piece(t as u64, p, n)).collect())
+            .collect();
+        let blobs: Vec<Vec<u8>> = (0..300u64)
+            .map(|d| vec![d as u8; (d as usize * 37) % 5_000])
+            .collect();
+        let docs: Vec<(u64, i64, &[u8])> = blobs
+            .iter()
+            .enumerate()
+            .map(|(d, b)| (d as u64 + 10, 20_000 + d as i64 / 100, b.as_slice()))
+            .collect();
+        let pieces =
+            |t: usize| -> Vec<&[(u64, u64)]> { tables[t].iter().map(|p| p.as_slice()).collect() };
+        let parallel = write_segment_pieces(
+            dir.path(),
+            "p.seg",
+            20_000,
+            &docs,
+            [pieces(0), pieces(1), pieces(2), pieces(3), pieces(4)],
+        )
+        .expect("written");
+        let merged = |t: usize| -> Box<dyn Iterator<Item = (u64, u64)> + '_> {
+            let mut all: Vec<(u64, u64)> = tables[t].concat();
+            all.sort_unstable();
+            Box::new(all.into_iter())
+        };
+        let streamed = write_segment_from(
+            dir.path(),
+            "s.seg",
+            20_000,
+            &docs,
+            [merged(0), merged(1), merged(2), merged(3), merged(4)],
+            &|| {},
+        )
+        .expect("written");
+        assert_eq!(parallel, streamed);
+        let read = |name: &str| std::fs::read(dir.path().join(SEGMENT_DIR).join(name)).unwrap();
+        assert!(read("p.seg") == read("s.seg"), "the files differ");
+        let seg = Segment::open(dir.path(), "p.seg").expect("opened");
+        assert_eq!(seg.docs.1, 300);
     }
 
     #[test]
