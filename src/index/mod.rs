@@ -526,6 +526,7 @@ impl Index {
         }
         let first_seq = self.manifest.next_seq;
         let mut manifest = self.manifest.clone();
+        let listed = manifest.segments.len();
         // An empty index takes a batch as a scan takes a feed: there is
         // nothing indexed to look up, so each chunk of it is filed as a
         // segment of its own before the scan, and its keys and entries are
@@ -601,6 +602,11 @@ impl Index {
             (report, neighbours, indexed, added)
         };
         manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
+        // The new files, written out by the system meanwhile, are synced
+        // before the manifest lists them.
+        for s in &manifest.segments[listed..] {
+            store::sync_segment(&self.dir, &s.file)?;
+        }
         let evicted = match self.meta.window_days {
             Some(window) => {
                 let newest = manifest.segments.iter().map(SegmentInfo::last_day).max();

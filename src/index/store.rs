@@ -634,11 +634,13 @@ fn header(fields: &[u64]) -> Vec<u8> {
     header
 }
 
-/// Writes `segments/NAME` (synced) as [`write_segment_from`] does, the
-/// same bytes, from tables held as sorted pieces (each table the pieces'
-/// entries merged). Their lengths being known, every part of the file is
-/// placed before it is written, and the parts are written in parallel:
-/// the band table, the gram table, and the rest. Returns the file's size.
+/// Writes `segments/NAME` as [`write_segment_from`] does, the same bytes,
+/// from tables held as sorted pieces (each table the pieces' entries
+/// merged), but not synced: [`sync_segment`] it before listing it, so
+/// that the system writes it out while the next one is made. The tables'
+/// lengths being known, every part of the file is placed before it is
+/// written, and the parts are written in parallel: the band table, the
+/// gram table, and the rest. Returns the file's size.
 pub(crate) fn write_segment_pieces(
     dir: &Path,
     name: &str,
@@ -733,13 +735,23 @@ pub(crate) fn write_segment_pieces(
         grams?;
         rest?;
         file.write_all_at(&header(&fields), 0)?;
-        file.sync_all()?;
         Ok(at)
     })();
     result.map_err(|e| {
         let _ = fs::remove_file(&path);
         io_error(&path, "write it", e)
     })
+}
+
+/// Makes `segments/NAME`, written by [`write_segment_pieces`], durable,
+/// with its directory entry.
+pub(crate) fn sync_segment(dir: &Path, name: &str) -> Result<()> {
+    let seg_dir = dir.join(SEGMENT_DIR);
+    let path = seg_dir.join(name);
+    File::open(&path)
+        .and_then(|f| f.sync_all())
+        .and_then(|()| sync_dir(&seg_dir))
+        .map_err(|e| io_error(&path, "write it", e))
 }
 
 /// A segment opened for reading (memory-mapped).
