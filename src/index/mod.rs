@@ -26,8 +26,13 @@
 //! filed under a band key by more than [`Config::bucket_cap`] indexed
 //! articles is checked against the first of them, as a scan checks it.
 //!
-//! **Storage.** See the `store` module: an immutable segment file per batch,
-//! merged size-tiered after each add (the `compact` module), an atomically
+//! **The first add** to an empty index has nothing to look up: it files
+//! its batch a segment at a time ([`Index::set_segment_docs`]) and scans
+//! it once, as `scan` would.
+//!
+//! **Storage.** See the `store` module: an immutable segment file per batch
+//! (per [`BULK_SEGMENT_DOCS`] documents of a first add), merged
+//! size-tiered after each add (the `compact` module), an atomically
 //! replaced manifest, a writer lock. A writer killed at any
 //! moment leaves the index as it was before the batch.
 
