@@ -100,7 +100,7 @@ impl Index {
     /// Merges every segment into one (and drops the evicted documents):
     /// a lookup then searches one set of tables instead of one per
     /// segment, which is most of a query's time in an index of many
-    /// segments. The automatic merges stop at [`MAX_MERGED_DOCS`], so that
+    /// segments. The automatic merges stop at 65,536 documents, so that
     /// no add rewrites most of a large index; this is the explicit step a
     /// user takes after a bulk build, or in a quiet hour. The merged
     /// segment holds every day: eviction marks days dropped and rewrites

@@ -59,7 +59,7 @@ use crate::error::{Error, Result};
 /// blank lines is split into paragraphs where a line ends short (see
 /// [`crate::text::split_paragraphs`]), so such documents' paragraph keys
 /// differ from version 6's. Version 8: each document's units' shingle sets
-/// are stored beside its record ([`DocBlob`]).
+/// are stored beside its record.
 pub const FORMAT_VERSION: u32 = 8;
 
 const FORMAT_NAME: &str = "reprint-index";
