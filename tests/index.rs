@@ -811,11 +811,16 @@ fn a_feed_added_to_an_empty_index_is_filed_a_segment_at_a_time_as_scan_reports_i
     // pairs of the scan, in its order.
     let bulk = c.path().join("bulk");
     let run = reprint_paths(
-        &["index", "add", "-q", "-f", "json", "--segment-size", "5"],
+        &["index", "add", "-f", "json", "--segment-size", "5"],
         &[&bulk, &whole],
     );
     assert!(run.code <= 1, "{}", run.stderr);
     assert_eq!(pairs(&run.json()), expected);
+    assert!(
+        run.stderr.contains("indexed 30 articles in") && run.stderr.contains("in 6 files"),
+        "{}",
+        run.stderr
+    );
     let s = stats(&bulk);
     assert_eq!(s["articles"], n);
     assert_eq!(n, 30);

@@ -85,9 +85,10 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
     // empty index has nothing to check a batch against: it takes the whole
     // feed as a scan does (texts and shingle sets beyond their memory
     // budgets in temporary files), and files it a segment at a time.
+    let was_empty = index.is_empty();
     let batch_size = match a.batch_size {
         Some(n) => n.max(1),
-        None if index.is_empty() => usize::MAX,
+        None if was_empty => usize::MAX,
         None => DEFAULT_BATCH,
     };
     let mut total: Option<reprint::index::Added> = None;
@@ -124,14 +125,26 @@ fn add(a: IndexAddOpts) -> Result<ExitCode> {
     };
     if !o.input.quiet {
         let stats = index.stats();
-        eprintln!(
-            "reprint: added {} to '{}' (now {} in {}); checked against {}",
-            plural(added.added as u64, "article"),
-            printable(&o.dir.display().to_string()),
-            plural(stats.documents, "article"),
-            plural(stats.partitions.len() as u64, "day"),
-            plural(added.neighbours as u64, "indexed article"),
-        );
+        let dir = printable(&o.dir.display().to_string());
+        if was_empty {
+            // Nothing was indexed to check the articles against: the
+            // report is that of a scan of them.
+            eprintln!(
+                "reprint: indexed {} in '{dir}' ({}, {} in {})",
+                plural(added.added as u64, "article"),
+                plural(stats.partitions.len() as u64, "day"),
+                human_bytes(stats.bytes),
+                plural(stats.segments as u64, "file"),
+            );
+        } else {
+            eprintln!(
+                "reprint: added {} to '{dir}' (now {} in {}); checked against {}",
+                plural(added.added as u64, "article"),
+                plural(stats.documents, "article"),
+                plural(stats.partitions.len() as u64, "day"),
+                plural(added.neighbours as u64, "indexed article"),
+            );
+        }
         if !added.already_indexed.is_empty() {
             let shown: Vec<String> = added
                 .already_indexed
