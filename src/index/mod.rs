@@ -541,7 +541,7 @@ impl Index {
         // keeps, so it files after the scan.
         let bulk = self.segments.is_empty() && choose.is_none();
         let (report, neighbours, indexed, added) = if bulk {
-            let mut added = 0;
+            let added = batch.len();
             for (c, chunk) in batch.chunks(self.segment_docs).enumerate() {
                 let first = first_seq + (c * self.segment_docs) as u64;
                 let mut pieces = Vec::new();
@@ -557,13 +557,7 @@ impl Index {
                     crate::shingle::release_sets(part);
                 }
                 self.lap(Some("batch keys"));
-                added += chunk.len();
-                manifest.generation += 1;
-                manifest.segments.extend(self.write_pieces(
-                    detector,
-                    pieces,
-                    manifest.generation,
-                )?);
+                self.write_pieces(detector, pieces, &mut manifest)?;
                 self.lap(Some("write segments"));
             }
             let (report, neighbours, indexed) =
@@ -600,10 +594,7 @@ impl Index {
             })
             .map(|part| detector.install(|| piece(part)))
             .collect::<Result<_>>()?;
-            manifest.generation += 1;
-            manifest
-                .segments
-                .extend(self.write_pieces(detector, pieces, manifest.generation)?);
+            self.write_pieces(detector, pieces, &mut manifest)?;
             (report, neighbours, indexed, added)
         };
         manifest.next_seq = first_seq + report.documents.len().saturating_sub(indexed) as u64;
@@ -653,15 +644,15 @@ impl Index {
     }
 
     /// Writes `pieces` (documents in number order, each piece's tables
-    /// sorted) as one segment file of `generation`, its days partitions of
-    /// it; not yet listed in the manifest. `None` when there are no
-    /// documents.
+    /// sorted) as one segment file of the next generation, its days
+    /// partitions of it, and adds it to `manifest` (not yet committed);
+    /// nothing when there are no documents.
     fn write_pieces(
         &self,
         detector: &Detector,
         pieces: Vec<SegmentData>,
-        generation: u64,
-    ) -> Result<Option<SegmentInfo>> {
+        manifest: &mut Manifest,
+    ) -> Result<()> {
         let docs: Vec<(u64, i64, &[u8])> = pieces
             .iter()
             .flat_map(|p| {
@@ -670,8 +661,9 @@ impl Index {
                     .map(|(seq, day, blob)| (*seq, *day, blob.as_slice()))
             })
             .collect();
+        manifest.generation += 1;
         if docs.is_empty() {
-            return Ok(None);
+            return Ok(());
         }
         let partitions = partitions_of(docs.iter().map(|d| d.1));
         let first = partitions[0].0;
@@ -685,16 +677,17 @@ impl Index {
             table(|p| &p.ids),
             table(|p| &p.grams),
         ];
-        let file = segment_file(&partitions, generation);
+        let file = segment_file(&partitions, manifest.generation);
         let bytes = detector
             .install(|| store::write_segment_pieces(&self.dir, &file, first, &docs, tables))??;
-        Ok(Some(SegmentInfo::written(
+        manifest.segments.push(SegmentInfo::written(
             file,
             first,
             docs.len(),
             bytes,
             partitions,
-        )))
+        ));
+        Ok(())
     }
 
     /// Makes `manifest` the index's state: written atomically, then the

@@ -572,13 +572,7 @@ pub(crate) fn write_segment_from<'a>(
         // each key table's length and offset in `Table` order, blobs, file
         // length.
         let mut fields: Vec<u64> = vec![first_day as u64, docs.len() as u64, at];
-        let mut blob_at = 0u64;
-        for (seq, day, blob) in docs {
-            for x in [*seq, blob_at, blob.len() as u64, *day as u64] {
-                out.write_all(&x.to_le_bytes())?;
-            }
-            blob_at += blob.len() as u64;
-        }
+        let blob_at = doc_table(docs, |entry| out.write_all(&entry))?;
         at += (docs.len() * DOC_ENTRY) as u64;
         for table in tables {
             let start = at;
@@ -615,6 +609,67 @@ pub(crate) fn write_segment_from<'a>(
         let _ = fs::remove_file(&path);
         io_error(&path, "write it", e)
     })
+}
+
+/// Bytes written to a file from an offset on, gathered a megabyte at a
+/// time (`pwrite`, so that parts of one file are written in parallel).
+struct Placed<'f> {
+    file: &'f File,
+    at: u64,
+    buf: Vec<u8>,
+}
+
+impl<'f> Placed<'f> {
+    const FLUSH: usize = 1 << 20;
+
+    fn new(file: &'f File, at: u64) -> Placed<'f> {
+        Placed {
+            file,
+            at,
+            buf: Vec::with_capacity(Self::FLUSH + 64),
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= Self::FLUSH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::os::unix::fs::FileExt::write_all_at(self.file, &self.buf, self.at)?;
+        self.at += self.buf.len() as u64;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> std::io::Result<()> {
+        self.flush()
+    }
+}
+
+/// Hands `out` each document's entry of the documents' table (number,
+/// record offset among the records, record length, day) in order;
+/// returns the records' total length.
+fn doc_table(
+    docs: &[(u64, i64, &[u8])],
+    mut out: impl FnMut([u8; DOC_ENTRY]) -> std::io::Result<()>,
+) -> std::io::Result<u64> {
+    let mut blob_at = 0u64;
+    for (seq, day, blob) in docs {
+        let mut entry = [0u8; DOC_ENTRY];
+        for (i, x) in [*seq, blob_at, blob.len() as u64, *day as u64]
+            .into_iter()
+            .enumerate()
+        {
+            entry[i * 8..(i + 1) * 8].copy_from_slice(&x.to_le_bytes());
+        }
+        out(entry)?;
+        blob_at += blob.len() as u64;
+    }
+    Ok(blob_at)
 }
 
 /// A segment file's header for its `fields`: first day, documents and
@@ -673,62 +728,30 @@ pub(crate) fn write_segment_pieces(
             .write(true)
             .create_new(true)
             .open(&path)?;
-        // Bytes gathered a megabyte at a time and written at their place.
-        let placed = |mut from: u64, bytes: &mut dyn FnMut(&mut Vec<u8>) -> bool| {
-            let mut buf = Vec::with_capacity(1 << 20);
-            loop {
-                let more = bytes(&mut buf);
-                if buf.len() >= 1 << 20 || !more {
-                    file.write_all_at(&buf, from)?;
-                    from += buf.len() as u64;
-                    buf.clear();
-                }
-                if !more {
-                    return Ok::<(), std::io::Error>(());
-                }
-            }
-        };
         let table = |t: usize| {
             let parts: Vec<Box<dyn Iterator<Item = (u64, u64)> + '_>> = tables[t]
                 .iter()
                 .map(|p| Box::new(p.iter().copied()) as Box<dyn Iterator<Item = _>>)
                 .collect();
-            let mut entries = super::compact::merged(parts);
-            placed(table_at[t], &mut |buf| match entries.next() {
-                Some((k, v)) => {
-                    buf.extend_from_slice(&k.to_le_bytes());
-                    buf.extend_from_slice(&v.to_le_bytes());
-                    true
-                }
-                None => false,
-            })
+            let mut out = Placed::new(&file, table_at[t]);
+            for (k, v) in super::compact::merged(parts) {
+                out.push(&k.to_le_bytes())?;
+                out.push(&v.to_le_bytes())?;
+            }
+            out.finish()
         };
         let rest = || {
-            let mut blob_at = 0u64;
-            let mut i = 0;
-            placed(HEADER_LEN as u64, &mut |buf| {
-                let Some((seq, day, blob)) = docs.get(i) else {
-                    return false;
-                };
-                for x in [*seq, blob_at, blob.len() as u64, *day as u64] {
-                    buf.extend_from_slice(&x.to_le_bytes());
-                }
-                blob_at += blob.len() as u64;
-                i += 1;
-                true
-            })?;
+            let mut out = Placed::new(&file, HEADER_LEN as u64);
+            doc_table(docs, |entry| out.push(&entry))?;
+            out.finish()?;
             for t in [1, 2, 3] {
                 table(t)?;
             }
-            let mut i = 0;
-            placed(blobs_at, &mut |buf| {
-                let Some((_, _, blob)) = docs.get(i) else {
-                    return false;
-                };
-                buf.extend_from_slice(blob);
-                i += 1;
-                true
-            })
+            let mut out = Placed::new(&file, blobs_at);
+            for (_, _, blob) in docs {
+                out.push(blob)?;
+            }
+            out.finish()
         };
         let (bands, (grams, rest)) = rayon::join(|| table(0), || rayon::join(|| table(4), rest));
         bands?;
